@@ -1,0 +1,69 @@
+package io.autotopup.schemas;
+
+import io.autotopup.events.AutoTopUpRuleSet;
+import io.autotopup.events.BalanceChanged;
+import io.autotopup.events.PaymentMethodsChanged;
+import io.autotopup.events.SmsRequested;
+import io.autotopup.events.SmsSent;
+import io.autotopup.events.SubscriberRegistered;
+import io.autotopup.events.SubscriberUpdated;
+import io.autotopup.events.TopUpCompleted;
+import io.autotopup.events.TopUpFailed;
+import io.autotopup.events.TopUpRequested;
+import io.autotopup.events.UsageRecorded;
+import java.util.List;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+
+/**
+ * The topic catalogue. Every service names topics through these constants, never through literals.
+ * All topics have the same number of partitions so that topics keyed by subscriber id are co-partitioned
+ * and Kafka Streams can join them.
+ */
+public final class Topics {
+
+    /** Partitions of every catalogue topic; a change needs a migration, since keys would move. */
+    public static final int PARTITIONS = 3;
+
+    private static final Serde<String> KEY = Serdes.String();
+
+    /** Rated usage from carrier billing systems, key = MSISDN (E.164). */
+    public static final Topic<String, UsageRecorded> USAGE_EVENTS =
+            new Topic<>("usage-events", KEY, AvroSerde.of(UsageRecorded.class), false);
+
+    /** Subscriber accounts (latest state per subscriber), key = subscriber id. */
+    public static final Topic<String, SpecificRecord> SUBSCRIBERS = new Topic<>("subscribers", KEY,
+            AvroSerde.anyOf(SubscriberRegistered.class, SubscriberUpdated.class), true);
+
+    /** Every applied ledger change, key = subscriber id. */
+    public static final Topic<String, BalanceChanged> BALANCE_CHANGES =
+            new Topic<>("balance-changes", KEY, AvroSerde.of(BalanceChanged.class), false);
+
+    /** Auto top-up rules (latest per subscriber; a tombstone removes it), key = subscriber id. */
+    public static final Topic<String, AutoTopUpRuleSet> AUTO_TOP_UP_RULES =
+            new Topic<>("auto-top-up-rules", KEY, AvroSerde.of(AutoTopUpRuleSet.class), true);
+
+    /** Bound payment methods (latest list per subscriber), key = subscriber id. */
+    public static final Topic<String, PaymentMethodsChanged> PAYMENT_METHODS =
+            new Topic<>("payment-methods", KEY, AvroSerde.of(PaymentMethodsChanged.class), true);
+
+    /** Top-ups the rule engine asks for, key = subscriber id. */
+    public static final Topic<String, TopUpRequested> TOP_UP_REQUESTS =
+            new Topic<>("top-up-requests", KEY, AvroSerde.of(TopUpRequested.class), false);
+
+    /** Payment outcomes, one topic so that a subscriber's outcomes stay in order, key = subscriber id. */
+    public static final Topic<String, SpecificRecord> TOP_UP_OUTCOMES = new Topic<>("top-up-outcomes", KEY,
+            AvroSerde.anyOf(TopUpCompleted.class, TopUpFailed.class), false);
+
+    /** What was texted to whom (requested, then sent), key = subscriber id. */
+    public static final Topic<String, SpecificRecord> NOTIFICATIONS = new Topic<>("notifications", KEY,
+            AvroSerde.anyOf(SmsRequested.class, SmsSent.class), false);
+
+    /** Every topic of the catalogue. */
+    public static final List<Topic<String, ?>> ALL = List.of(USAGE_EVENTS, SUBSCRIBERS, BALANCE_CHANGES,
+            AUTO_TOP_UP_RULES, PAYMENT_METHODS, TOP_UP_REQUESTS, TOP_UP_OUTCOMES, NOTIFICATIONS);
+
+    private Topics() {
+    }
+}
