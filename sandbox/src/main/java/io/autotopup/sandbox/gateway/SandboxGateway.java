@@ -1,0 +1,267 @@
+package io.autotopup.sandbox.gateway;
+
+import static io.autotopup.sandbox.JsonHttpServer.readBody;
+
+import com.sun.net.httpserver.HttpExchange;
+import io.autotopup.sandbox.JsonHttpServer;
+import io.autotopup.sandbox.JsonHttpServer.HttpError;
+import io.autotopup.sandbox.JsonHttpServer.Response;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.time.YearMonth;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A sandbox payment gateway over HTTP, with the behaviour of a real one where it matters to us:
+ * it tokenizes test cards (the card number never leaves it), charges tokens, answers a repeated
+ * {@code Idempotency-Key} with the first answer instead of charging again, declines the documented test
+ * cards, and keeps an audit list of every charge attempt.
+ *
+ * <pre>
+ * POST /v1/tokens                      {"number","expMonth","expYear","cvc"} or {"wallet","account"}
+ * GET  /v1/tokens/{token}              the token's card details (brand, last4, expiry, fingerprint)
+ * POST /v1/charges                     {"token","amount","currency"} with header Idempotency-Key
+ * GET  /v1/charges[?idempotencyKey=K]  the audit list, or the charge made under key K
+ * POST /v1/sandbox/faults              {"latencyMs": 50, "unavailable": false}
+ * </pre>
+ */
+public final class SandboxGateway implements AutoCloseable {
+
+    private final Map<String, TokenInfo> tokens = new ConcurrentHashMap<>();
+    private final Map<String, Response> byIdempotencyKey = new ConcurrentHashMap<>();
+    private final List<Charge> charges = new CopyOnWriteArrayList<>();
+    private volatile Faults faults = new Faults(0, false);
+    private final JsonHttpServer http;
+
+    private SandboxGateway(int port) throws IOException {
+        http = new JsonHttpServer(port)
+                .route("/v1/tokens", this::tokens)
+                .route("/v1/charges", this::charges)
+                .route("/v1/sandbox/faults", this::faults)
+                .start();
+    }
+
+    /** Starts on the port (0: any free port) of the loopback address. */
+    public static SandboxGateway start(int port) throws IOException {
+        return new SandboxGateway(port);
+    }
+
+    public int port() {
+        return http.port();
+    }
+
+    public String baseUrl() {
+        return "http://127.0.0.1:" + port();
+    }
+
+    /** Every charge attempt the gateway answered, in order; idempotent replays are not attempts. */
+    public List<Charge> charges() {
+        return List.copyOf(charges);
+    }
+
+    /** Tokenizes a card as a client app would; the number stays inside the gateway. */
+    public TokenInfo tokenize(String number, int expMonth, int expYear) {
+        TestCard card = TestCard.of(number);
+        if (card == null) {
+            throw new HttpError(400, "Card number fails the Luhn check or is not a sandbox test card");
+        }
+        if (YearMonth.of(expYear, expMonth).isBefore(YearMonth.now())) {
+            throw new HttpError(400, "Card expired " + expMonth + "/" + expYear);
+        }
+        TokenInfo info = new TokenInfo("tok_" + UUID.randomUUID().toString().replace("-", ""), "CARD",
+                card.brand(), number.substring(number.length() - 4), expMonth, expYear, fingerprint(number), card);
+        tokens.put(info.token(), info);
+        return info;
+    }
+
+    public void setFaults(Faults faults) {
+        this.faults = faults;
+    }
+
+    private Response tokens(HttpExchange exchange) {
+        String path = exchange.getRequestURI().getPath();
+        if ("POST".equals(exchange.getRequestMethod()) && path.equals("/v1/tokens")) {
+            TokenRequest request = readBody(exchange, TokenRequest.class);
+            if (request.wallet() != null) {
+                TokenInfo info = new TokenInfo("tok_" + UUID.randomUUID().toString().replace("-", ""),
+                        request.wallet(), null, null, null, null, fingerprint(request.wallet() + request.account()),
+                        TestCard.SUCCEEDS);
+                tokens.put(info.token(), info);
+                return Response.json(201, info);
+            }
+            if (request.number() == null || request.expMonth() == null || request.expYear() == null) {
+                throw new HttpError(400, "number, expMonth and expYear are required");
+            }
+            return Response.json(201, tokenize(request.number().replace(" ", ""), request.expMonth(), request.expYear()));
+        }
+        if ("GET".equals(exchange.getRequestMethod()) && path.startsWith("/v1/tokens/")) {
+            TokenInfo info = tokens.get(path.substring("/v1/tokens/".length()));
+            if (info == null) {
+                throw new HttpError(404, "No such token");
+            }
+            return Response.json(200, info);
+        }
+        throw new HttpError(405, exchange.getRequestMethod() + " " + path);
+    }
+
+    private Response charges(HttpExchange exchange) {
+        if ("GET".equals(exchange.getRequestMethod())) {
+            String query = exchange.getRequestURI().getQuery();
+            if (query != null && query.startsWith("idempotencyKey=")) {
+                Response earlier = byIdempotencyKey.get(query.substring("idempotencyKey=".length()));
+                if (earlier == null) {
+                    throw new HttpError(404, "No charge under that idempotency key");
+                }
+                return earlier;
+            }
+            return Response.json(200, charges());
+        }
+        String key = exchange.getRequestHeaders().getFirst("Idempotency-Key");
+        if (key == null || key.isBlank()) {
+            throw new HttpError(400, "Idempotency-Key header is required");
+        }
+        ChargeRequest request = readBody(exchange, ChargeRequest.class);
+        Faults current = faults;
+        if (current.latencyMs() > 0) {
+            try {
+                Thread.sleep(current.latencyMs());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (current.unavailable()) {
+            return Response.json(503, Map.of("status", "error", "code", "service_unavailable"));
+        }
+        return byIdempotencyKey.computeIfAbsent(key, k -> charge(k, request));
+    }
+
+    private Response charge(String key, ChargeRequest request) {
+        if (request.amount() <= 0 || request.currency() == null) {
+            throw new HttpError(400, "amount must be positive and currency given");
+        }
+        TokenInfo info = tokens.get(request.token());
+        String id = "ch_" + UUID.randomUUID().toString().replace("-", "");
+        TestCard card = info == null ? TestCard.INVALID_ACCOUNT : info.card();
+        Charge charge = new Charge(id, key, request.token(), request.amount(), request.currency(),
+                card.status(), card.declineCode(), Instant.now());
+        charges.add(charge);
+        return Response.json(card.httpStatus(), charge);
+    }
+
+    private Response faults(HttpExchange exchange) {
+        faults = readBody(exchange, Faults.class);
+        return Response.json(200, faults);
+    }
+
+    private static String fingerprint(String number) {
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest(("sandbox:" + number).getBytes(StandardCharsets.UTF_8));
+            return "fp_" + HexFormat.of().formatHex(hash, 0, 12);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        http.close();
+    }
+
+    public record TokenRequest(String number, Integer expMonth, Integer expYear, String cvc, String wallet, String account) {
+    }
+
+    public record ChargeRequest(String token, long amount, String currency, String description) {
+    }
+
+    /** A token's details: what a merchant may know of a card. */
+    public record TokenInfo(String token, String type, String brand, String last4, Integer expMonth, Integer expYear,
+            String fingerprint, @com.fasterxml.jackson.annotation.JsonIgnore TestCard card) {
+    }
+
+    /** One charge attempt as the gateway answered it. */
+    public record Charge(String id, String idempotencyKey, String token, long amount, String currency, String status,
+            String declineCode, Instant createdAt) {
+    }
+
+    public record Faults(long latencyMs, boolean unavailable) {
+    }
+
+    /** The sandbox test cards; any other Luhn-valid number is refused at tokenization. */
+    public enum TestCard {
+        SUCCEEDS("VISA", "succeeded", null, 201),
+        SUCCEEDS_MASTERCARD("MASTERCARD", "succeeded", null, 201),
+        DO_NOT_HONOUR("VISA", "declined", "do_not_honor", 402),
+        INSUFFICIENT_FUNDS("VISA", "declined", "insufficient_funds", 402),
+        INVALID_ACCOUNT(null, "declined", "invalid_account", 402);
+
+        private static final Map<String, TestCard> NUMBERS = Map.of(
+                "4242424242424242", SUCCEEDS, "5555555555554444", SUCCEEDS_MASTERCARD,
+                "4000000000000002", DO_NOT_HONOUR, "4000000000009995", INSUFFICIENT_FUNDS);
+
+        private final String brand;
+        private final String status;
+        private final String declineCode;
+        private final int httpStatus;
+
+        TestCard(String brand, String status, String declineCode, int httpStatus) {
+            this.brand = brand;
+            this.status = status;
+            this.declineCode = declineCode;
+            this.httpStatus = httpStatus;
+        }
+
+        static TestCard of(String number) {
+            return luhnValid(number) ? NUMBERS.get(number) : null;
+        }
+
+        String brand() {
+            return brand;
+        }
+
+        String status() {
+            return status;
+        }
+
+        String declineCode() {
+            return declineCode;
+        }
+
+        int httpStatus() {
+            return httpStatus;
+        }
+
+        static boolean luhnValid(String number) {
+            if (number == null || !number.matches("\\d{12,19}")) {
+                return false;
+            }
+            int sum = 0;
+            for (int i = 0; i < number.length(); i++) {
+                int digit = number.charAt(number.length() - 1 - i) - '0';
+                if (i % 2 == 1) {
+                    digit = digit * 2 > 9 ? digit * 2 - 9 : digit * 2;
+                }
+                sum += digit;
+            }
+            return sum % 10 == 0;
+        }
+    }
+
+    /** Lists the test cards for a README or a --help text. */
+    public static List<String> testCards() {
+        List<String> lines = new ArrayList<>();
+        lines.add("4242424242424242  succeeds (VISA)");
+        lines.add("5555555555554444  succeeds (MASTERCARD)");
+        lines.add("4000000000000002  declined: do_not_honor");
+        lines.add("4000000000009995  declined: insufficient_funds");
+        return lines;
+    }
+}

@@ -1,0 +1,285 @@
+package io.autotopup.sandbox.smsc;
+
+import com.sun.net.httpserver.HttpExchange;
+import io.autotopup.sandbox.JsonHttpServer;
+import io.autotopup.sandbox.JsonHttpServer.HttpError;
+import io.autotopup.sandbox.JsonHttpServer.Response;
+import java.io.IOException;
+import java.net.SocketException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeoutException;
+import org.jsmpp.bean.BindType;
+import org.jsmpp.bean.CancelBroadcastSm;
+import org.jsmpp.bean.CancelSm;
+import org.jsmpp.bean.DataSm;
+import org.jsmpp.bean.QueryBroadcastSm;
+import org.jsmpp.bean.QuerySm;
+import org.jsmpp.bean.ReplaceSm;
+import org.jsmpp.bean.BroadcastSm;
+import org.jsmpp.bean.SubmitMulti;
+import org.jsmpp.bean.SubmitSm;
+import org.jsmpp.extra.ProcessRequestException;
+import org.jsmpp.session.BindRequest;
+import org.jsmpp.session.BroadcastSmResult;
+import org.jsmpp.session.DataSmResult;
+import org.jsmpp.session.QueryBroadcastSmResult;
+import org.jsmpp.session.QuerySmResult;
+import org.jsmpp.session.SMPPServerSession;
+import org.jsmpp.session.SMPPServerSessionListener;
+import org.jsmpp.session.ServerMessageReceiverListener;
+import org.jsmpp.session.Session;
+import org.jsmpp.session.SubmitMultiResult;
+import org.jsmpp.session.SubmitSmResult;
+import org.jsmpp.util.MessageId;
+import org.jsmpp.util.RandomMessageIDGenerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An SMS centre for the local stack and tests: a real SMPP server (jSMPP) that accepts transceiver and
+ * transmitter binds, takes {@code submit_sm} in GSM default, Latin-1 or UCS-2 coding, reassembles
+ * concatenated messages (UDH with an 8-bit reference), and stores every complete message per destination
+ * MSISDN. The messages are served at an HTTP inbox:
+ *
+ * <pre>
+ * GET /v1/inbox            every message received
+ * GET /v1/inbox/{msisdn}   the messages sent to one MSISDN (with or without the leading +)
+ * </pre>
+ */
+public final class SmsCentreSimulator implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(SmsCentreSimulator.class);
+
+    private final SMPPServerSessionListener smpp;
+    private final JsonHttpServer http;
+    private final ExecutorService sessions = Executors.newCachedThreadPool(runnable -> {
+        Thread thread = new Thread(runnable, "smsc-session");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private final List<ReceivedSms> inbox = new CopyOnWriteArrayList<>();
+    private final Map<String, Parts> partial = new ConcurrentHashMap<>();
+    private final RandomMessageIDGenerator ids = new RandomMessageIDGenerator();
+    private volatile boolean running = true;
+
+    private SmsCentreSimulator(int smppPort, int httpPort) throws IOException {
+        smpp = new SMPPServerSessionListener(smppPort);
+        smpp.setMessageReceiverListener(new Receiver());
+        sessions.submit(this::acceptSessions);
+        http = new JsonHttpServer(httpPort).route("/v1/inbox", this::inbox).start();
+    }
+
+    /** Starts the SMPP server and the HTTP inbox on the given ports (0: any free port). */
+    public static SmsCentreSimulator start(int smppPort, int httpPort) throws IOException {
+        return new SmsCentreSimulator(smppPort, httpPort);
+    }
+
+    public int smppPort() {
+        return smpp.getPort();
+    }
+
+    public int httpPort() {
+        return http.port();
+    }
+
+    public String inboxUrl() {
+        return "http://127.0.0.1:" + httpPort() + "/v1/inbox";
+    }
+
+    /** Every complete message received, oldest first. */
+    public List<ReceivedSms> inbox() {
+        return List.copyOf(inbox);
+    }
+
+    /** The complete messages received for one MSISDN, oldest first. */
+    public List<ReceivedSms> inbox(String msisdn) {
+        String wanted = digits(msisdn);
+        return inbox.stream().filter(sms -> digits(sms.to()).equals(wanted)).toList();
+    }
+
+    private Response inbox(HttpExchange exchange) {
+        String path = exchange.getRequestURI().getPath();
+        if (!"GET".equals(exchange.getRequestMethod())) {
+            throw new HttpError(405, "The inbox is read-only");
+        }
+        if (path.equals("/v1/inbox") || path.equals("/v1/inbox/")) {
+            return Response.json(200, inbox());
+        }
+        return Response.json(200, inbox(path.substring("/v1/inbox/".length())));
+    }
+
+    private void acceptSessions() {
+        while (running) {
+            try {
+                SMPPServerSession session = smpp.accept();
+                sessions.submit(() -> bind(session));
+            } catch (SocketException e) {
+                if (running) {
+                    log.warn("SMPP listener stopped: {}", e.getMessage());
+                }
+                return;
+            } catch (IOException e) {
+                if (running) {
+                    log.warn("SMPP accept failed: {}", e.getMessage());
+                }
+            }
+        }
+    }
+
+    private void bind(SMPPServerSession session) {
+        try {
+            BindRequest request = session.waitForBind(5_000);
+            if (request.getBindType() == BindType.BIND_RX) {
+                request.reject(org.jsmpp.SMPPConstant.STAT_ESME_RINVBNDSTS);
+                return;
+            }
+            request.accept("sandbox-smsc");
+            log.info("SMPP {} bound as {}", request.getBindType(), request.getSystemId());
+        } catch (TimeoutException e) {
+            session.close();
+        } catch (Exception e) {
+            log.warn("SMPP bind failed: {}", e.getMessage());
+            session.close();
+        }
+    }
+
+    private String accept(SubmitSm submit) {
+        byte[] body = submit.getShortMessage();
+        String to = submit.getDestAddress();
+        String from = submit.getSourceAddr();
+        byte coding = submit.getDataCoding();
+        String messageId = ids.newMessageId().getValue();
+        if ((submit.getEsmClass() & 0x40) != 0 && body.length > 6 && body[1] == 0x00) {
+            int headerLength = (body[0] & 0xFF) + 1;
+            int reference = body[3] & 0xFF;
+            int total = body[4] & 0xFF;
+            int sequence = body[5] & 0xFF;
+            String text = decode(coding, java.util.Arrays.copyOfRange(body, headerLength, body.length));
+            String key = to + "/" + from + "/" + reference;
+            Parts parts = partial.computeIfAbsent(key, k -> new Parts(total));
+            boolean complete;
+            synchronized (parts) {
+                parts.texts[sequence - 1] = text;
+                parts.ids.add(messageId);
+                complete = parts.ids.size() == total;
+            }
+            if (complete) {
+                partial.remove(key);
+                store(new ReceivedSms(from, to, String.join("", parts.texts), total, List.copyOf(parts.ids), Instant.now()));
+            }
+        } else {
+            store(new ReceivedSms(from, to, decode(coding, body), 1, List.of(messageId), Instant.now()));
+        }
+        return messageId;
+    }
+
+    private void store(ReceivedSms sms) {
+        inbox.add(sms);
+        log.info("SMS to {} ({} segment(s)): {}", mask(sms.to()), sms.segments(), sms.text());
+    }
+
+    private static String decode(byte coding, byte[] bytes) {
+        return switch (coding & 0x0F) {
+            case 0x08 -> new String(bytes, StandardCharsets.UTF_16BE);
+            case 0x03 -> new String(bytes, StandardCharsets.ISO_8859_1);
+            default -> new String(bytes, StandardCharsets.US_ASCII);
+        };
+    }
+
+    private static String digits(String msisdn) {
+        return msisdn.startsWith("+") ? msisdn.substring(1) : msisdn;
+    }
+
+    private static String mask(String msisdn) {
+        return msisdn.length() <= 4 ? "****" : "*".repeat(msisdn.length() - 4) + msisdn.substring(msisdn.length() - 4);
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        try {
+            smpp.close();
+        } catch (IOException e) {
+            log.debug("closing SMPP listener", e);
+        }
+        http.close();
+        sessions.shutdownNow();
+    }
+
+    /** A complete text as the SMS centre received it. */
+    public record ReceivedSms(String from, String to, String text, int segments, List<String> messageIds,
+            Instant receivedAt) {
+    }
+
+    private static final class Parts {
+        final String[] texts;
+        final List<String> ids = new ArrayList<>();
+
+        Parts(int total) {
+            texts = new String[total];
+        }
+    }
+
+    private final class Receiver implements ServerMessageReceiverListener {
+        @Override
+        public SubmitSmResult onAcceptSubmitSm(SubmitSm submitSm, SMPPServerSession source) throws ProcessRequestException {
+            try {
+                return new SubmitSmResult(new MessageId(accept(submitSm)), new org.jsmpp.bean.OptionalParameter[0]);
+            } catch (org.jsmpp.PDUStringException e) {
+                throw new ProcessRequestException(e.getMessage(), org.jsmpp.SMPPConstant.STAT_ESME_RSYSERR);
+            }
+        }
+
+        @Override
+        public SubmitMultiResult onAcceptSubmitMulti(SubmitMulti submitMulti, SMPPServerSession source)
+                throws ProcessRequestException {
+            throw new ProcessRequestException("submit_multi not supported", org.jsmpp.SMPPConstant.STAT_ESME_RINVCMDID);
+        }
+
+        @Override
+        public QuerySmResult onAcceptQuerySm(QuerySm querySm, SMPPServerSession source) throws ProcessRequestException {
+            throw new ProcessRequestException("query_sm not supported", org.jsmpp.SMPPConstant.STAT_ESME_RINVCMDID);
+        }
+
+        @Override
+        public void onAcceptReplaceSm(ReplaceSm replaceSm, SMPPServerSession source) throws ProcessRequestException {
+            throw new ProcessRequestException("replace_sm not supported", org.jsmpp.SMPPConstant.STAT_ESME_RINVCMDID);
+        }
+
+        @Override
+        public void onAcceptCancelSm(CancelSm cancelSm, SMPPServerSession source) throws ProcessRequestException {
+            throw new ProcessRequestException("cancel_sm not supported", org.jsmpp.SMPPConstant.STAT_ESME_RINVCMDID);
+        }
+
+        @Override
+        public BroadcastSmResult onAcceptBroadcastSm(BroadcastSm broadcastSm, SMPPServerSession source)
+                throws ProcessRequestException {
+            throw new ProcessRequestException("broadcast_sm not supported", org.jsmpp.SMPPConstant.STAT_ESME_RINVCMDID);
+        }
+
+        @Override
+        public void onAcceptCancelBroadcastSm(CancelBroadcastSm cancelBroadcastSm, SMPPServerSession source)
+                throws ProcessRequestException {
+            throw new ProcessRequestException("cancel_broadcast_sm not supported", org.jsmpp.SMPPConstant.STAT_ESME_RINVCMDID);
+        }
+
+        @Override
+        public QueryBroadcastSmResult onAcceptQueryBroadcastSm(QueryBroadcastSm queryBroadcastSm, SMPPServerSession source)
+                throws ProcessRequestException {
+            throw new ProcessRequestException("query_broadcast_sm not supported", org.jsmpp.SMPPConstant.STAT_ESME_RINVCMDID);
+        }
+
+        @Override
+        public DataSmResult onAcceptDataSm(DataSm dataSm, Session source) throws ProcessRequestException {
+            throw new ProcessRequestException("data_sm not supported", org.jsmpp.SMPPConstant.STAT_ESME_RINVCMDID);
+        }
+    }
+}
