@@ -1,0 +1,48 @@
+package io.autotopup.balance.adapter.out.kafka;
+
+import static io.autotopup.schemas.Events.money;
+
+import io.autotopup.balance.application.RegisterSubscriberCommand;
+import io.autotopup.balance.application.SubscriberEvents;
+import io.autotopup.events.Language;
+import io.autotopup.events.SubscriberRegistered;
+import io.autotopup.events.SubscriberStatus;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.avro.specific.SpecificRecord;
+import org.springframework.kafka.core.KafkaTemplate;
+
+/** Publishes registrations on the compacted {@code subscribers} topic. */
+public final class KafkaSubscriberEvents implements SubscriberEvents {
+
+    private final KafkaTemplate<String, SpecificRecord> subscribers;
+
+    public KafkaSubscriberEvents(KafkaTemplate<String, SpecificRecord> subscribers) {
+        this.subscribers = subscribers;
+    }
+
+    @Override
+    public void registered(String subscriberId, RegisterSubscriberCommand command) {
+        SubscriberRegistered event = SubscriberRegistered.newBuilder()
+                .setSubscriberId(subscriberId)
+                .setMsisdn(command.msisdn())
+                .setCurrency(command.currency())
+                .setLanguage(Language.valueOf(command.language().toUpperCase(Locale.ROOT)))
+                .setStatus(SubscriberStatus.ACTIVE)
+                .setOpeningBalance(command.openingBalance() == 0 ? null : money(command.openingBalance(), command.currency()))
+                .setIccid(command.iccid())
+                .setRegisteredAt(Instant.now())
+                .build();
+        try {
+            subscribers.sendDefault(subscriberId, event).get(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while publishing the registration", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("The registration was not acknowledged by Kafka", e);
+        }
+    }
+}

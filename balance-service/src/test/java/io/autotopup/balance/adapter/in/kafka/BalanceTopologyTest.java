@@ -1,0 +1,201 @@
+package io.autotopup.balance.adapter.in.kafka;
+
+import static io.autotopup.schemas.Events.money;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.autotopup.events.BalanceChangeReason;
+import io.autotopup.events.BalanceChanged;
+import io.autotopup.events.Language;
+import io.autotopup.events.Money;
+import io.autotopup.events.SubscriberRegistered;
+import io.autotopup.events.SubscriberStatus;
+import io.autotopup.events.TopUpCompleted;
+import io.autotopup.events.UsageRecorded;
+import io.autotopup.events.UsageType;
+import io.autotopup.platform.streams.DeadLetters;
+import io.autotopup.schemas.Topics;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Properties;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BalanceTopologyTest {
+
+    private static final String ALICE = "sub-alice";
+    private static final String ALICE_MSISDN = "+8562055512345";
+    private static final Instant T0 = Instant.parse("2026-11-24T03:00:00Z");
+
+    @TempDir
+    Path stateDir;
+
+    private TopologyTestDriver driver;
+    private TestInputTopic<String, SpecificRecord> subscribers;
+    private TestInputTopic<String, UsageRecorded> usage;
+    private TestInputTopic<String, SpecificRecord> outcomes;
+    private TestOutputTopic<String, BalanceChanged> changes;
+    private TestOutputTopic<String, UsageRecorded> usageDeadLetters;
+
+    @BeforeEach
+    void startDriver() {
+        Properties config = new Properties();
+        config.put(StreamsConfig.APPLICATION_ID_CONFIG, "balance-service-test");
+        config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        config.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        driver = new TopologyTestDriver(BalanceTopology.build(new StreamsBuilder()).build(), config);
+        subscribers = driver.createInputTopic(Topics.SUBSCRIBERS.name(), Serdes.String().serializer(),
+                Topics.SUBSCRIBERS.valueSerde().serializer());
+        usage = driver.createInputTopic(Topics.USAGE_EVENTS.name(), Serdes.String().serializer(),
+                Topics.USAGE_EVENTS.valueSerde().serializer());
+        outcomes = driver.createInputTopic(Topics.TOP_UP_OUTCOMES.name(), Serdes.String().serializer(),
+                Topics.TOP_UP_OUTCOMES.valueSerde().serializer());
+        changes = driver.createOutputTopic(Topics.BALANCE_CHANGES.name(), Serdes.String().deserializer(),
+                Topics.BALANCE_CHANGES.valueSerde().deserializer());
+        usageDeadLetters = driver.createOutputTopic(Topics.USAGE_EVENTS.deadLetterTopic(), Serdes.String().deserializer(),
+                Topics.USAGE_EVENTS.valueSerde().deserializer());
+    }
+
+    @AfterEach
+    void closeDriver() {
+        driver.close();
+    }
+
+    @Test
+    void usage_is_debited_from_the_subscriber_registered_with_its_msisdn() {
+        register(ALICE, ALICE_MSISDN, "LAK", null);
+
+        usage.pipeInput(ALICE_MSISDN, usage("e-1", ALICE_MSISDN, money(3_000, "LAK")), T0);
+
+        List<TestRecord<String, BalanceChanged>> out = changes.readRecordsToList();
+        assertThat(out).hasSize(1);
+        assertThat(out.get(0).key()).isEqualTo(ALICE);
+        BalanceChanged change = out.get(0).value();
+        assertThat(change.getPreviousBalance()).isEqualTo(money(0, "LAK"));
+        assertThat(change.getNewBalance()).isEqualTo(money(-3_000, "LAK"));
+        assertThat(change.getDelta()).isEqualTo(money(-3_000, "LAK"));
+        assertThat(change.getReason()).isEqualTo(BalanceChangeReason.USAGE);
+        assertThat(change.getCausationId()).isEqualTo("unitel:e-1");
+        assertThat(change.getVersion()).isEqualTo(1);
+        assertThat(change.getOccurredAt()).isEqualTo(T0);
+    }
+
+    @Test
+    void an_opening_balance_is_credited_once_as_an_adjustment() {
+        register(ALICE, ALICE_MSISDN, "LAK", money(20_000, "LAK"));
+
+        BalanceChanged opening = changes.readValue();
+        assertThat(opening.getReason()).isEqualTo(BalanceChangeReason.ADJUSTMENT);
+        assertThat(opening.getNewBalance()).isEqualTo(money(20_000, "LAK"));
+        assertThat(opening.getVersion()).isEqualTo(1);
+
+        register(ALICE, ALICE_MSISDN, "LAK", money(20_000, "LAK"));
+        assertThat(changes.isEmpty()).as("the compacted topic replays the registration; no second credit").isTrue();
+    }
+
+    @Test
+    void a_redelivered_usage_event_is_debited_once_and_versions_rise_by_one() {
+        register(ALICE, ALICE_MSISDN, "LAK", money(20_000, "LAK"));
+        changes.readValue();
+
+        usage.pipeInput(ALICE_MSISDN, usage("e-1", ALICE_MSISDN, money(3_000, "LAK")), T0);
+        usage.pipeInput(ALICE_MSISDN, usage("e-1", ALICE_MSISDN, money(3_000, "LAK")), T0.plusSeconds(1));
+        usage.pipeInput(ALICE_MSISDN, usage("e-2", ALICE_MSISDN, money(4_000, "LAK")), T0.plusSeconds(2));
+
+        List<BalanceChanged> out = changes.readValuesToList();
+        assertThat(out).extracting(c -> c.getNewBalance().getMinorUnits()).containsExactly(17_000L, 13_000L);
+        assertThat(out).extracting(BalanceChanged::getVersion).containsExactly(2L, 3L);
+        assertThat(out.get(0).getEventId()).isNotEqualTo(out.get(1).getEventId());
+    }
+
+    @Test
+    void the_same_event_id_from_two_carriers_is_two_usages() {
+        register(ALICE, ALICE_MSISDN, "LAK", null);
+
+        usage.pipeInput(ALICE_MSISDN, usage("e-1", ALICE_MSISDN, money(1_000, "LAK")), T0);
+        UsageRecorded otherCarrier = usage("e-1", ALICE_MSISDN, money(1_000, "LAK"));
+        otherCarrier.setCarrierId("etl");
+        usage.pipeInput(ALICE_MSISDN, otherCarrier, T0);
+
+        assertThat(changes.readValuesToList()).extracting(c -> c.getNewBalance().getMinorUnits())
+                .containsExactly(-1_000L, -2_000L);
+    }
+
+    @Test
+    void usage_for_an_unknown_msisdn_goes_to_the_dead_letter_topic_and_the_stream_flows_on() {
+        register(ALICE, ALICE_MSISDN, "LAK", null);
+
+        usage.pipeInput("+8562099999999", usage("e-x", "+8562099999999", money(1_000, "LAK")), T0);
+        usage.pipeInput(ALICE_MSISDN, usage("e-1", ALICE_MSISDN, money(1_000, "LAK")), T0);
+
+        TestRecord<String, UsageRecorded> dead = usageDeadLetters.readRecord();
+        assertThat(dead.key()).isEqualTo("+8562099999999");
+        assertThat(dead.value().getEventId()).isEqualTo("e-x");
+        assertThat(header(dead, DeadLetters.REASON_CODE_HEADER)).isEqualTo("UNKNOWN_SUBSCRIBER");
+        assertThat(header(dead, DeadLetters.ORIGINAL_TOPIC_HEADER)).isEqualTo("usage-events");
+        assertThat(usageDeadLetters.isEmpty()).isTrue();
+        assertThat(changes.readValuesToList()).hasSize(1);
+    }
+
+    @Test
+    void usage_in_another_currency_than_the_account_is_not_applied() {
+        register(ALICE, ALICE_MSISDN, "LAK", null);
+
+        usage.pipeInput(ALICE_MSISDN, usage("e-usd", ALICE_MSISDN, money(100, "USD")), T0);
+
+        assertThat(changes.isEmpty()).isTrue();
+        TestRecord<String, UsageRecorded> dead = usageDeadLetters.readRecord();
+        assertThat(header(dead, DeadLetters.REASON_CODE_HEADER)).isEqualTo("CURRENCY_MISMATCH");
+        assertThat(header(dead, DeadLetters.EXCEPTION_MESSAGE_HEADER)).contains("USD").contains("LAK");
+    }
+
+    @Test
+    void a_completed_top_up_is_credited_once_with_the_request_as_cause() {
+        register(ALICE, ALICE_MSISDN, "LAK", null);
+        usage.pipeInput(ALICE_MSISDN, usage("e-1", ALICE_MSISDN, money(5_000, "LAK")), T0);
+        changes.readValue();
+
+        outcomes.pipeInput(ALICE, completed("req-1", 50_000), T0.plusSeconds(5));
+        outcomes.pipeInput(ALICE, completed("req-1", 50_000), T0.plusSeconds(6));
+
+        List<BalanceChanged> out = changes.readValuesToList();
+        assertThat(out).hasSize(1);
+        assertThat(out.get(0).getReason()).isEqualTo(BalanceChangeReason.TOP_UP);
+        assertThat(out.get(0).getCausationId()).isEqualTo("req-1");
+        assertThat(out.get(0).getNewBalance()).isEqualTo(money(45_000, "LAK"));
+        assertThat(out.get(0).getVersion()).isEqualTo(2);
+    }
+
+    private void register(String id, String msisdn, String currency, Money opening) {
+        subscribers.pipeInput(id, SubscriberRegistered.newBuilder().setSubscriberId(id).setMsisdn(msisdn)
+                .setCurrency(currency).setLanguage(Language.LO).setStatus(SubscriberStatus.ACTIVE)
+                .setOpeningBalance(opening).setRegisteredAt(T0).build(), T0);
+    }
+
+    private static UsageRecorded usage(String eventId, String msisdn, Money charge) {
+        return UsageRecorded.newBuilder().setEventId(eventId).setCarrierId("unitel").setMsisdn(msisdn)
+                .setUsageType(UsageType.DATA).setUnits(50).setUnit("MB").setCharge(charge).setOccurredAt(T0).build();
+    }
+
+    private static TopUpCompleted completed(String requestId, long amount) {
+        return TopUpCompleted.newBuilder().setRequestId(requestId).setSubscriberId(ALICE)
+                .setAmount(money(amount, "LAK")).setPaymentMethodId("pm-1").setPaymentReference("ch_1")
+                .setCompletedAt(T0).build();
+    }
+
+    private static String header(TestRecord<?, ?> record, String name) {
+        return new String(record.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
+    }
+}

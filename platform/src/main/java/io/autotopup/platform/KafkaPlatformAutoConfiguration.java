@@ -1,0 +1,96 @@
+package io.autotopup.platform;
+
+import io.autotopup.schemas.Topic;
+import io.autotopup.schemas.Topics;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.kafka.annotation.KafkaStreamsDefaultConfiguration;
+import org.springframework.kafka.config.KafkaStreamsConfiguration;
+import org.springframework.kafka.config.TopicBuilder;
+import org.springframework.kafka.core.DefaultKafkaProducerFactory;
+import org.springframework.kafka.core.KafkaAdmin;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
+import org.springframework.kafka.listener.DefaultErrorHandler;
+import org.springframework.kafka.streams.RecoveringDeserializationExceptionHandler;
+import org.springframework.util.backoff.FixedBackOff;
+
+/**
+ * What every service gets by depending on this module:
+ * <ul>
+ *   <li>every topic of the catalogue and its dead-letter topic declared as {@link NewTopic}s, since broker
+ *       auto-creation is off;</li>
+ *   <li>one {@link DeadLetterPublishingRecoverer} that sends a record that cannot be processed to
+ *       {@code <topic>-dlt}, same partition, with the reason in spring-kafka's {@code kafka_dlt-*} headers;</li>
+ *   <li>listener containers that send a poison pill there at once and other failures after two retries;</li>
+ *   <li>Kafka Streams apps that send an undecodable record there and go on with the next one.</li>
+ * </ul>
+ */
+@AutoConfiguration(before = KafkaAutoConfiguration.class)
+@EnableConfigurationProperties(KafkaProperties.class)
+public class KafkaPlatformAutoConfiguration {
+
+    @Bean
+    public KafkaAdmin.NewTopics catalogueTopics(@Value("${autotopup.kafka.replication-factor:1}") short replicationFactor) {
+        List<NewTopic> topics = new ArrayList<>();
+        for (Topic<String, ?> topic : Topics.ALL) {
+            TopicBuilder builder = TopicBuilder.name(topic.name()).partitions(Topics.PARTITIONS).replicas(replicationFactor);
+            if (topic.compacted()) {
+                builder.config(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
+            }
+            topics.add(builder.build());
+            topics.add(TopicBuilder.name(topic.deadLetterTopic()).partitions(Topics.PARTITIONS)
+                    .replicas(replicationFactor).build());
+        }
+        return new KafkaAdmin.NewTopics(topics.toArray(NewTopic[]::new));
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    public DeadLetterPublishingRecoverer deadLetterPublishingRecoverer(KafkaProperties properties) {
+        Map<String, Object> config = new HashMap<>(properties.buildProducerProperties());
+        config.remove(ProducerConfig.TRANSACTIONAL_ID_CONFIG);
+        config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        KafkaTemplate<byte[], byte[]> template = new KafkaTemplate<>(new DefaultKafkaProducerFactory<>(config));
+        return new DeadLetterPublishingRecoverer(template,
+                (record, exception) -> new TopicPartition(record.topic() + Topic.DLT_SUFFIX, record.partition()));
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    public DefaultErrorHandler kafkaErrorHandler(DeadLetterPublishingRecoverer recoverer) {
+        // Deserialization failures are not retryable by default and go to the DLT at once.
+        return new DefaultErrorHandler(recoverer, new FixedBackOff(500L, 2L));
+    }
+
+    @Bean(name = KafkaStreamsDefaultConfiguration.DEFAULT_STREAMS_CONFIG_BEAN_NAME)
+    @ConditionalOnProperty("spring.kafka.streams.application-id")
+    public KafkaStreamsConfiguration defaultKafkaStreamsConfig(KafkaProperties properties,
+            DeadLetterPublishingRecoverer recoverer) {
+        Map<String, Object> config = new HashMap<>(properties.buildStreamsProperties());
+        config.putIfAbsent(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        config.put(StreamsConfig.DEFAULT_DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+                RecoveringDeserializationExceptionHandler.class);
+        config.put(RecoveringDeserializationExceptionHandler.KSTREAM_DESERIALIZATION_RECOVERER, recoverer);
+        return new KafkaStreamsConfiguration(config);
+    }
+}

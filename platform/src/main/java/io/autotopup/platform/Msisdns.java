@@ -1,0 +1,41 @@
+package io.autotopup.platform;
+
+import com.google.i18n.phonenumbers.NumberParseException;
+import com.google.i18n.phonenumbers.PhoneNumberUtil;
+import com.google.i18n.phonenumbers.Phonenumber.PhoneNumber;
+import java.util.Optional;
+
+/** Phone numbers: normalized to E.164 on the way in, masked on the way to a log. */
+public final class Msisdns {
+
+    /** Numbers written without a country code are read as Lao ones (020 5xxx xxxx). */
+    public static final String DEFAULT_REGION = "LA";
+
+    private static final PhoneNumberUtil PHONES = PhoneNumberUtil.getInstance();
+
+    private Msisdns() {
+    }
+
+    /** The number in E.164 ({@code +8562055512345}), or empty if it is not a valid phone number. */
+    public static Optional<String> toE164(String raw) {
+        if (raw == null || raw.isBlank()) {
+            return Optional.empty();
+        }
+        try {
+            PhoneNumber number = PHONES.parse(raw, DEFAULT_REGION);
+            return PHONES.isValidNumber(number)
+                    ? Optional.of(PHONES.format(number, PhoneNumberUtil.PhoneNumberFormat.E164))
+                    : Optional.empty();
+        } catch (NumberParseException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** {@code +8562055512345} becomes {@code +856*****2345}: enough to tell numbers apart in a log. */
+    public static String mask(String msisdn) {
+        if (msisdn == null || msisdn.length() <= 8) {
+            return "****";
+        }
+        return msisdn.substring(0, 4) + "*".repeat(msisdn.length() - 8) + msisdn.substring(msisdn.length() - 4);
+    }
+}
