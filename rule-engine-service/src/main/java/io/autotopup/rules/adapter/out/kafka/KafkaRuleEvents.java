@@ -1,0 +1,50 @@
+package io.autotopup.rules.adapter.out.kafka;
+
+import static io.autotopup.schemas.Events.money;
+
+import io.autotopup.events.AutoTopUpRuleSet;
+import io.autotopup.rules.application.RuleEvents;
+import io.autotopup.rules.domain.AutoTopUpRule;
+import java.time.Instant;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.springframework.kafka.core.KafkaTemplate;
+
+/** Publishes rules on the compacted {@code auto-top-up-rules} topic; a delete is a tombstone. */
+public final class KafkaRuleEvents implements RuleEvents {
+
+    private final KafkaTemplate<String, AutoTopUpRuleSet> rules;
+
+    public KafkaRuleEvents(KafkaTemplate<String, AutoTopUpRuleSet> rules) {
+        this.rules = rules;
+    }
+
+    @Override
+    public void ruleSet(String subscriberId, AutoTopUpRule rule) {
+        send(subscriberId, AutoTopUpRuleSet.newBuilder()
+                .setSubscriberId(subscriberId)
+                .setThreshold(money(rule.threshold(), rule.currency()))
+                .setTopUpAmount(money(rule.topUpAmount(), rule.currency()))
+                .setPaymentMethodId(rule.paymentMethodId())
+                .setEnabled(rule.enabled())
+                .setSetAt(Instant.now())
+                .build());
+    }
+
+    @Override
+    public void ruleDeleted(String subscriberId) {
+        send(subscriberId, null);
+    }
+
+    private void send(String subscriberId, AutoTopUpRuleSet value) {
+        try {
+            rules.sendDefault(subscriberId, value).get(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while publishing the rule", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("The rule was not acknowledged by Kafka", e);
+        }
+    }
+}

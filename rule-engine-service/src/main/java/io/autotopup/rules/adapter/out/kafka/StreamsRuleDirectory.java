@@ -1,0 +1,53 @@
+package io.autotopup.rules.adapter.out.kafka;
+
+import io.autotopup.events.AutoTopUpRuleSet;
+import io.autotopup.events.SubscriberRegistered;
+import io.autotopup.events.SubscriberUpdated;
+import io.autotopup.rules.adapter.in.kafka.RuleMapping;
+import io.autotopup.rules.adapter.in.kafka.RuleTopology;
+import io.autotopup.rules.application.RuleDirectory;
+import io.autotopup.rules.domain.AutoTopUpRule;
+import io.autotopup.rules.domain.TopUpState;
+import java.util.Optional;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.springframework.kafka.streams.KafkaStreamsInteractiveQueryService;
+
+/** Reads the rule engine's state stores (all partitions are local with one instance). */
+public final class StreamsRuleDirectory implements RuleDirectory {
+
+    private final KafkaStreamsInteractiveQueryService queries;
+
+    public StreamsRuleDirectory(KafkaStreamsInteractiveQueryService queries) {
+        this.queries = queries;
+    }
+
+    @Override
+    public Optional<AccountView> account(String subscriberId) {
+        SpecificRecord account = this.<SpecificRecord>store(RuleTopology.ACCOUNTS_STORE).get(subscriberId);
+        if (account instanceof SubscriberRegistered registered) {
+            return Optional.of(new AccountView(registered.getCurrency(), registered.getStatus().name()));
+        }
+        if (account instanceof SubscriberUpdated updated) {
+            return Optional.of(new AccountView(updated.getCurrency(), updated.getStatus().name()));
+        }
+        return Optional.empty();
+    }
+
+    @Override
+    public Optional<AutoTopUpRule> rule(String subscriberId) {
+        AutoTopUpRuleSet rule = this.<AutoTopUpRuleSet>store(RuleTopology.RULES_STORE).get(subscriberId);
+        return Optional.ofNullable(RuleMapping.toDomain(rule));
+    }
+
+    @Override
+    public TopUpState state(String subscriberId) {
+        TopUpState state = this.<TopUpState>store(RuleTopology.STATE_STORE).get(subscriberId);
+        return state == null ? TopUpState.INITIAL : state;
+    }
+
+    private <V> ReadOnlyKeyValueStore<String, V> store(String name) {
+        return queries.retrieveQueryableStore(name, QueryableStoreTypes.keyValueStore());
+    }
+}

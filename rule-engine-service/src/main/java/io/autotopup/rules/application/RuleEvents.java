@@ -1,0 +1,11 @@
+package io.autotopup.rules.application;
+
+import io.autotopup.rules.domain.AutoTopUpRule;
+
+/** Publishes rule changes; each returns once the broker has the change. */
+public interface RuleEvents {
+
+    void ruleSet(String subscriberId, AutoTopUpRule rule);
+
+    void ruleDeleted(String subscriberId);
+}
