@@ -27,6 +27,7 @@ import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
+import org.springframework.kafka.listener.DefaultAfterRollbackProcessor;
 import org.springframework.kafka.listener.DefaultErrorHandler;
 import org.springframework.kafka.streams.RecoveringDeserializationExceptionHandler;
 import org.springframework.util.backoff.FixedBackOff;
@@ -38,7 +39,8 @@ import org.springframework.util.backoff.FixedBackOff;
  *       auto-creation is off;</li>
  *   <li>one {@link DeadLetterPublishingRecoverer} that sends a record that cannot be processed to
  *       {@code <topic>-dlt}, same partition, with the reason in spring-kafka's {@code kafka_dlt-*} headers;</li>
- *   <li>listener containers that send a poison pill there at once and other failures after two retries;</li>
+ *   <li>listener containers (with or without Kafka transactions) that send a poison pill there at once and
+ *       other failures after two retries;</li>
  *   <li>Kafka Streams apps that send an undecodable record there and go on with the next one.</li>
  * </ul>
  */
@@ -80,6 +82,13 @@ public class KafkaPlatformAutoConfiguration {
     public DefaultErrorHandler kafkaErrorHandler(DeadLetterPublishingRecoverer recoverer) {
         // Deserialization failures are not retryable by default and go to the DLT at once.
         return new DefaultErrorHandler(recoverer, new FixedBackOff(500L, 2L));
+    }
+
+    /** With Kafka transactions, a failed record is handled after the rollback: retried twice, then dead-lettered. */
+    @Bean
+    @ConditionalOnMissingBean
+    public DefaultAfterRollbackProcessor<Object, Object> kafkaAfterRollbackProcessor(DeadLetterPublishingRecoverer recoverer) {
+        return new DefaultAfterRollbackProcessor<>(recoverer, new FixedBackOff(500L, 2L));
     }
 
     @Bean(name = KafkaStreamsDefaultConfiguration.DEFAULT_STREAMS_CONFIG_BEAN_NAME)

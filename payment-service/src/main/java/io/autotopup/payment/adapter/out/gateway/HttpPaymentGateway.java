@@ -1,0 +1,114 @@
+package io.autotopup.payment.adapter.out.gateway;
+
+import io.autotopup.payment.application.PaymentGateway;
+import io.autotopup.payment.domain.ChargeResult;
+import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.reactor.circuitbreaker.operator.CircuitBreakerOperator;
+import io.github.resilience4j.reactor.retry.RetryOperator;
+import io.github.resilience4j.reactor.timelimiter.TimeLimiterOperator;
+import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.timelimiter.TimeLimiter;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.web.reactive.function.client.ClientResponse;
+import org.springframework.web.reactive.function.client.WebClient;
+import reactor.core.publisher.Mono;
+
+/**
+ * The payment gateway over HTTP. Each charge attempt is time-limited; transient failures (timeouts,
+ * connection errors, 5xx, 429) are retried with exponential backoff and jitter under the same idempotency
+ * key; the circuit breaker stops calling a gateway that keeps failing. Declines are answers, not failures:
+ * they are neither retried nor counted against the breaker. When no answer can be had, the charge is
+ * {@link ChargeResult.Unavailable}.
+ */
+public final class HttpPaymentGateway implements PaymentGateway {
+
+    private static final Logger log = LoggerFactory.getLogger(HttpPaymentGateway.class);
+
+    private final WebClient client;
+    private final CircuitBreaker circuitBreaker;
+    private final Retry retry;
+    private final TimeLimiter timeLimiter;
+
+    public HttpPaymentGateway(WebClient client, CircuitBreaker circuitBreaker, Retry retry, TimeLimiter timeLimiter) {
+        this.client = client;
+        this.circuitBreaker = circuitBreaker;
+        this.retry = retry;
+        this.timeLimiter = timeLimiter;
+    }
+
+    record ChargeBody(String token, long amount, String currency) {
+    }
+
+    record ChargeAnswer(String id, String status, String declineCode) {
+    }
+
+    record TokenAnswer(String token, String type, String brand, String last4, Integer expMonth, Integer expYear,
+            String fingerprint) {
+    }
+
+    @Override
+    public ChargeResult charge(String idempotencyKey, String token, long amount, String currency) {
+        return client.post().uri("/v1/charges")
+                .header("Idempotency-Key", idempotencyKey)
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(new ChargeBody(token, amount, currency))
+                .exchangeToMono(HttpPaymentGateway::classify)
+                .transformDeferred(TimeLimiterOperator.of(timeLimiter))
+                .transformDeferred(CircuitBreakerOperator.of(circuitBreaker))
+                .transformDeferred(RetryOperator.of(retry))
+                .onErrorResume(error -> {
+                    log.warn("Gateway gave no answer for charge {}: {}", idempotencyKey, describe(error));
+                    return Mono.just(new ChargeResult.Unavailable(describe(error)));
+                })
+                .block();
+    }
+
+    @Override
+    public Optional<TokenDetails> tokenDetails(String token) {
+        return client.get().uri("/v1/tokens/{token}", token)
+                .exchangeToMono(response -> response.statusCode().is2xxSuccessful()
+                        ? response.bodyToMono(TokenAnswer.class)
+                        : response.statusCode().value() == 404 ? Mono.empty()
+                        : response.createException().flatMap(Mono::error))
+                .timeout(Duration.ofSeconds(5))
+                .map(answer -> new TokenDetails(answer.type(), answer.brand(), answer.last4(), answer.expMonth(),
+                        answer.expYear(), answer.fingerprint()))
+                .blockOptional();
+    }
+
+    private static Mono<ChargeResult> classify(ClientResponse response) {
+        HttpStatus status = HttpStatus.resolve(response.statusCode().value());
+        if (response.statusCode().is2xxSuccessful()) {
+            return response.bodyToMono(ChargeAnswer.class).map(answer -> new ChargeResult.Succeeded(answer.id()));
+        }
+        if (status == HttpStatus.PAYMENT_REQUIRED) {
+            return response.bodyToMono(ChargeAnswer.class).map(answer -> ChargeResult.declined(answer.declineCode()));
+        }
+        if (response.statusCode().is5xxServerError() || status == HttpStatus.TOO_MANY_REQUESTS) {
+            return response.releaseBody().then(Mono.error(new TransientGatewayException("gateway answered " + status)));
+        }
+        return response.bodyToMono(Map.class).defaultIfEmpty(Map.of())
+                .flatMap(body -> Mono.error(new IllegalStateException("gateway refused the charge: " + status + " " + body)));
+    }
+
+    private static String describe(Throwable error) {
+        if (error instanceof CallNotPermittedException) {
+            return "circuit breaker open";
+        }
+        return error.getClass().getSimpleName() + ": " + error.getMessage();
+    }
+
+    /** A failure worth retrying: the gateway may answer next time. */
+    public static final class TransientGatewayException extends RuntimeException {
+        public TransientGatewayException(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,43 @@
+package io.autotopup.payment.application;
+
+import io.autotopup.payment.domain.PaymentMethod;
+import io.autotopup.payment.domain.PaymentMethodRejectedException;
+import io.autotopup.payment.domain.PaymentMethods;
+import java.time.Clock;
+import java.time.YearMonth;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Binds a gateway token to a subscriber. The client tokenized the card at the gateway; this service only
+ * ever sees the token, and asks the gateway for what may be shown of it.
+ */
+public final class BindPaymentMethod {
+
+    private final PaymentGateway gateway;
+    private final PaymentMethodRepository repository;
+    private final Clock clock;
+
+    public BindPaymentMethod(PaymentGateway gateway, PaymentMethodRepository repository, Clock clock) {
+        this.gateway = gateway;
+        this.repository = repository;
+        this.clock = clock;
+    }
+
+    public PaymentMethod bind(String subscriberId, String token) {
+        PaymentGateway.TokenDetails details = gateway.tokenDetails(token).orElseThrow(() ->
+                new PaymentMethodRejectedException(PaymentMethodRejectedException.Reason.UNKNOWN_TOKEN,
+                        "The gateway knows no such token"));
+        PaymentMethod candidate = new PaymentMethod("pm_" + UUID.randomUUID().toString().replace("-", ""),
+                details.type(), token, details.brand(), details.last4(),
+                details.expYear() == null ? null : YearMonth.of(details.expYear(), details.expMonth()),
+                details.fingerprint(), 0, false);
+        List<PaymentMethod> next = PaymentMethods.bind(repository.methodsOf(subscriberId), candidate, YearMonth.now(clock));
+        repository.save(subscriberId, next);
+        return next.get(next.size() - 1);
+    }
+
+    public List<PaymentMethod> list(String subscriberId) {
+        return repository.methodsOf(subscriberId);
+    }
+}

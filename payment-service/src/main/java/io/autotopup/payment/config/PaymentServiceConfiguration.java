@@ -1,0 +1,165 @@
+package io.autotopup.payment.config;
+
+import io.autotopup.events.TopUpRequested;
+import io.autotopup.payment.adapter.in.kafka.PaymentMethodsTopology;
+import io.autotopup.payment.adapter.in.kafka.TopUpRequestListener;
+import io.autotopup.payment.adapter.out.gateway.HttpPaymentGateway;
+import io.autotopup.payment.adapter.out.gateway.HttpPaymentGateway.TransientGatewayException;
+import io.autotopup.payment.adapter.out.kafka.KafkaPaymentMethodRepository;
+import io.autotopup.payment.adapter.out.kafka.KafkaTopUpOutcomes;
+import io.autotopup.payment.application.BindPaymentMethod;
+import io.autotopup.payment.application.ChargeTopUp;
+import io.autotopup.payment.application.PaymentGateway;
+import io.autotopup.payment.application.PaymentMethodRepository;
+import io.autotopup.platform.kafka.CatalogueConsumers;
+import io.autotopup.platform.kafka.CatalogueTemplates;
+import io.autotopup.schemas.Topics;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.github.resilience4j.core.IntervalFunction;
+import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
+import io.github.resilience4j.micrometer.tagged.TaggedRetryMetrics;
+import io.github.resilience4j.micrometer.tagged.TaggedTimeLimiterMetrics;
+import io.github.resilience4j.retry.RetryConfig;
+import io.github.resilience4j.retry.RetryRegistry;
+import io.github.resilience4j.timelimiter.TimeLimiterConfig;
+import io.github.resilience4j.timelimiter.TimeLimiterRegistry;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeoutException;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.annotation.EnableKafkaStreams;
+import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
+import org.springframework.kafka.config.StreamsBuilderFactoryBean;
+import org.springframework.kafka.core.DefaultKafkaProducerFactory;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.listener.DefaultAfterRollbackProcessor;
+import org.springframework.kafka.streams.KafkaStreamsInteractiveQueryService;
+import org.springframework.kafka.transaction.KafkaTransactionManager;
+import org.springframework.web.reactive.function.client.WebClient;
+import org.springframework.web.reactive.function.client.WebClientRequestException;
+
+@Configuration(proxyBeanMethods = false)
+@EnableKafkaStreams
+@EnableConfigurationProperties(GatewayProperties.class)
+class PaymentServiceConfiguration {
+
+    /** resilience4j instance name, after the operation it guards. */
+    static final String CHARGE = "gateway-charge";
+
+    @Autowired
+    void defineTopology(StreamsBuilder builder) {
+        PaymentMethodsTopology.build(builder);
+    }
+
+    @Bean
+    KafkaStreamsInteractiveQueryService paymentQueries(StreamsBuilderFactoryBean streams) {
+        return new KafkaStreamsInteractiveQueryService(streams);
+    }
+
+    @Bean
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    @Bean
+    CircuitBreakerRegistry circuitBreakerRegistry(MeterRegistry meters) {
+        CircuitBreakerRegistry registry = CircuitBreakerRegistry.of(CircuitBreakerConfig.custom()
+                .slidingWindowSize(20).minimumNumberOfCalls(10).failureRateThreshold(50)
+                .waitDurationInOpenState(Duration.ofSeconds(30)).permittedNumberOfCallsInHalfOpenState(3)
+                .recordExceptions(TransientGatewayException.class, TimeoutException.class, WebClientRequestException.class,
+                        IOException.class)
+                .build());
+        TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(registry).bindTo(meters);
+        return registry;
+    }
+
+    @Bean
+    RetryRegistry retryRegistry(GatewayProperties gateway, MeterRegistry meters) {
+        RetryRegistry registry = RetryRegistry.of(RetryConfig.custom()
+                .maxAttempts(gateway.maxAttempts())
+                .intervalFunction(IntervalFunction.ofExponentialRandomBackoff(gateway.initialBackoff(), 2.0, 0.5))
+                .retryExceptions(TransientGatewayException.class, TimeoutException.class, WebClientRequestException.class,
+                        IOException.class)
+                .build());
+        TaggedRetryMetrics.ofRetryRegistry(registry).bindTo(meters);
+        return registry;
+    }
+
+    @Bean
+    TimeLimiterRegistry timeLimiterRegistry(GatewayProperties gateway, MeterRegistry meters) {
+        TimeLimiterRegistry registry = TimeLimiterRegistry.of(TimeLimiterConfig.custom()
+                .timeoutDuration(gateway.callTimeout()).build());
+        TaggedTimeLimiterMetrics.ofTimeLimiterRegistry(registry).bindTo(meters);
+        return registry;
+    }
+
+    @Bean
+    PaymentGateway paymentGateway(GatewayProperties gateway, CircuitBreakerRegistry breakers, RetryRegistry retries,
+            TimeLimiterRegistry limiters) {
+        return new HttpPaymentGateway(WebClient.builder().baseUrl(gateway.baseUrl()).build(),
+                breakers.circuitBreaker(CHARGE), retries.retry(CHARGE), limiters.timeLimiter(CHARGE));
+    }
+
+    @Bean
+    PaymentMethodRepository paymentMethodRepository(KafkaStreamsInteractiveQueryService queries, KafkaProperties kafka) {
+        return new KafkaPaymentMethodRepository(queries, CatalogueTemplates.forTopic(Topics.PAYMENT_METHODS, kafka));
+    }
+
+    @Bean
+    BindPaymentMethod bindPaymentMethod(PaymentGateway gateway, PaymentMethodRepository repository, Clock clock) {
+        return new BindPaymentMethod(gateway, repository, clock);
+    }
+
+    @Bean
+    DefaultKafkaProducerFactory<String, SpecificRecord> outcomeProducerFactory(KafkaProperties kafka,
+            @Value("${autotopup.payment.transaction-id-prefix:payment-service-}") String transactionIdPrefix) {
+        Map<String, Object> config = new HashMap<>(kafka.buildProducerProperties());
+        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        DefaultKafkaProducerFactory<String, SpecificRecord> factory = new DefaultKafkaProducerFactory<>(config,
+                Topics.TOP_UP_OUTCOMES.keySerde().serializer(), Topics.TOP_UP_OUTCOMES.valueSerde().serializer());
+        factory.setTransactionIdPrefix(transactionIdPrefix);
+        return factory;
+    }
+
+    @Bean
+    KafkaTransactionManager<String, SpecificRecord> kafkaTransactionManager(
+            DefaultKafkaProducerFactory<String, SpecificRecord> outcomeProducerFactory) {
+        return new KafkaTransactionManager<>(outcomeProducerFactory);
+    }
+
+    @Bean
+    KafkaTemplate<String, SpecificRecord> outcomeTemplate(DefaultKafkaProducerFactory<String, SpecificRecord> outcomeProducerFactory) {
+        return new KafkaTemplate<>(outcomeProducerFactory);
+    }
+
+    @Bean
+    ConcurrentKafkaListenerContainerFactory<String, TopUpRequested> kafkaListenerContainerFactory(KafkaProperties kafka,
+            KafkaTransactionManager<String, SpecificRecord> transactions,
+            DefaultAfterRollbackProcessor<Object, Object> afterRollback) {
+        ConcurrentKafkaListenerContainerFactory<String, TopUpRequested> factory = new ConcurrentKafkaListenerContainerFactory<>();
+        factory.setConsumerFactory(CatalogueConsumers.forTopic(Topics.TOP_UP_REQUESTS, kafka));
+        factory.getContainerProperties().setKafkaAwareTransactionManager(transactions);
+        factory.setAfterRollbackProcessor(afterRollback);
+        return factory;
+    }
+
+    @Bean
+    TopUpRequestListener topUpRequestListener(PaymentGateway gateway, PaymentMethodRepository repository, Clock clock,
+            KafkaTemplate<String, SpecificRecord> outcomeTemplate) {
+        return new TopUpRequestListener(new ChargeTopUp(gateway, repository, clock), new KafkaTopUpOutcomes(outcomeTemplate));
+    }
+}

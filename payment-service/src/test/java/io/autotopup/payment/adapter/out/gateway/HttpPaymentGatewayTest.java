@@ -1,0 +1,95 @@
+package io.autotopup.payment.adapter.out.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.autotopup.payment.domain.ChargeResult;
+import io.autotopup.sandbox.gateway.SandboxGateway;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.core.IntervalFunction;
+import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.retry.RetryConfig;
+import io.github.resilience4j.timelimiter.TimeLimiter;
+import io.github.resilience4j.timelimiter.TimeLimiterConfig;
+import java.time.Duration;
+import java.util.concurrent.TimeoutException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.web.reactive.function.client.WebClient;
+
+/** The gateway client against the sandbox gateway over real HTTP on loopback. */
+class HttpPaymentGatewayTest {
+
+    private SandboxGateway sandbox;
+    private CircuitBreaker breaker;
+    private Retry retry;
+    private HttpPaymentGateway gateway;
+
+    @BeforeEach
+    void start() throws Exception {
+        sandbox = SandboxGateway.start(0);
+        breaker = CircuitBreaker.of("gateway-charge", CircuitBreakerConfig.custom().slidingWindowSize(4)
+                .minimumNumberOfCalls(4).failureRateThreshold(50).waitDurationInOpenState(Duration.ofMinutes(1))
+                .recordExceptions(HttpPaymentGateway.TransientGatewayException.class, TimeoutException.class).build());
+        retry = Retry.of("gateway-charge", RetryConfig.custom().maxAttempts(3)
+                .intervalFunction(IntervalFunction.ofExponentialRandomBackoff(Duration.ofMillis(10), 2.0, 0.5))
+                .retryExceptions(HttpPaymentGateway.TransientGatewayException.class, TimeoutException.class).build());
+        TimeLimiter limiter = TimeLimiter.of(TimeLimiterConfig.custom().timeoutDuration(Duration.ofMillis(500)).build());
+        gateway = new HttpPaymentGateway(WebClient.create(sandbox.baseUrl()), breaker, retry, limiter);
+    }
+
+    @AfterEach
+    void stop() {
+        sandbox.close();
+    }
+
+    @Test
+    void a_good_card_is_charged_and_a_repeat_under_the_same_key_charges_nothing_more() {
+        String token = sandbox.tokenize("4242424242424242", 12, 2035).token();
+
+        ChargeResult first = gateway.charge("topup-r1-pm1", token, 50_000, "LAK");
+        ChargeResult again = gateway.charge("topup-r1-pm1", token, 50_000, "LAK");
+
+        assertThat(first).isInstanceOf(ChargeResult.Succeeded.class).isEqualTo(again);
+        assertThat(sandbox.charges()).hasSize(1);
+    }
+
+    @Test
+    void declines_are_classified_hard_or_soft_and_not_retried() {
+        ChargeResult hard = gateway.charge("k-hard", sandbox.tokenize("4000000000000002", 12, 2035).token(), 500, "USD");
+        ChargeResult soft = gateway.charge("k-soft", sandbox.tokenize("4000000000009995", 12, 2035).token(), 500, "USD");
+
+        assertThat(hard).isEqualTo(new ChargeResult.Declined("do_not_honor", true));
+        assertThat(soft).isEqualTo(new ChargeResult.Declined("insufficient_funds", false));
+        assertThat(retry.getMetrics().getNumberOfFailedCallsWithRetryAttempt()).isZero();
+        assertThat(breaker.getMetrics().getNumberOfFailedCalls()).isZero();
+    }
+
+    @Test
+    void an_unavailable_gateway_is_retried_then_reported_unavailable_and_trips_the_breaker() {
+        String token = sandbox.tokenize("4242424242424242", 12, 2035).token();
+        sandbox.setFaults(new SandboxGateway.Faults(0, true));
+
+        ChargeResult result = gateway.charge("k-down", token, 500, "USD");
+
+        assertThat(result).isInstanceOf(ChargeResult.Unavailable.class);
+        assertThat(retry.getMetrics().getNumberOfFailedCallsWithRetryAttempt()).isEqualTo(1);
+        assertThat(breaker.getMetrics().getNumberOfFailedCalls()).isEqualTo(3);
+
+        gateway.charge("k-down-2", token, 500, "USD");
+        assertThat(breaker.getState()).isEqualTo(CircuitBreaker.State.OPEN);
+        assertThat(sandbox.charges()).as("nothing was charged").isEmpty();
+    }
+
+    @Test
+    void a_slow_gateway_is_cut_off_by_the_time_limit() {
+        String token = sandbox.tokenize("4242424242424242", 12, 2035).token();
+        sandbox.setFaults(new SandboxGateway.Faults(800, false));
+
+        ChargeResult result = gateway.charge("k-slow", token, 500, "USD");
+
+        assertThat(result).isInstanceOf(ChargeResult.Unavailable.class);
+        assertThat(((ChargeResult.Unavailable) result).detail()).contains("Timeout");
+    }
+}
