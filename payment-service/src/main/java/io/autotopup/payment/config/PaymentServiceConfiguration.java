@@ -11,8 +11,8 @@ import io.autotopup.payment.application.BindPaymentMethod;
 import io.autotopup.payment.application.ChargeTopUp;
 import io.autotopup.payment.application.PaymentGateway;
 import io.autotopup.payment.application.PaymentMethodRepository;
-import io.autotopup.platform.kafka.CatalogueConsumers;
 import io.autotopup.platform.kafka.CatalogueTemplates;
+import io.autotopup.platform.kafka.TransactionalListeners;
 import io.autotopup.schemas.Topics;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
@@ -28,11 +28,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.concurrent.TimeoutException;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
@@ -126,13 +123,7 @@ class PaymentServiceConfiguration {
     @Bean
     DefaultKafkaProducerFactory<String, SpecificRecord> outcomeProducerFactory(KafkaProperties kafka,
             @Value("${autotopup.payment.transaction-id-prefix:payment-service-}") String transactionIdPrefix) {
-        Map<String, Object> config = new HashMap<>(kafka.buildProducerProperties());
-        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        config.put(ProducerConfig.ACKS_CONFIG, "all");
-        DefaultKafkaProducerFactory<String, SpecificRecord> factory = new DefaultKafkaProducerFactory<>(config,
-                Topics.TOP_UP_OUTCOMES.keySerde().serializer(), Topics.TOP_UP_OUTCOMES.valueSerde().serializer());
-        factory.setTransactionIdPrefix(transactionIdPrefix);
-        return factory;
+        return TransactionalListeners.producerFactory(Topics.TOP_UP_OUTCOMES, kafka, transactionIdPrefix);
     }
 
     @Bean
@@ -150,11 +141,7 @@ class PaymentServiceConfiguration {
     ConcurrentKafkaListenerContainerFactory<String, TopUpRequested> kafkaListenerContainerFactory(KafkaProperties kafka,
             KafkaTransactionManager<String, SpecificRecord> transactions,
             DefaultAfterRollbackProcessor<Object, Object> afterRollback) {
-        ConcurrentKafkaListenerContainerFactory<String, TopUpRequested> factory = new ConcurrentKafkaListenerContainerFactory<>();
-        factory.setConsumerFactory(CatalogueConsumers.forTopic(Topics.TOP_UP_REQUESTS, kafka));
-        factory.getContainerProperties().setKafkaAwareTransactionManager(transactions);
-        factory.setAfterRollbackProcessor(afterRollback);
-        return factory;
+        return TransactionalListeners.containerFactory(Topics.TOP_UP_REQUESTS, kafka, transactions, afterRollback);
     }
 
     @Bean

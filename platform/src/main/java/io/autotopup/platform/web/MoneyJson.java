@@ -1,7 +1,7 @@
 package io.autotopup.platform.web;
 
 import java.math.BigDecimal;
-import java.util.Currency;
+import io.autotopup.schemas.Currencies;
 
 /**
  * Money as it travels in JSON: a decimal string with an ISO 4217 code ({@code {"amount":"50000","currency":"LAK"}},
@@ -40,22 +40,8 @@ public record MoneyJson(String amount, String currency) {
         }
     }
 
-    /** The minor-unit digits of an ISO 4217 currency the JDK knows (LAK 0 by ISO, USD 2). */
+    /** The minor-unit digits of an ISO 4217 currency (USD 2; LAK 0, see {@link Currencies}). */
     public static int fractionDigits(String currency) {
-        if (currency == null || !currency.matches("[A-Z]{3}")) {
-            throw new IllegalArgumentException("currency '" + currency + "' is not an ISO 4217 code");
-        }
-        try {
-            int digits = Currency.getInstance(currency).getDefaultFractionDigits();
-            if (digits < 0) {
-                throw new IllegalArgumentException("currency " + currency + " has no minor units to count in");
-            }
-            return digits;
-        } catch (IllegalArgumentException e) {
-            if (e.getMessage() != null && e.getMessage().startsWith("currency ")) {
-                throw e;
-            }
-            throw new IllegalArgumentException("currency '" + currency + "' is not an ISO 4217 code");
-        }
+        return Currencies.minorUnitDigits(currency);
     }
 }

@@ -5,6 +5,8 @@ import io.autotopup.sandbox.JsonHttpServer;
 import io.autotopup.sandbox.JsonHttpServer.HttpError;
 import io.autotopup.sandbox.JsonHttpServer.Response;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -38,6 +40,9 @@ import org.jsmpp.session.ServerMessageReceiverListener;
 import org.jsmpp.session.Session;
 import org.jsmpp.session.SubmitMultiResult;
 import org.jsmpp.session.SubmitSmResult;
+import org.jsmpp.session.connection.ServerConnection;
+import org.jsmpp.session.connection.ServerConnectionFactory;
+import org.jsmpp.session.connection.socket.ServerSocketConnection;
 import org.jsmpp.util.MessageId;
 import org.jsmpp.util.RandomMessageIDGenerator;
 import org.slf4j.Logger;
@@ -69,9 +74,11 @@ public final class SmsCentreSimulator implements AutoCloseable {
     private final Map<String, Parts> partial = new ConcurrentHashMap<>();
     private final RandomMessageIDGenerator ids = new RandomMessageIDGenerator();
     private volatile boolean running = true;
+    private final List<SMPPServerSession> open = new CopyOnWriteArrayList<>();
+    private volatile int boundSmppPort;
 
     private SmsCentreSimulator(int smppPort, int httpPort) throws IOException {
-        smpp = new SMPPServerSessionListener(smppPort);
+        smpp = new SMPPServerSessionListener(smppPort, new LoopbackConnections());
         smpp.setMessageReceiverListener(new Receiver());
         sessions.submit(this::acceptSessions);
         http = new JsonHttpServer(httpPort).route("/v1/inbox", this::inbox).start();
@@ -83,7 +90,7 @@ public final class SmsCentreSimulator implements AutoCloseable {
     }
 
     public int smppPort() {
-        return smpp.getPort();
+        return boundSmppPort;
     }
 
     public int httpPort() {
@@ -142,6 +149,7 @@ public final class SmsCentreSimulator implements AutoCloseable {
                 return;
             }
             request.accept("sandbox-smsc");
+            open.add(session);
             log.info("SMPP {} bound as {}", request.getBindType(), request.getSystemId());
         } catch (TimeoutException e) {
             session.close();
@@ -210,6 +218,7 @@ public final class SmsCentreSimulator implements AutoCloseable {
         } catch (IOException e) {
             log.debug("closing SMPP listener", e);
         }
+        open.forEach(SMPPServerSession::close);
         http.close();
         sessions.shutdownNow();
     }
@@ -217,6 +226,27 @@ public final class SmsCentreSimulator implements AutoCloseable {
     /** A complete text as the SMS centre received it. */
     public record ReceivedSms(String from, String to, String text, int segments, List<String> messageIds,
             Instant receivedAt) {
+    }
+
+    /** Listens on loopback only, and remembers the port it got (the caller may ask for any free one). */
+    private final class LoopbackConnections implements ServerConnectionFactory {
+        @Override
+        public ServerConnection listen(int port) throws IOException {
+            return listen(port, 0, 50);
+        }
+
+        @Override
+        public ServerConnection listen(int port, int timeout) throws IOException {
+            return listen(port, timeout, 50);
+        }
+
+        @Override
+        public ServerConnection listen(int port, int timeout, int backlog) throws IOException {
+            ServerSocket socket = new ServerSocket(port, backlog, InetAddress.getLoopbackAddress());
+            socket.setSoTimeout(timeout);
+            boundSmppPort = socket.getLocalPort();
+            return new ServerSocketConnection(socket);
+        }
     }
 
     private static final class Parts {

@@ -1,0 +1,83 @@
+package io.autotopup.notification.adapter.in.kafka;
+
+import io.autotopup.events.BalanceChangeReason;
+import io.autotopup.events.BalanceChanged;
+import io.autotopup.events.Language;
+import io.autotopup.events.SmsMessageType;
+import io.autotopup.events.SmsRequested;
+import io.autotopup.events.SubscriberRegistered;
+import io.autotopup.events.SubscriberUpdated;
+import io.autotopup.events.TopUpFailed;
+import io.autotopup.notification.domain.SmsTemplates;
+import io.autotopup.platform.streams.Routed;
+import io.autotopup.schemas.Topics;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.UUID;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/** Maps events to texts through {@link SmsTemplates}; remembers what it texted. */
+final class NotificationProcessor implements Processor<String, SpecificRecord, String, Routed<SpecificRecord>> {
+
+    private ProcessorContext<String, Routed<SpecificRecord>> context;
+    private KeyValueStore<String, SpecificRecord> subscribers;
+    private KeyValueStore<String, Long> texted;
+
+    @Override
+    public void init(ProcessorContext<String, Routed<SpecificRecord>> context) {
+        this.context = context;
+        this.subscribers = context.getStateStore(NotificationTopology.SUBSCRIBERS_STORE);
+        this.texted = context.getStateStore(NotificationTopology.TEXTED_STORE);
+    }
+
+    @Override
+    public void process(Record<String, SpecificRecord> record) {
+        SpecificRecord value = record.value();
+        if (value instanceof SubscriberRegistered || value instanceof SubscriberUpdated) {
+            subscribers.put(record.key(), value);
+        } else if (value instanceof BalanceChanged change && change.getReason() == BalanceChangeReason.TOP_UP) {
+            text(record, "balance:" + change.getEventId(), SmsMessageType.TOP_UP_SUCCEEDED, language -> SmsTemplates.topUpSucceeded(
+                    language, change.getDelta().getMinorUnits(), change.getNewBalance().getMinorUnits(),
+                    change.getNewBalance().getCurrency()));
+        } else if (value instanceof TopUpFailed failed && failed.getIsFinal()) {
+            text(record, "failed:" + failed.getRequestId(), SmsMessageType.TOP_UP_FAILED, language -> SmsTemplates.topUpFailed(
+                    language, failed.getAmount().getMinorUnits(), failed.getAmount().getCurrency(), failed.getReason().name()));
+        }
+    }
+
+    private void text(Record<String, SpecificRecord> record, String sourceEventId, SmsMessageType type,
+            java.util.function.Function<String, String> render) {
+        if (texted.get(sourceEventId) != null) {
+            return;
+        }
+        SpecificRecord subscriber = subscribers.get(record.key());
+        if (subscriber == null) {
+            String deadLetterTopic = record.value() instanceof BalanceChanged
+                    ? Topics.BALANCE_CHANGES.deadLetterTopic() : Topics.TOP_UP_OUTCOMES.deadLetterTopic();
+            context.forward(record.withValue(Routed.rejected(record.value(), deadLetterTopic, "UNKNOWN_SUBSCRIBER",
+                    "notification-service has no subscriber " + record.key() + " to text")));
+            return;
+        }
+        String msisdn = subscriber instanceof SubscriberRegistered registered ? registered.getMsisdn()
+                : ((SubscriberUpdated) subscriber).getMsisdn();
+        Language language = subscriber instanceof SubscriberRegistered registered ? registered.getLanguage()
+                : ((SubscriberUpdated) subscriber).getLanguage();
+        SmsRequested sms = SmsRequested.newBuilder()
+                .setSmsId(UUID.nameUUIDFromBytes(("sms:" + sourceEventId).getBytes(StandardCharsets.UTF_8)).toString())
+                .setSubscriberId(record.key())
+                .setMsisdn(msisdn)
+                .setLanguage(language)
+                .setMessageType(type)
+                .setText(render.apply(language.name().toLowerCase(Locale.ROOT)))
+                .setSourceEventId(sourceEventId)
+                .setRequestedAt(Instant.ofEpochMilli(record.timestamp()))
+                .build();
+        texted.put(sourceEventId, record.timestamp());
+        context.forward(record.withValue(Routed.accepted(sms)));
+    }
+}

@@ -1,0 +1,59 @@
+package io.autotopup.notification.adapter.in.kafka;
+
+import io.autotopup.events.BalanceChanged;
+import io.autotopup.events.SmsRequested;
+import io.autotopup.events.TopUpFailed;
+import io.autotopup.platform.streams.DeadLetters;
+import io.autotopup.platform.streams.Routed;
+import io.autotopup.schemas.AvroSerde;
+import io.autotopup.schemas.Topic;
+import io.autotopup.schemas.Topics;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * Decides what to text: a credited top-up and a top-up that failed for good each become one
+ * {@code SmsRequested} on {@code notifications}, rendered in the subscriber's language from this service's
+ * copy of {@code subscribers}. The source event id of every text requested is kept, so a redelivered or
+ * replayed event is never texted twice. The SMS itself is sent by {@link SmsRequestListener}.
+ */
+public final class NotificationTopology {
+
+    /** Subscriber id to the latest subscriber record (MSISDN, language). */
+    public static final String SUBSCRIBERS_STORE = "notification-subscribers";
+    /** Source event ids already turned into a text. */
+    public static final String TEXTED_STORE = "notification-texted";
+
+    private NotificationTopology() {
+    }
+
+    public static StreamsBuilder build(StreamsBuilder builder) {
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SUBSCRIBERS_STORE),
+                Serdes.String(), Topics.SUBSCRIBERS.valueSerde()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TEXTED_STORE),
+                Serdes.String(), Serdes.Long()));
+
+        KStream<String, Routed<SpecificRecord>> decided = stream(builder, Topics.SUBSCRIBERS)
+                .merge(stream(builder, Topics.BALANCE_CHANGES), Named.as("notification-merge-balances"))
+                .merge(stream(builder, Topics.TOP_UP_OUTCOMES), Named.as("notification-merge-outcomes"))
+                .process(NotificationProcessor::new, Named.as("notification-decide"), SUBSCRIBERS_STORE, TEXTED_STORE);
+        DeadLetters.route(decided, AvroSerde.anyOf(BalanceChanged.class, TopUpFailed.class, SmsRequested.class),
+                        "notification-decide")
+                .to(Topics.NOTIFICATIONS.name(), Produced.with(Topics.NOTIFICATIONS.keySerde(),
+                        Topics.NOTIFICATIONS.valueSerde()).withName("notification-sms-requested"));
+        return builder;
+    }
+
+    private static <V extends SpecificRecord> KStream<String, SpecificRecord> stream(StreamsBuilder builder,
+            Topic<String, V> topic) {
+        return builder.stream(topic.name(), Consumed.with(topic.keySerde(), topic.valueSerde())
+                        .withName("notification-" + topic.name()))
+                .mapValues(value -> (SpecificRecord) value, Named.as("notification-" + topic.name() + "-as-record"));
+    }
+}

@@ -1,0 +1,37 @@
+package io.autotopup.notification.adapter.in.kafka;
+
+import io.autotopup.events.SmsRequested;
+import io.autotopup.events.SmsSent;
+import io.autotopup.notification.application.SmsSender;
+import io.autotopup.schemas.Topics;
+import java.time.Instant;
+import java.util.List;
+import org.apache.avro.specific.SpecificRecord;
+import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.kafka.core.KafkaTemplate;
+
+/**
+ * Submits each requested text to the SMS centre and records it as {@code SmsSent}, in the container's Kafka
+ * transaction. The SMS centre is outside that transaction: a crash between its answer and the commit sends
+ * the text again (at least once).
+ */
+public class SmsRequestListener {
+
+    private final SmsSender sender;
+    private final KafkaTemplate<String, SpecificRecord> notifications;
+
+    public SmsRequestListener(SmsSender sender, KafkaTemplate<String, SpecificRecord> notifications) {
+        this.sender = sender;
+        this.notifications = notifications;
+    }
+
+    @KafkaListener(id = "notification-service-sms", topics = "#{T(io.autotopup.schemas.Topics).NOTIFICATIONS.name()}")
+    public void onNotification(SpecificRecord notification) {
+        if (notification instanceof SmsRequested sms) {
+            List<String> messageIds = sender.send(sms.getMsisdn(), sms.getText());
+            notifications.send(Topics.NOTIFICATIONS.name(), sms.getSubscriberId(), SmsSent.newBuilder()
+                    .setSmsId(sms.getSmsId()).setSubscriberId(sms.getSubscriberId()).setSmscMessageIds(messageIds)
+                    .setSentAt(Instant.now()).build());
+        }
+    }
+}

@@ -1,0 +1,88 @@
+package io.autotopup.notification.adapter.out.smpp;
+
+import io.autotopup.notification.application.SmsSender;
+import io.autotopup.notification.domain.SmsSegments;
+import io.autotopup.platform.Msisdns;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import org.jsmpp.bean.Alphabet;
+import org.jsmpp.bean.BindType;
+import org.jsmpp.bean.ESMClass;
+import org.jsmpp.bean.GeneralDataCoding;
+import org.jsmpp.bean.NumberingPlanIndicator;
+import org.jsmpp.bean.RegisteredDelivery;
+import org.jsmpp.bean.SMSCDeliveryReceipt;
+import org.jsmpp.bean.TypeOfNumber;
+import org.jsmpp.session.BindParameter;
+import org.jsmpp.session.SMPPSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends texts over SMPP 3.4 with jSMPP: binds as a transceiver on first use, keeps the link alive with
+ * enquire_link, asks for delivery receipts, and binds again after the SMS centre dropped the session.
+ */
+public final class SmppSmsSender implements SmsSender, AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(SmppSmsSender.class);
+
+    private final SmppProperties properties;
+    private SMPPSession session;
+
+    public SmppSmsSender(SmppProperties properties) {
+        this.properties = properties;
+    }
+
+    @Override
+    public synchronized List<String> send(String msisdn, String text) {
+        int reference = ThreadLocalRandom.current().nextInt(256);
+        List<byte[]> segments = SmsSegments.ucs2(text, reference);
+        ESMClass esm = segments.size() > 1 ? new ESMClass(0x40) : new ESMClass();
+        List<String> messageIds = new ArrayList<>();
+        try {
+            SMPPSession bound = session();
+            for (byte[] segment : segments) {
+                messageIds.add(bound.submitShortMessage("", TypeOfNumber.ALPHANUMERIC, NumberingPlanIndicator.UNKNOWN,
+                        properties.sourceAddress(), TypeOfNumber.INTERNATIONAL, NumberingPlanIndicator.ISDN,
+                        msisdn.startsWith("+") ? msisdn.substring(1) : msisdn, esm, (byte) 0, (byte) 1, null, null,
+                        new RegisteredDelivery(SMSCDeliveryReceipt.SUCCESS_FAILURE), (byte) 0,
+                        new GeneralDataCoding(Alphabet.ALPHA_UCS2), (byte) 0, segment).getMessageId());
+            }
+            log.info("SMS to {} taken by the SMS centre in {} segment(s)", Msisdns.mask(msisdn), segments.size());
+            return messageIds;
+        } catch (Exception e) {
+            closeSession();
+            throw new SmsNotSentException("SMS centre did not take the text for " + Msisdns.mask(msisdn) + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private SMPPSession session() throws java.io.IOException {
+        if (session != null && session.getSessionState().isBound()) {
+            return session;
+        }
+        closeSession();
+        SMPPSession fresh = new SMPPSession();
+        fresh.setEnquireLinkTimer((int) properties.enquireLinkInterval().toMillis());
+        fresh.setTransactionTimer(properties.responseTimeout().toMillis());
+        fresh.connectAndBind(properties.host(), properties.port(), new BindParameter(BindType.BIND_TRX,
+                properties.systemId(), properties.password(), "autotopup", TypeOfNumber.UNKNOWN,
+                NumberingPlanIndicator.UNKNOWN, null));
+        log.info("Bound to the SMS centre at {}:{} as {}", properties.host(), properties.port(), properties.systemId());
+        session = fresh;
+        return session;
+    }
+
+    private void closeSession() {
+        if (session != null) {
+            session.unbindAndClose();
+            session = null;
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        closeSession();
+    }
+}

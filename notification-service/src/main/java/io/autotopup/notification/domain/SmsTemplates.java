@@ -1,0 +1,66 @@
+package io.autotopup.notification.domain;
+
+import java.text.MessageFormat;
+import java.util.Locale;
+import java.util.MissingResourceException;
+import java.util.ResourceBundle;
+import java.util.Set;
+
+/**
+ * The texts, one resource bundle per language ({@code sms_en}, {@code sms_lo}, {@code sms_zh}, {@code sms_th},
+ * UTF-8 properties). A key missing in a language falls back to English.
+ */
+public final class SmsTemplates {
+
+    public static final Set<String> LANGUAGES = Set.of("en", "lo", "zh", "th");
+    /** Failure reasons that have their own words; any other is told as UNKNOWN. */
+    public static final Set<String> REASONS = Set.of("CARD_DECLINED", "INSUFFICIENT_FUNDS", "NO_PAYMENT_METHOD",
+            "GATEWAY_UNAVAILABLE", "UNKNOWN");
+    /** Every template key, in every language. */
+    public static final Set<String> KEYS = Set.of("top-up.succeeded", "top-up.failed", "reason.CARD_DECLINED",
+            "reason.INSUFFICIENT_FUNDS", "reason.NO_PAYMENT_METHOD", "reason.GATEWAY_UNAVAILABLE", "reason.UNKNOWN");
+    private static final String BUNDLE = "io.autotopup.notification.domain.sms";
+    private static final Set<String> MISSING_LOGGED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    private SmsTemplates() {
+    }
+
+    /** A top-up was credited: how much, and the balance now. */
+    public static String topUpSucceeded(String language, long amount, long newBalance, String currency) {
+        return format(language, "top-up.succeeded", MoneyText.format(amount, currency), MoneyText.format(newBalance, currency));
+    }
+
+    /** A top-up failed for good: how much, why in plain words, and what to do. */
+    public static String topUpFailed(String language, long amount, String currency, String reason) {
+        String why = REASONS.contains(reason) ? text(language, "reason." + reason) : text(language, "reason.UNKNOWN");
+        return format(language, "top-up.failed", MoneyText.format(amount, currency), why);
+    }
+
+    /** The raw template text of a key in a language, for checks that every language has every template. */
+    public static String template(String language, String key) {
+        return bundle(language).getString(key);
+    }
+
+    private static String format(String language, String key, Object... arguments) {
+        Locale locale = Locale.forLanguageTag(language);
+        return new MessageFormat(text(language, key), locale).format(arguments);
+    }
+
+    private static String text(String language, String key) {
+        try {
+            return bundle(language).getString(key);
+        } catch (MissingResourceException e) {
+            if (MISSING_LOGGED.add(language + "/" + key)) {
+                System.getLogger(SmsTemplates.class.getName()).log(System.Logger.Level.WARNING,
+                        "SMS template {0} has no {1} text; sending English", key, language);
+            }
+            return bundle("en").getString(key);
+        }
+    }
+
+    private static ResourceBundle bundle(String language) {
+        String tag = LANGUAGES.contains(language) ? language : "en";
+        return ResourceBundle.getBundle(BUNDLE, Locale.forLanguageTag(tag), ResourceBundle.Control.getNoFallbackControl(
+                ResourceBundle.Control.FORMAT_PROPERTIES));
+    }
+}

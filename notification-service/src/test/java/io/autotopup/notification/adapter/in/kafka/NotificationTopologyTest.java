@@ -1,0 +1,115 @@
+package io.autotopup.notification.adapter.in.kafka;
+
+import static io.autotopup.schemas.Events.money;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.autotopup.events.BalanceChangeReason;
+import io.autotopup.events.BalanceChanged;
+import io.autotopup.events.Language;
+import io.autotopup.events.SmsMessageType;
+import io.autotopup.events.SmsRequested;
+import io.autotopup.events.SubscriberRegistered;
+import io.autotopup.events.SubscriberStatus;
+import io.autotopup.events.TopUpFailed;
+import io.autotopup.events.TopUpFailureReason;
+import io.autotopup.schemas.Topics;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Properties;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class NotificationTopologyTest {
+
+    private static final String ALICE = "sub-alice";
+    private static final Instant T0 = Instant.parse("2026-11-24T03:00:00Z");
+
+    @TempDir
+    Path stateDir;
+
+    private TopologyTestDriver driver;
+    private TestInputTopic<String, SpecificRecord> subscribers;
+    private TestInputTopic<String, BalanceChanged> balances;
+    private TestInputTopic<String, SpecificRecord> outcomes;
+    private TestOutputTopic<String, SpecificRecord> notifications;
+
+    @BeforeEach
+    void startDriver() {
+        Properties config = new Properties();
+        config.put(StreamsConfig.APPLICATION_ID_CONFIG, "notification-test");
+        config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        config.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        driver = new TopologyTestDriver(NotificationTopology.build(new StreamsBuilder()).build(), config);
+        subscribers = driver.createInputTopic(Topics.SUBSCRIBERS.name(), Serdes.String().serializer(),
+                Topics.SUBSCRIBERS.valueSerde().serializer());
+        balances = driver.createInputTopic(Topics.BALANCE_CHANGES.name(), Serdes.String().serializer(),
+                Topics.BALANCE_CHANGES.valueSerde().serializer());
+        outcomes = driver.createInputTopic(Topics.TOP_UP_OUTCOMES.name(), Serdes.String().serializer(),
+                Topics.TOP_UP_OUTCOMES.valueSerde().serializer());
+        notifications = driver.createOutputTopic(Topics.NOTIFICATIONS.name(), Serdes.String().deserializer(),
+                Topics.NOTIFICATIONS.valueSerde().deserializer());
+        subscribers.pipeInput(ALICE, SubscriberRegistered.newBuilder().setSubscriberId(ALICE).setMsisdn("+8562055512345")
+                .setCurrency("LAK").setLanguage(Language.LO).setStatus(SubscriberStatus.ACTIVE).setRegisteredAt(T0).build(), T0);
+    }
+
+    @AfterEach
+    void closeDriver() {
+        driver.close();
+    }
+
+    @Test
+    void a_credited_top_up_is_texted_once_in_the_subscribers_language() {
+        BalanceChanged credit = change("bc-2", BalanceChangeReason.TOP_UP, 50_000, 48_000);
+
+        balances.pipeInput(ALICE, credit, T0);
+        balances.pipeInput(ALICE, credit, T0.plusSeconds(1));
+
+        List<SpecificRecord> out = notifications.readValuesToList();
+        assertThat(out).hasSize(1);
+        SmsRequested sms = (SmsRequested) out.get(0);
+        assertThat(sms.getMsisdn()).isEqualTo("+8562055512345");
+        assertThat(sms.getLanguage()).isEqualTo(Language.LO);
+        assertThat(sms.getMessageType()).isEqualTo(SmsMessageType.TOP_UP_SUCCEEDED);
+        assertThat(sms.getText()).startsWith("ເຕີມເງິນອັດຕະໂນມັດ").contains("50,000 ₭").contains("48,000 ₭");
+    }
+
+    @Test
+    void usage_is_not_texted() {
+        balances.pipeInput(ALICE, change("bc-1", BalanceChangeReason.USAGE, -2_000, -2_000), T0);
+
+        assertThat(notifications.isEmpty()).isTrue();
+    }
+
+    @Test
+    void a_final_failure_is_texted_with_the_reason_and_a_retryable_one_is_not() {
+        outcomes.pipeInput(ALICE, failed("req-1", false), T0);
+        outcomes.pipeInput(ALICE, failed("req-2", true), T0);
+        outcomes.pipeInput(ALICE, failed("req-2", true), T0);
+
+        List<SpecificRecord> out = notifications.readValuesToList();
+        assertThat(out).hasSize(1);
+        assertThat(((SmsRequested) out.get(0)).getText()).contains("ບັດຂອງທ່ານຖືກປະຕິເສດ");
+    }
+
+    private static BalanceChanged change(String id, BalanceChangeReason reason, long delta, long after) {
+        return BalanceChanged.newBuilder().setEventId(id).setSubscriberId(ALICE)
+                .setPreviousBalance(money(after - delta, "LAK")).setNewBalance(money(after, "LAK"))
+                .setDelta(money(delta, "LAK")).setReason(reason).setCausationId("c-" + id).setVersion(2)
+                .setOccurredAt(T0).build();
+    }
+
+    private static TopUpFailed failed(String requestId, boolean isFinal) {
+        return TopUpFailed.newBuilder().setRequestId(requestId).setSubscriberId(ALICE).setAmount(money(50_000, "LAK"))
+                .setReason(TopUpFailureReason.CARD_DECLINED).setIsFinal(isFinal).setFailedAt(T0).build();
+    }
+}

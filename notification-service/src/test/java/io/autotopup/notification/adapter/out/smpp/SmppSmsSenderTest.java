@@ -1,0 +1,58 @@
+package io.autotopup.notification.adapter.out.smpp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.autotopup.notification.application.SmsSender.SmsNotSentException;
+import io.autotopup.sandbox.smsc.SmsCentreSimulator;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The SMPP client against the SMS-centre simulator, over a real SMPP session on loopback. */
+class SmppSmsSenderTest {
+
+    private SmsCentreSimulator smsc;
+    private SmppSmsSender sender;
+
+    @BeforeEach
+    void start() throws Exception {
+        smsc = SmsCentreSimulator.start(0, 0);
+        sender = new SmppSmsSender(new SmppProperties("127.0.0.1", smsc.smppPort(), "autotopup", "secret", "AutoTopUp",
+                Duration.ofSeconds(30), Duration.ofSeconds(5)));
+    }
+
+    @AfterEach
+    void stop() {
+        sender.close();
+        smsc.close();
+    }
+
+    @Test
+    void a_long_lao_text_arrives_whole_at_the_sms_centre() {
+        String text = "ເຕີມເງິນອັດຕະໂນມັດ: ເພີ່ມ 50,000 ₭ ແລ້ວ. ຍອດເງິນໃໝ່: 48,000 ₭. ຂອບໃຈທີ່ໃຊ້ບໍລິການ.";
+
+        var ids = sender.send("+8562055512345", text);
+
+        assertThat(ids).hasSize(2);
+        assertThat(smsc.inbox("+8562055512345")).singleElement().satisfies(sms -> {
+            assertThat(sms.text()).isEqualTo(text);
+            assertThat(sms.segments()).isEqualTo(2);
+            assertThat(sms.from()).isEqualTo("AutoTopUp");
+        });
+    }
+
+    @Test
+    void the_sender_binds_again_after_the_sms_centre_went_away() throws Exception {
+        sender.send("+8562055512345", "one");
+        int port = smsc.smppPort();
+        smsc.close();
+        assertThatThrownBy(() -> sender.send("+8562055512345", "lost")).isInstanceOf(SmsNotSentException.class);
+
+        smsc = SmsCentreSimulator.start(port, 0);
+        sender.send("+8562055512345", "two");
+
+        assertThat(smsc.inbox("8562055512345")).extracting(SmsCentreSimulator.ReceivedSms::text).containsExactly("two");
+    }
+}

@@ -1,0 +1,43 @@
+package io.autotopup.notification.domain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class SmsSegmentsTest {
+
+    @Test
+    void seventy_characters_fit_one_message_without_a_header() {
+        List<byte[]> parts = SmsSegments.ucs2("ກ".repeat(70), 7);
+
+        assertThat(parts).hasSize(1);
+        assertThat(parts.get(0)).hasSize(140);
+    }
+
+    @Test
+    void a_longer_text_is_split_in_parts_of_67_with_a_concatenation_header() {
+        String text = "ກ".repeat(150);
+        List<byte[]> parts = SmsSegments.ucs2(text, 42);
+
+        assertThat(parts).hasSize(3);
+        for (int i = 0; i < 3; i++) {
+            assertThat(Arrays.copyOf(parts.get(i), 6)).containsExactly(5, 0, 3, 42, 3, i + 1);
+        }
+        StringBuilder joined = new StringBuilder();
+        parts.forEach(part -> joined.append(new String(part, 6, part.length - 6, StandardCharsets.UTF_16BE)));
+        assertThat(joined.toString()).isEqualTo(text);
+    }
+
+    @Test
+    void a_surrogate_pair_is_never_split() {
+        String text = "a".repeat(66) + "😀" + "b".repeat(10);
+        List<byte[]> parts = SmsSegments.ucs2(text, 1);
+
+        String first = new String(parts.get(0), 6, parts.get(0).length - 6, StandardCharsets.UTF_16BE);
+        assertThat(first).isEqualTo("a".repeat(66));
+        assertThat(new String(parts.get(1), 6, parts.get(1).length - 6, StandardCharsets.UTF_16BE)).startsWith("😀");
+    }
+}

@@ -1,0 +1,43 @@
+package io.autotopup.notification.domain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class SmsTemplatesTest {
+
+    @ParameterizedTest
+    @ValueSource(strings = {"en", "lo", "zh", "th"})
+    void every_template_exists_in_every_language(String language) {
+        for (String key : SmsTemplates.KEYS) {
+            assertThatCode(() -> SmsTemplates.template(language, key)).as("%s in %s", key, language).doesNotThrowAnyException();
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"en", "lo", "zh", "th"})
+    void every_text_carries_its_amounts_and_fits_in_two_segments(String language) {
+        String succeeded = SmsTemplates.topUpSucceeded(language, 50_000, 1_250_000, "LAK");
+        assertThat(succeeded).contains("50,000 ₭").contains("1,250,000 ₭").doesNotContain("{");
+        assertThat(SmsSegments.ucs2(succeeded, 1)).hasSizeLessThanOrEqualTo(2);
+        for (String reason : SmsTemplates.REASONS) {
+            String failed = SmsTemplates.topUpFailed(language, 500, "USD", reason);
+            assertThat(failed).contains("$5.00").doesNotContain("{");
+            assertThat(SmsSegments.ucs2(failed, 1)).as(failed).hasSizeLessThanOrEqualTo(2);
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void a_lao_subscriber_reads_lao() {
+        String text = SmsTemplates.topUpSucceeded("lo", 50_000, 48_000, "LAK");
+
+        assertThat(text).startsWith("ເຕີມເງິນອັດຕະໂນມັດ").contains("50,000 ₭").contains("48,000 ₭");
+    }
+
+    @org.junit.jupiter.api.Test
+    void an_unknown_failure_reason_is_told_in_plain_words() {
+        assertThat(SmsTemplates.topUpFailed("en", 500, "USD", "SOMETHING_NEW")).contains("an unexpected error");
+    }
+}

@@ -1,0 +1,45 @@
+package io.autotopup.platform.kafka;
+
+import io.autotopup.schemas.Topic;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
+import org.springframework.kafka.core.DefaultKafkaProducerFactory;
+import org.springframework.kafka.listener.AfterRollbackProcessor;
+import org.springframework.kafka.transaction.KafkaTransactionManager;
+
+/**
+ * Consume-process-produce in one Kafka transaction: the listener's output and its consumed offsets commit
+ * together, or not at all. A service declares the producer factory of its output topic, a
+ * {@link KafkaTransactionManager} on it, and the container factory of its input topic.
+ */
+public final class TransactionalListeners {
+
+    private TransactionalListeners() {
+    }
+
+    /** A transactional, idempotent producer factory for an output topic of the catalogue. */
+    public static <V> DefaultKafkaProducerFactory<String, V> producerFactory(Topic<String, V> output,
+            KafkaProperties properties, String transactionIdPrefix) {
+        Map<String, Object> config = new HashMap<>(properties.buildProducerProperties());
+        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        DefaultKafkaProducerFactory<String, V> factory = new DefaultKafkaProducerFactory<>(config,
+                output.keySerde().serializer(), output.valueSerde().serializer());
+        factory.setTransactionIdPrefix(transactionIdPrefix);
+        return factory;
+    }
+
+    /** A listener container factory for an input topic of the catalogue, run inside the manager's transactions. */
+    public static <V> ConcurrentKafkaListenerContainerFactory<String, V> containerFactory(Topic<String, V> input,
+            KafkaProperties properties, KafkaTransactionManager<?, ?> transactions,
+            AfterRollbackProcessor<Object, Object> afterRollback) {
+        ConcurrentKafkaListenerContainerFactory<String, V> factory = new ConcurrentKafkaListenerContainerFactory<>();
+        factory.setConsumerFactory(CatalogueConsumers.forTopic(input, properties));
+        factory.getContainerProperties().setKafkaAwareTransactionManager(transactions);
+        factory.setAfterRollbackProcessor(afterRollback);
+        return factory;
+    }
+}
