@@ -1,5 +1,7 @@
 package io.autotopup.platform;
 
+import io.autotopup.platform.streams.KafkaStreamsHealthIndicator;
+import io.autotopup.platform.web.StoreUnavailableAdvice;
 import io.autotopup.schemas.Topic;
 import io.autotopup.schemas.Topics;
 import java.util.ArrayList;
@@ -22,6 +24,7 @@ import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.kafka.annotation.KafkaStreamsDefaultConfiguration;
 import org.springframework.kafka.config.KafkaStreamsConfiguration;
+import org.springframework.kafka.config.StreamsBuilderFactoryBean;
 import org.springframework.kafka.config.TopicBuilder;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaAdmin;
@@ -41,7 +44,8 @@ import org.springframework.util.backoff.FixedBackOff;
  *       {@code <topic>-dlt}, same partition, with the reason in spring-kafka's {@code kafka_dlt-*} headers;</li>
  *   <li>listener containers (with or without Kafka transactions) that send a poison pill there at once and
  *       other failures after two retries;</li>
- *   <li>Kafka Streams apps that send an undecodable record there and go on with the next one.</li>
+ *   <li>Kafka Streams apps that send an undecodable record there and go on with the next one, a health
+ *       indicator that is UP only while Streams is RUNNING, and 503 + Retry-After for reads before that.</li>
  * </ul>
  */
 @AutoConfiguration(before = KafkaAutoConfiguration.class)
@@ -89,6 +93,17 @@ public class KafkaPlatformAutoConfiguration {
     @ConditionalOnMissingBean
     public DefaultAfterRollbackProcessor<Object, Object> kafkaAfterRollbackProcessor(DeadLetterPublishingRecoverer recoverer) {
         return new DefaultAfterRollbackProcessor<>(recoverer, new FixedBackOff(500L, 2L));
+    }
+
+    @Bean
+    @ConditionalOnProperty("spring.kafka.streams.application-id")
+    public KafkaStreamsHealthIndicator kafkaStreamsHealthIndicator(StreamsBuilderFactoryBean streams) {
+        return new KafkaStreamsHealthIndicator(streams);
+    }
+
+    @Bean
+    public StoreUnavailableAdvice storeUnavailableAdvice() {
+        return new StoreUnavailableAdvice();
     }
 
     @Bean(name = KafkaStreamsDefaultConfiguration.DEFAULT_STREAMS_CONFIG_BEAN_NAME)

@@ -12,8 +12,19 @@ public interface PaymentGateway {
      */
     ChargeResult charge(String idempotencyKey, String token, long amount, String currency);
 
-    /** What the gateway knows of a token the client created, or empty if it knows no such token. */
+    /**
+     * What the gateway knows of a token the client created, or empty if it knows no such token.
+     *
+     * @throws GatewayUnavailableException when the gateway gave no answer
+     */
     Optional<TokenDetails> tokenDetails(String token);
+
+    /** The gateway gave no answer; the caller may try again later. */
+    final class GatewayUnavailableException extends RuntimeException {
+        public GatewayUnavailableException(String message) {
+            super(message);
+        }
+    }
 
     record TokenDetails(String type, String brand, String last4, Integer expMonth, Integer expYear, String fingerprint) {
     }

@@ -1,6 +1,7 @@
 package io.autotopup.payment.adapter.in.web;
 
 import io.autotopup.payment.application.BindPaymentMethod;
+import io.autotopup.payment.application.PaymentGateway.GatewayUnavailableException;
 import io.autotopup.payment.domain.PaymentMethod;
 import io.autotopup.payment.domain.PaymentMethodRejectedException;
 import java.net.URI;
@@ -60,6 +61,8 @@ class PaymentMethodController {
                 .onErrorMap(PaymentMethodRejectedException.class, e -> new ResponseStatusException(
                         e.reason() == PaymentMethodRejectedException.Reason.DUPLICATE ? HttpStatus.CONFLICT
                                 : HttpStatus.UNPROCESSABLE_CONTENT, e.getMessage()))
+                .onErrorMap(GatewayUnavailableException.class,
+                        e -> new ResponseStatusException(HttpStatus.SERVICE_UNAVAILABLE, e.getMessage()))
                 .map(method -> ResponseEntity.created(URI.create("/v1/subscribers/" + subscriberId
                         + "/payment-methods/" + method.paymentMethodId())).body(MethodResponse.of(method)));
     }

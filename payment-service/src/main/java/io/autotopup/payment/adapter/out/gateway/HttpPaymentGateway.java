@@ -1,6 +1,7 @@
 package io.autotopup.payment.adapter.out.gateway;
 
 import io.autotopup.payment.application.PaymentGateway;
+import io.autotopup.payment.application.PaymentGateway.GatewayUnavailableException;
 import io.autotopup.payment.domain.ChargeResult;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -80,6 +81,7 @@ public final class HttpPaymentGateway implements PaymentGateway {
                 .timeout(Duration.ofSeconds(5))
                 .map(answer -> new TokenDetails(answer.type(), answer.brand(), answer.last4(), answer.expMonth(),
                         answer.expYear(), answer.fingerprint()))
+                .onErrorMap(error -> new GatewayUnavailableException("The payment gateway did not answer: " + describe(error)))
                 .blockOptional();
     }
 

@@ -1,0 +1,198 @@
+package io.autotopup.devstack;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.autotopup.events.UsageRecorded;
+import io.autotopup.schemas.Topics;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/**
+ * Drives a running stack the way its users do: a subscriber app over HTTP, a carrier's billing system
+ * publishing usage to Kafka, and a look at what the outside world (gateway, SMS centre) saw. Used by the
+ * demo and by the end-to-end tests.
+ */
+public final class StackClient implements AutoCloseable {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final StackEndpoints endpoints;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final KafkaProducer<String, UsageRecorded> carrier;
+
+    public StackClient(StackEndpoints endpoints) {
+        this.endpoints = endpoints;
+        Properties config = new Properties();
+        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, endpoints.kafkaBootstrap());
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        config.put(ProducerConfig.CLIENT_ID_CONFIG, "devstack-carrier");
+        carrier = new KafkaProducer<>(config, Topics.USAGE_EVENTS.keySerde().serializer(),
+                Topics.USAGE_EVENTS.valueSerde().serializer());
+    }
+
+    /** An answer: status and JSON body. */
+    public record Answer(int status, JsonNode body) {
+        public String text(String field) {
+            return body.path(field).asText(null);
+        }
+    }
+
+    public Answer registerSubscriber(String msisdn, String currency, String language, String openingBalance) {
+        return post(endpoints.balanceUrl() + "/v1/subscribers", Map.of("msisdn", msisdn, "currency", currency,
+                "language", language, "openingBalance", Map.of("amount", openingBalance, "currency", currency)));
+    }
+
+    /** What a subscriber's app does with a card: tokenize it at the gateway; the number goes nowhere else. */
+    public String tokenizeCard(String number, int expMonth, int expYear) {
+        Answer answer = post(endpoints.gatewayUrl() + "/v1/tokens",
+                Map.of("number", number, "expMonth", expMonth, "expYear", expYear, "cvc", "123"));
+        if (answer.status() != 201) {
+            throw new IllegalStateException("Gateway refused the card: " + answer.body());
+        }
+        return answer.text("token");
+    }
+
+    public Answer bindPaymentMethod(String subscriberId, String token) {
+        return post(endpoints.paymentUrl() + "/v1/subscribers/" + subscriberId + "/payment-methods", Map.of("token", token));
+    }
+
+    /**
+     * Sets the rule. A subscriber registered a moment ago may not have reached the rule engine yet (404):
+     * then it is asked again, for up to {@code patience}.
+     */
+    public Answer setAutoTopUpRule(String subscriberId, String threshold, String topUpAmount, String currency,
+            String paymentMethodId, Duration patience) {
+        Map<String, Object> rule = new java.util.HashMap<>(Map.of(
+                "threshold", Map.of("amount", threshold, "currency", currency),
+                "topUpAmount", Map.of("amount", topUpAmount, "currency", currency)));
+        if (paymentMethodId != null) {
+            rule.put("paymentMethodId", paymentMethodId);
+        }
+        Instant deadline = Instant.now().plus(patience);
+        Answer answer = put(endpoints.ruleEngineUrl() + "/v1/subscribers/" + subscriberId + "/auto-top-up", rule);
+        while (answer.status() == 404 && Instant.now().isBefore(deadline)) {
+            pause(Duration.ofMillis(200));
+            answer = put(endpoints.ruleEngineUrl() + "/v1/subscribers/" + subscriberId + "/auto-top-up", rule);
+        }
+        return answer;
+    }
+
+    public Answer autoTopUpRule(String subscriberId) {
+        return get(endpoints.ruleEngineUrl() + "/v1/subscribers/" + subscriberId + "/auto-top-up");
+    }
+
+    public Answer balance(String subscriberId) {
+        return get(endpoints.balanceUrl() + "/v1/subscribers/" + subscriberId + "/balance");
+    }
+
+    /** The gateway's audit list of charge attempts. */
+    public JsonNode charges() {
+        return get(endpoints.gatewayUrl() + "/v1/charges").body();
+    }
+
+    /** What the SMS centre received for one MSISDN. */
+    public JsonNode inbox(String msisdn) {
+        return get(endpoints.smsInboxUrl() + "/" + URLEncoder.encode(msisdn, StandardCharsets.UTF_8)).body();
+    }
+
+    /** Publishes usage as a carrier's billing system does, keyed by MSISDN, and waits for the broker's ack. */
+    public void publishUsage(UsageRecorded... usage) {
+        try {
+            for (UsageRecorded event : usage) {
+                carrier.send(new ProducerRecord<>(Topics.USAGE_EVENTS.name(), event.getMsisdn(), event))
+                        .get(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("Usage was not acknowledged by Kafka", e);
+        }
+    }
+
+    /** Waits until a service's health is UP (Kafka Streams RUNNING), for up to {@code patience}. */
+    public void awaitHealthy(String serviceUrl, Duration patience) {
+        Instant deadline = Instant.now().plus(patience);
+        while (true) {
+            try {
+                Answer health = get(serviceUrl + "/actuator/health");
+                if (health.status() == 200 && "UP".equals(health.text("status"))) {
+                    return;
+                }
+            } catch (UncheckedIOException notListeningYet) {
+                // the service is still starting
+            }
+            if (Instant.now().isAfter(deadline)) {
+                throw new IllegalStateException(serviceUrl + " was not healthy within " + patience);
+            }
+            pause(Duration.ofMillis(250));
+        }
+    }
+
+    private Answer get(String url) {
+        return send(HttpRequest.newBuilder(URI.create(url)).GET());
+    }
+
+    private Answer post(String url, Object body) {
+        return send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(json(body))));
+    }
+
+    private Answer put(String url, Object body) {
+        return send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(json(body))));
+    }
+
+    private Answer send(HttpRequest.Builder request) {
+        try {
+            HttpResponse<byte[]> response = http.send(request.timeout(Duration.ofSeconds(30)).build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            JsonNode body = response.body().length == 0 ? JSON.nullNode() : JSON.readTree(response.body());
+            return new Answer(response.statusCode(), body);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static byte[] json(Object body) {
+        try {
+            return JSON.writeValueAsBytes(body);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void pause(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        carrier.close(Duration.ofSeconds(5));
+    }
+}

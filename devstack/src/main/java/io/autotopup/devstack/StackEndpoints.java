@@ -1,0 +1,6 @@
+package io.autotopup.devstack;
+
+/** Where each part of a running stack answers. */
+public record StackEndpoints(String kafkaBootstrap, String balanceUrl, String ruleEngineUrl, String paymentUrl,
+        String notificationUrl, String gatewayUrl, String smsInboxUrl) {
+}

@@ -1,0 +1,142 @@
+package io.autotopup.devstack;
+
+import static io.autotopup.schemas.Events.money;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.autotopup.events.UsageRecorded;
+import io.autotopup.events.UsageType;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The user journeys end to end, through a real broker and the four services: usage drains a balance, the
+ * card is charged exactly once, the balance is credited and the subscriber gets one SMS in their language;
+ * and replaying the usage changes nothing.
+ */
+class AutoTopUpJourneyIT {
+
+    private static final Duration PATIENCE = Duration.ofSeconds(60);
+
+    private static InProcessStack stack;
+    private static StackClient client;
+
+    @BeforeAll
+    static void startStack() throws Exception {
+        stack = new InProcessStack();
+        client = new StackClient(stack.endpoints);
+        for (String service : List.of(stack.endpoints.balanceUrl(), stack.endpoints.ruleEngineUrl(),
+                stack.endpoints.paymentUrl(), stack.endpoints.notificationUrl())) {
+            client.awaitHealthy(service, PATIENCE);
+        }
+    }
+
+    @AfterAll
+    static void stopStack() {
+        if (client != null) {
+            client.close();
+        }
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    @Test
+    void usage_below_the_threshold_tops_up_once_credits_the_balance_and_texts_in_lao() {
+        String msisdn = newLaoMsisdn();
+        String nationalFormat = "0" + msisdn.substring(4, 6) + " " + msisdn.substring(6, 10) + " " + msisdn.substring(10);
+        var registered = client.registerSubscriber(nationalFormat, "LAK", "lo", "30000");
+        assertThat(registered.status()).as(registered.body().toString()).isEqualTo(201);
+        String subscriberId = registered.text("subscriberId");
+        assertThat(registered.text("msisdn")).isEqualTo(msisdn);
+
+        var bound = client.bindPaymentMethod(subscriberId, client.tokenizeCard("4242424242424242", 12, 2035));
+        assertThat(bound.status()).as(bound.body().toString()).isEqualTo(201);
+        assertThat(bound.text("last4")).isEqualTo("4242");
+        var rule = client.setAutoTopUpRule(subscriberId, "10000", "50000", "LAK", bound.text("paymentMethodId"), PATIENCE);
+        assertThat(rule.status()).as(rule.body().toString()).isEqualTo(200);
+        await().atMost(PATIENCE).until(() -> client.autoTopUpRule(subscriberId).status() == 200);
+        await().atMost(PATIENCE).until(() -> "30000".equals(client.balance(subscriberId).body().path("balance").path("amount").asText()));
+
+        List<UsageRecorded> usage = new ArrayList<>();
+        for (int i = 1; i <= 3; i++) {
+            usage.add(usage(msisdn, "cdr-" + UUID.randomUUID(), 8_000));
+        }
+        client.publishUsage(usage.toArray(UsageRecorded[]::new));
+
+        await().atMost(PATIENCE).untilAsserted(() -> {
+            JsonNode balance = client.balance(subscriberId).body();
+            assertThat(balance.path("balance").path("amount").asText()).isEqualTo("56000");
+            assertThat(balance.path("version").asLong()).isEqualTo(5);
+        });
+        await().atMost(PATIENCE).untilAsserted(() -> assertThat(client.inbox(msisdn)).hasSize(1));
+        assertThat(chargesOf(msisdnTokenCharges())).isEqualTo(1);
+        JsonNode sms = client.inbox(msisdn).get(0);
+        assertThat(sms.path("text").asText()).startsWith("ເຕີມເງິນອັດຕະໂນມັດ").contains("50,000 ₭").contains("56,000 ₭");
+        assertThat(client.autoTopUpRule(subscriberId).text("state")).isEqualTo("ARMED");
+
+        client.publishUsage(usage.toArray(UsageRecorded[]::new));
+        client.publishUsage(usage(msisdn, "cdr-marker-" + UUID.randomUUID(), 1_000));
+
+        await().atMost(PATIENCE).untilAsserted(() -> {
+            JsonNode balance = client.balance(subscriberId).body();
+            assertThat(balance.path("balance").path("amount").asText()).as("only the new usage was debited").isEqualTo("55000");
+            assertThat(balance.path("version").asLong()).isEqualTo(6);
+        });
+        assertThat(chargesOf(msisdnTokenCharges())).as("no second charge").isEqualTo(1);
+        assertThat(client.inbox(msisdn)).as("no second SMS").hasSize(1);
+    }
+
+    @Test
+    void a_declined_card_is_not_credited_and_the_subscriber_is_told_why_in_english() {
+        String msisdn = newLaoMsisdn();
+        var registered = client.registerSubscriber(msisdn, "LAK", "en", "12000");
+        assertThat(registered.status()).as(registered.body().toString()).isEqualTo(201);
+        String subscriberId = registered.text("subscriberId");
+        var bound = client.bindPaymentMethod(subscriberId, client.tokenizeCard("4000000000000002", 12, 2035));
+        assertThat(bound.status()).isEqualTo(201);
+        assertThat(client.setAutoTopUpRule(subscriberId, "10000", "50000", "LAK", null, PATIENCE).status()).isEqualTo(200);
+        await().atMost(PATIENCE).until(() -> client.autoTopUpRule(subscriberId).status() == 200);
+
+        client.publishUsage(usage(msisdn, "cdr-" + UUID.randomUUID(), 5_000));
+
+        await().atMost(PATIENCE).untilAsserted(() -> assertThat(client.inbox(msisdn)).hasSize(1));
+        assertThat(client.inbox(msisdn).get(0).path("text").asText())
+                .isEqualTo("Auto top-up of 50,000 ₭ failed: your card was declined. Please update your payment method.");
+        assertThat(client.balance(subscriberId).body().path("balance").path("amount").asText()).isEqualTo("7000");
+        await().atMost(PATIENCE).untilAsserted(() ->
+                assertThat(client.autoTopUpRule(subscriberId).text("state")).isEqualTo("SUSPENDED"));
+    }
+
+    /** A fresh Unitel-style number, +856 20 5xxx xxxx, so the journeys never share a subscriber. */
+    private static String newLaoMsisdn() {
+        return "+856205" + String.format("%07d", java.util.concurrent.ThreadLocalRandom.current().nextInt(10_000_000));
+    }
+
+    private static int chargesOf(List<JsonNode> charges) {
+        return charges.size();
+    }
+
+    private static List<JsonNode> msisdnTokenCharges() {
+        List<JsonNode> succeeded = new ArrayList<>();
+        client.charges().forEach(charge -> {
+            if ("succeeded".equals(charge.path("status").asText()) && charge.path("amount").asLong() == 50_000) {
+                succeeded.add(charge);
+            }
+        });
+        return succeeded;
+    }
+
+    private static UsageRecorded usage(String msisdn, String eventId, long kip) {
+        return UsageRecorded.newBuilder().setEventId(eventId).setCarrierId("unitel").setMsisdn(msisdn)
+                .setUsageType(UsageType.DATA).setUnits(100).setUnit("MB").setCharge(money(kip, "LAK"))
+                .setOccurredAt(Instant.now()).build();
+    }
+}

@@ -1,0 +1,87 @@
+package io.autotopup.devstack;
+
+import io.autotopup.balance.BalanceServiceApplication;
+import io.autotopup.notification.NotificationServiceApplication;
+import io.autotopup.payment.PaymentServiceApplication;
+import io.autotopup.rules.RuleEngineServiceApplication;
+import io.autotopup.sandbox.gateway.SandboxGateway;
+import io.autotopup.sandbox.smsc.SmsCentreSimulator;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
+
+/**
+ * The whole system in one JVM for end-to-end tests: a real KRaft broker (spring-kafka-test's embedded
+ * one), the sandbox gateway and SMS centre on loopback, and the four services as four Spring Boot
+ * applications, each with its own configuration file, state directory and port.
+ */
+final class InProcessStack implements AutoCloseable {
+
+    /** The single-broker settings of PLATFORM-NOTES, or transactions and consumer groups hang. */
+    static final Map<String, String> SINGLE_BROKER = Map.of(
+            "offsets.topic.replication.factor", "1",
+            "offsets.topic.num.partitions", "1",
+            "transaction.state.log.replication.factor", "1",
+            "transaction.state.log.min.isr", "1",
+            "transaction.state.log.num.partitions", "1",
+            "share.coordinator.state.topic.replication.factor", "1",
+            "share.coordinator.state.topic.min.isr", "1",
+            "group.initial.rebalance.delay.ms", "0",
+            "auto.create.topics.enable", "false");
+
+    final EmbeddedKafkaKraftBroker broker;
+    final SandboxGateway gateway;
+    final SmsCentreSimulator smsc;
+    final StackEndpoints endpoints;
+    private final List<ConfigurableApplicationContext> services = new ArrayList<>();
+    private final Path stateDir;
+
+    InProcessStack() throws IOException {
+        broker = new EmbeddedKafkaKraftBroker(1, 1);
+        broker.brokerProperties(SINGLE_BROKER);
+        broker.afterPropertiesSet();
+        gateway = SandboxGateway.start(0);
+        smsc = SmsCentreSimulator.start(0, 0);
+        stateDir = Files.createTempDirectory("autotopup-e2e");
+        String bootstrap = broker.getBrokersAsString();
+        String balance = start(BalanceServiceApplication.class, BalanceServiceApplication.CONFIG_NAME, bootstrap);
+        String rules = start(RuleEngineServiceApplication.class, RuleEngineServiceApplication.CONFIG_NAME, bootstrap);
+        String payment = start(PaymentServiceApplication.class, PaymentServiceApplication.CONFIG_NAME, bootstrap,
+                "autotopup.gateway.base-url=" + gateway.baseUrl());
+        String notification = start(NotificationServiceApplication.class, NotificationServiceApplication.CONFIG_NAME,
+                bootstrap, "autotopup.smpp.port=" + smsc.smppPort());
+        endpoints = new StackEndpoints(bootstrap, balance, rules, payment, notification, gateway.baseUrl(), smsc.inboxUrl());
+    }
+
+    private String start(Class<?> application, String name, String bootstrap, String... extra) {
+        List<String> arguments = new ArrayList<>(List.of(
+                "--spring.config.name=" + name,
+                "--server.port=0",
+                "--server.address=127.0.0.1",
+                "--spring.kafka.bootstrap-servers=" + bootstrap,
+                "--spring.kafka.streams.state-dir=" + stateDir.resolve(name)));
+        for (String property : extra) {
+            arguments.add("--" + property);
+        }
+        ConfigurableApplicationContext context = new SpringApplicationBuilder(application)
+                .run(arguments.toArray(String[]::new));
+        services.add(context);
+        return "http://127.0.0.1:" + context.getEnvironment().getProperty("local.server.port");
+    }
+
+    @Override
+    public void close() {
+        for (int i = services.size() - 1; i >= 0; i--) {
+            services.get(i).close();
+        }
+        smsc.close();
+        gateway.close();
+        broker.destroy();
+    }
+}
