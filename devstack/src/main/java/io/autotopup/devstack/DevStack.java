@@ -1,0 +1,151 @@
+package io.autotopup.devstack;
+
+import io.autotopup.sandbox.gateway.SandboxGateway;
+import io.autotopup.sandbox.smsc.SmsCentreSimulator;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.stream.Stream;
+
+/**
+ * The whole system on one machine with only a JDK: Kafka's own broker (KRaft) from its jars, the sandbox
+ * payment gateway and SMS centre, and the four services, each in a JVM of its own. Data is kept under
+ * {@code .devstack/} so a restart keeps balances; {@code --clean} wipes it. Ctrl-C stops everything.
+ */
+public final class DevStack {
+
+    static final int KAFKA_PORT = 9092;
+    static final int CONTROLLER_PORT = 9093;
+    static final int GATEWAY_PORT = 8090;
+    static final int SMS_INBOX_PORT = 8091;
+    static final int SMPP_PORT = 2775;
+
+    /** A service: its module, port and the environment variable names of its settings. */
+    private record Service(String module, String shortName, int port, String portVariable, String stateVariable) {
+    }
+
+    private static final List<Service> SERVICES = List.of(
+            new Service("balance-service", "balance", 8081, "BALANCE_SERVICE_PORT", "BALANCE_STATE_DIR"),
+            new Service("rule-engine-service", "rule-engine", 8082, "RULE_ENGINE_SERVICE_PORT", "RULE_ENGINE_STATE_DIR"),
+            new Service("payment-service", "payment", 8083, "PAYMENT_SERVICE_PORT", "PAYMENT_STATE_DIR"),
+            new Service("notification-service", "notification", 8084, "NOTIFICATION_SERVICE_PORT", "NOTIFICATION_STATE_DIR"));
+
+    private DevStack() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        List<String> options = List.of(args);
+        if (options.contains("--help") || options.contains("-h")) {
+            System.out.println("""
+                    Usage: ./devstack.sh [--demo] [--clean]
+
+                      --demo   once the stack is up, register subscribers in Lao, English, Chinese and Thai,
+                               bind sandbox test cards, set auto top-up rules and publish usage, then print
+                               what happened (charges, balances, SMS texts)
+                      --clean  wipe .devstack/ (the broker's data and the services' state) before starting
+
+                    Ctrl-C stops everything.""");
+            return;
+        }
+        Path root = Path.of(System.getProperty("autotopup.home", ".")).toAbsolutePath().normalize();
+        Path dataDir = root.resolve(".devstack");
+        if (options.contains("--clean")) {
+            wipe(dataDir);
+        }
+        Files.createDirectories(dataDir);
+        PrintStream out = System.out;
+        List<AutoCloseable> running = new ArrayList<>();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            out.println("devstack     | stopping…");
+            for (int i = running.size() - 1; i >= 0; i--) {
+                try {
+                    running.get(i).close();
+                } catch (Exception e) {
+                    out.println("devstack     | while stopping: " + e.getMessage());
+                }
+            }
+            stopped.countDown();
+        }, "devstack-shutdown"));
+
+        out.println("devstack     | starting Kafka (KRaft) with its data in " + dataDir.resolve("kafka"));
+        LocalBroker broker = LocalBroker.start(dataDir, KAFKA_PORT, CONTROLLER_PORT, out);
+        running.add(broker);
+        SandboxGateway gateway = SandboxGateway.start(GATEWAY_PORT);
+        running.add(gateway);
+        SmsCentreSimulator smsc = SmsCentreSimulator.start(SMPP_PORT, SMS_INBOX_PORT);
+        running.add(smsc);
+
+        List<String> urls = new ArrayList<>();
+        for (Service service : SERVICES) {
+            Path jar = serviceJar(root, service.module());
+            Map<String, String> environment = Map.of(
+                    "KAFKA_BOOTSTRAP_SERVERS", broker.bootstrap,
+                    service.portVariable(), Integer.toString(service.port()),
+                    service.stateVariable(), dataDir.resolve("state").resolve(service.module()).toString(),
+                    "GATEWAY_BASE_URL", gateway.baseUrl(),
+                    "SMPP_PORT", Integer.toString(smsc.smppPort()));
+            running.add(ChildProcess.java(service.shortName(), List.of("-Xmx320m", "-XX:+UseSerialGC",
+                    "-XX:TieredStopAtLevel=1", "-jar", jar.toString()), environment, out));
+            urls.add("http://127.0.0.1:" + service.port());
+        }
+        StackEndpoints endpoints = new StackEndpoints(broker.bootstrap, urls.get(0), urls.get(1), urls.get(2), urls.get(3),
+                gateway.baseUrl(), smsc.inboxUrl());
+        try (StackClient client = new StackClient(endpoints)) {
+            for (String url : urls) {
+                client.awaitHealthy(url, Duration.ofMinutes(3));
+            }
+            printUrls(out, endpoints);
+            if (options.contains("--demo")) {
+                new Demo(client, out).run();
+            }
+        }
+        out.println("devstack     | running; Ctrl-C stops everything");
+        stopped.await();
+    }
+
+    private static void printUrls(PrintStream out, StackEndpoints endpoints) {
+        out.println();
+        out.println("  autotopup is up");
+        out.println("  Kafka broker          " + endpoints.kafkaBootstrap());
+        out.println("  balance-service       " + endpoints.balanceUrl() + "      POST /v1/subscribers, GET /v1/subscribers/{id}/balance");
+        out.println("  rule-engine-service   " + endpoints.ruleEngineUrl() + "      PUT|GET /v1/subscribers/{id}/auto-top-up");
+        out.println("  payment-service       " + endpoints.paymentUrl() + "      POST|GET /v1/subscribers/{id}/payment-methods");
+        out.println("  notification-service  " + endpoints.notificationUrl() + "      /actuator/health");
+        out.println("  sandbox gateway       " + endpoints.gatewayUrl() + "      POST /v1/tokens, GET /v1/charges");
+        out.println("  SMS centre (SMPP)     127.0.0.1:" + SMPP_PORT);
+        out.println("  SMS inbox             " + endpoints.smsInboxUrl());
+        out.println();
+    }
+
+    private static Path serviceJar(Path root, String module) throws IOException {
+        Path target = root.resolve(module).resolve("target");
+        if (Files.isDirectory(target)) {
+            try (DirectoryStream<Path> jars = Files.newDirectoryStream(target, module + "-*-exec.jar")) {
+                for (Path jar : jars) {
+                    return jar;
+                }
+            }
+        }
+        throw new IllegalStateException("No " + module + " jar under " + target + ": build first (./mvnw -DskipTests package)");
+    }
+
+    private static void wipe(Path dataDir) throws IOException {
+        if (!Files.exists(dataDir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dataDir)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        }
+    }
+}
