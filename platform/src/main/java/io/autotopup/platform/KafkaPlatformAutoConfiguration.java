@@ -1,18 +1,24 @@
 package io.autotopup.platform;
 
+import io.autotopup.platform.streams.DeadLetters;
 import io.autotopup.platform.streams.KafkaStreamsHealthIndicator;
 import io.autotopup.platform.web.StoreUnavailableAdvice;
+import io.autotopup.schemas.AvroSerde;
 import io.autotopup.schemas.Topic;
 import io.autotopup.schemas.Topics;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.StreamsConfig;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -33,6 +39,7 @@ import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
 import org.springframework.kafka.listener.DefaultAfterRollbackProcessor;
 import org.springframework.kafka.listener.DefaultErrorHandler;
 import org.springframework.kafka.streams.RecoveringDeserializationExceptionHandler;
+import org.springframework.kafka.support.serializer.DelegatingByTypeSerializer;
 import org.springframework.util.backoff.FixedBackOff;
 
 /**
@@ -72,13 +79,20 @@ public class KafkaPlatformAutoConfiguration {
     public DeadLetterPublishingRecoverer deadLetterPublishingRecoverer(KafkaProperties properties) {
         Map<String, Object> config = new HashMap<>(properties.buildProducerProperties());
         config.remove(ProducerConfig.TRANSACTIONAL_ID_CONFIG);
-        config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-        config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         config.put(ProducerConfig.ACKS_CONFIG, "all");
-        KafkaTemplate<byte[], byte[]> template = new KafkaTemplate<>(new DefaultKafkaProducerFactory<>(config));
-        return new DeadLetterPublishingRecoverer(template,
+        // A dead letter may carry raw bytes (it could not be decoded) or a decoded key or event (it could not be
+        // processed), so keys and values are written by their type.
+        Map<Class<?>, Serializer<?>> byType = new LinkedHashMap<>();
+        byType.put(byte[].class, new ByteArraySerializer());
+        byType.put(String.class, new StringSerializer());
+        byType.put(SpecificRecord.class, AvroSerde.anyEvent());
+        KafkaTemplate<Object, Object> template = new KafkaTemplate<>(new DefaultKafkaProducerFactory<>(config,
+                new DelegatingByTypeSerializer(byType, true), new DelegatingByTypeSerializer(byType, true)));
+        DeadLetterPublishingRecoverer recoverer = new DeadLetterPublishingRecoverer(template,
                 (record, exception) -> new TopicPartition(record.topic() + Topic.DLT_SUFFIX, record.partition()));
+        recoverer.setHeadersFunction((record, exception) -> DeadLetters.reasonHeaders(exception));
+        return recoverer;
     }
 
     @Bean

@@ -56,6 +56,11 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T>, Seri
         return new AvroSerde<>(EventSchemas.instance(), SpecificRecord.class, List.of(types));
     }
 
+    /** A serde for every event of the catalogue, e.g. to write any record to a dead-letter topic. */
+    public static AvroSerde<SpecificRecord> anyEvent() {
+        return new AvroSerde<>(EventSchemas.instance(), SpecificRecord.class, List.copyOf(EventSchemas.EVENT_TYPES));
+    }
+
     @Override
     public byte[] serialize(String topic, T data) {
         if (data == null) {

@@ -1,29 +1,56 @@
 package io.autotopup.balance.application;
 
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Registers a subscriber: one active account per MSISDN. The account is ACTIVE at once (verification by
  * one-time code comes with the activation issue); its opening balance, if any, is credited by the ledger.
+ *
+ * <p>The directory learns of a registration a moment after it is published, so a number being registered
+ * is reserved here until the directory surely knows it: a second registration in that moment is refused
+ * too. The reservation holds within one instance; several instances need the directory to decide.
  */
 public final class RegisterSubscriber {
 
+    /** Longer than the directory takes to learn of a registration. */
+    static final Duration RESERVATION = Duration.ofMinutes(1);
+
     private final SubscriberDirectory directory;
     private final SubscriberEvents events;
+    private final Clock clock;
+    private final Map<String, Instant> reserved = new ConcurrentHashMap<>();
 
-    public RegisterSubscriber(SubscriberDirectory directory, SubscriberEvents events) {
+    public RegisterSubscriber(SubscriberDirectory directory, SubscriberEvents events, Clock clock) {
         this.directory = directory;
         this.events = events;
+        this.clock = clock;
     }
 
     /** @return the new subscriber id */
     public String register(RegisterSubscriberCommand command) {
-        directory.subscriberIdByMsisdn(command.msisdn()).ifPresent(existing -> {
-            throw new MsisdnAlreadyRegisteredException(existing);
-        });
-        String subscriberId = UUID.randomUUID().toString();
-        events.registered(subscriberId, command);
-        return subscriberId;
+        Instant now = clock.instant();
+        reserved.values().removeIf(until -> until.isBefore(now));
+        if (reserved.putIfAbsent(command.msisdn(), now.plus(RESERVATION)) != null) {
+            throw new MsisdnAlreadyRegisteredException(null);
+        }
+        try {
+            directory.subscriberIdByMsisdn(command.msisdn()).ifPresent(existing -> {
+                throw new MsisdnAlreadyRegisteredException(existing);
+            });
+            String subscriberId = UUID.randomUUID().toString();
+            events.registered(subscriberId, command);
+            return subscriberId;
+        } catch (MsisdnAlreadyRegisteredException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            reserved.remove(command.msisdn());
+            throw e;
+        }
     }
 
     /** The MSISDN already belongs to a registered subscriber. */

@@ -8,7 +8,10 @@ import io.autotopup.balance.application.SubscriberDirectory;
 import io.autotopup.platform.kafka.CatalogueTemplates;
 import io.autotopup.schemas.Topics;
 import org.apache.kafka.streams.StreamsBuilder;
+import java.time.Clock;
+import java.time.Duration;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -21,8 +24,9 @@ import org.springframework.kafka.streams.KafkaStreamsInteractiveQueryService;
 class BalanceServiceConfiguration {
 
     @Autowired
-    void defineTopology(StreamsBuilder builder) {
-        BalanceTopology.build(builder);
+    void defineTopology(StreamsBuilder builder,
+            @Value("${autotopup.balance.unknown-msisdn-grace:30s}") Duration unknownMsisdnGrace) {
+        BalanceTopology.build(builder, unknownMsisdnGrace);
     }
 
     @Bean
@@ -38,6 +42,6 @@ class BalanceServiceConfiguration {
     @Bean
     RegisterSubscriber registerSubscriber(SubscriberDirectory directory, KafkaProperties kafka) {
         return new RegisterSubscriber(directory,
-                new KafkaSubscriberEvents(CatalogueTemplates.forTopic(Topics.SUBSCRIBERS, kafka)));
+                new KafkaSubscriberEvents(CatalogueTemplates.forTopic(Topics.SUBSCRIBERS, kafka)), Clock.systemUTC());
     }
 }

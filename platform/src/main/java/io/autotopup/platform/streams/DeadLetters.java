@@ -18,8 +18,10 @@ import org.apache.kafka.streams.processor.api.FixedKeyRecord;
  */
 public final class DeadLetters {
 
-    /** A short machine-readable reason, e.g. {@code UNKNOWN_SUBSCRIBER}. */
+    /** A short machine-readable reason, e.g. {@code UNKNOWN_SUBSCRIBER}, {@code UNDECODABLE}. */
     public static final String REASON_CODE_HEADER = "autotopup-dlt-reason";
+    /** The reason in words, from the innermost cause. */
+    public static final String DETAIL_HEADER = "autotopup-dlt-detail";
     public static final String EXCEPTION_MESSAGE_HEADER = "kafka_dlt-exception-message";
     public static final String ORIGINAL_TOPIC_HEADER = "kafka_dlt-original-topic";
     public static final String ORIGINAL_PARTITION_HEADER = "kafka_dlt-original-partition";
@@ -43,6 +45,32 @@ public final class DeadLetters {
 
     private static final String DLT_TOPIC_HEADER = "autotopup-dlt-topic";
 
+    /**
+     * Our reason headers for a record that spring-kafka's recoverer dead-letters: {@code UNDECODABLE} when it
+     * could not be deserialized, {@code PROCESSING_FAILED} otherwise, and the innermost cause in words.
+     */
+    public static Headers reasonHeaders(Exception exception) {
+        Throwable cause = exception;
+        boolean undecodable = false;
+        while (cause != null) {
+            undecodable |= cause instanceof org.apache.kafka.common.errors.SerializationException
+                    || cause instanceof org.springframework.kafka.support.serializer.DeserializationException;
+            if (cause.getCause() == null || cause.getCause() == cause) {
+                break;
+            }
+            cause = cause.getCause();
+        }
+        Headers headers = new org.apache.kafka.common.header.internals.RecordHeaders();
+        put(headers, REASON_CODE_HEADER, undecodable ? "UNDECODABLE" : "PROCESSING_FAILED");
+        put(headers, DETAIL_HEADER, String.valueOf(cause == null ? exception.getMessage() : cause.getMessage()));
+        return headers;
+    }
+
+    private static void put(Headers headers, String name, String value) {
+        headers.remove(name);
+        headers.add(name, value.getBytes(StandardCharsets.UTF_8));
+    }
+
     private static final class RejectionHeaders<V> implements FixedKeyProcessor<String, Routed<V>, V> {
         private FixedKeyProcessorContext<String, V> context;
 
@@ -58,17 +86,13 @@ public final class DeadLetters {
             put(headers, DLT_TOPIC_HEADER, rejection.deadLetterTopic());
             put(headers, REASON_CODE_HEADER, rejection.code());
             put(headers, EXCEPTION_MESSAGE_HEADER, rejection.detail());
-            context.recordMetadata().ifPresent(meta -> {
+            put(headers, DETAIL_HEADER, rejection.detail());
+            context.recordMetadata().filter(meta -> meta.topic() != null).ifPresent(meta -> {
                 put(headers, ORIGINAL_TOPIC_HEADER, meta.topic());
                 put(headers, ORIGINAL_PARTITION_HEADER, Integer.toString(meta.partition()));
                 put(headers, ORIGINAL_OFFSET_HEADER, Long.toString(meta.offset()));
             });
             context.forward(record.withValue(record.value().value()).withHeaders(headers));
-        }
-
-        private static void put(Headers headers, String name, String value) {
-            headers.remove(name);
-            headers.add(name, value.getBytes(StandardCharsets.UTF_8));
         }
     }
 }

@@ -9,23 +9,22 @@ import io.autotopup.platform.streams.DeadLetters;
 import io.autotopup.platform.streams.Routed;
 import io.autotopup.schemas.AvroSerde;
 import io.autotopup.schemas.Topics;
+import java.time.Duration;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
-import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
-import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 
 /**
  * The ledger topology. Usage arrives keyed by MSISDN and is resolved to the registered subscriber
- * through an index kept from the {@code subscribers} topic; then usage debits, completed top-ups and
+ * through an index kept from the {@code subscribers} topic (usage that arrives just before its
+ * registration waits for it, see {@link UsageResolver}); then usage debits, completed top-ups and
  * opening balances are applied, each once, by {@link LedgerProcessor}, which emits one
  * {@code BalanceChanged} per applied change. Usage for an unknown MSISDN or in another currency, and a
  * top-up for an unknown subscriber, go to the dead-letter topic of their input with the reason in headers.
@@ -34,6 +33,10 @@ public final class BalanceTopology {
 
     /** MSISDN (E.164) to subscriber id, partitioned like {@code usage-events}. */
     public static final String SUBSCRIBER_INDEX_STORE = "balance-subscriber-index";
+    /** Usage for an MSISDN not (yet) in the index, waiting for its registration; key MSISDN|carrier:event. */
+    public static final String PARKED_USAGE_STORE = "balance-parked-usage";
+    /** How long usage for an unknown MSISDN waits for a registration before it is dead-lettered. */
+    public static final Duration DEFAULT_UNKNOWN_MSISDN_GRACE = Duration.ofSeconds(30);
     /** Subscriber id to the latest {@code SubscriberRegistered}/{@code SubscriberUpdated}. */
     public static final String ACCOUNTS_STORE = "balance-accounts";
     /** Subscriber id to the latest {@code BalanceChanged}: the balance and its version. */
@@ -45,19 +48,31 @@ public final class BalanceTopology {
     }
 
     public static StreamsBuilder build(StreamsBuilder builder) {
+        return build(builder, DEFAULT_UNKNOWN_MSISDN_GRACE);
+    }
+
+    public static StreamsBuilder build(StreamsBuilder builder, Duration unknownMsisdnGrace) {
         KStream<String, SpecificRecord> subscribers = builder.stream(Topics.SUBSCRIBERS.name(),
                 Consumed.with(Topics.SUBSCRIBERS.keySerde(), Topics.SUBSCRIBERS.valueSerde()).withName("balance-subscribers"));
 
-        subscribers.filter((id, subscriber) -> subscriber != null, Named.as("balance-subscribers-present"))
-                .map((id, subscriber) -> KeyValue.pair(msisdnOf(subscriber), id), Named.as("balance-subscribers-by-msisdn"))
-                .toTable(Named.as("balance-subscriber-index-table"),
-                        Materialized.<String, String, KeyValueStore<Bytes, byte[]>>as(SUBSCRIBER_INDEX_STORE)
-                                .withKeySerde(Serdes.String()).withValueSerde(Serdes.String()));
-
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SUBSCRIBER_INDEX_STORE),
+                Serdes.String(), Serdes.String()));
         AvroSerde<UsageRecorded> usageSerde = (AvroSerde<UsageRecorded>) Topics.USAGE_EVENTS.valueSerde();
-        KStream<String, Routed<UsageRecorded>> resolved = builder.stream(Topics.USAGE_EVENTS.name(),
+        builder.addStateStore(Stores.timestampedKeyValueStoreBuilder(Stores.persistentTimestampedKeyValueStore(PARKED_USAGE_STORE),
+                Serdes.String(), usageSerde));
+
+        KStream<String, Object> registrationsByMsisdn = subscribers
+                .filter((id, subscriber) -> subscriber != null, Named.as("balance-subscribers-present"))
+                .map((id, subscriber) -> KeyValue.pair(msisdnOf(subscriber), id), Named.as("balance-subscribers-by-msisdn"))
+                .repartition(Repartitioned.with(Serdes.String(), Serdes.String()).withName("balance-subscriber-index"))
+                .mapValues(id -> (Object) id, Named.as("balance-subscriber-index-entry"));
+        KStream<String, Object> usageByMsisdn = builder.stream(Topics.USAGE_EVENTS.name(),
                         Consumed.with(Topics.USAGE_EVENTS.keySerde(), usageSerde).withName("balance-usage"))
-                .process(UsageResolver::new, Named.as("balance-usage-resolver"), SUBSCRIBER_INDEX_STORE);
+                .mapValues(event -> (Object) event, Named.as("balance-usage-entry"));
+        KStream<String, Routed<UsageRecorded>> resolved = registrationsByMsisdn
+                .merge(usageByMsisdn, Named.as("balance-merge-index-and-usage"))
+                .process(() -> new UsageResolver(unknownMsisdnGrace), Named.as("balance-usage-resolver"),
+                        SUBSCRIBER_INDEX_STORE, PARKED_USAGE_STORE);
         KStream<String, SpecificRecord> usageBySubscriber = DeadLetters.route(resolved, usageSerde, "balance-usage-resolution")
                 .repartition(Repartitioned.with(Serdes.String(), usageSerde).withName("balance-usage-by-subscriber"))
                 .mapValues(usage -> (SpecificRecord) usage, Named.as("balance-usage-as-record"));

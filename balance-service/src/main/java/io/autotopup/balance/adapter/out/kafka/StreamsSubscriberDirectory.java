@@ -9,7 +9,6 @@ import java.util.Optional;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
-import org.apache.kafka.streams.state.ValueAndTimestamp;
 import org.springframework.kafka.streams.KafkaStreamsInteractiveQueryService;
 
 /**
@@ -26,9 +25,9 @@ public final class StreamsSubscriberDirectory implements SubscriberDirectory {
 
     @Override
     public Optional<String> subscriberIdByMsisdn(String msisdn) {
-        ReadOnlyKeyValueStore<String, ValueAndTimestamp<String>> index = queries.retrieveQueryableStore(
-                BalanceTopology.SUBSCRIBER_INDEX_STORE, QueryableStoreTypes.timestampedKeyValueStore());
-        return Optional.ofNullable(ValueAndTimestamp.getValueOrNull(index.get(msisdn)));
+        ReadOnlyKeyValueStore<String, String> index = queries.retrieveQueryableStore(
+                BalanceTopology.SUBSCRIBER_INDEX_STORE, QueryableStoreTypes.keyValueStore());
+        return Optional.ofNullable(index.get(msisdn));
     }
 
     @Override

@@ -16,6 +16,7 @@ import io.autotopup.platform.streams.DeadLetters;
 import io.autotopup.schemas.Topics;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Properties;
@@ -134,19 +135,37 @@ class BalanceTopologyTest {
     }
 
     @Test
-    void usage_for_an_unknown_msisdn_goes_to_the_dead_letter_topic_and_the_stream_flows_on() {
+    void usage_for_an_unknown_msisdn_goes_to_the_dead_letter_topic_after_the_grace_period_and_the_stream_flows_on() {
         register(ALICE, ALICE_MSISDN, "LAK", null);
 
         usage.pipeInput("+8562099999999", usage("e-x", "+8562099999999", money(1_000, "LAK")), T0);
         usage.pipeInput(ALICE_MSISDN, usage("e-1", ALICE_MSISDN, money(1_000, "LAK")), T0);
+        assertThat(changes.readValuesToList()).as("Alice's usage does not wait behind the unknown one").hasSize(1);
+        driver.advanceWallClockTime(Duration.ofSeconds(29));
+        assertThat(usageDeadLetters.isEmpty()).as("still within the grace period").isTrue();
+        driver.advanceWallClockTime(Duration.ofSeconds(2));
 
         TestRecord<String, UsageRecorded> dead = usageDeadLetters.readRecord();
         assertThat(dead.key()).isEqualTo("+8562099999999");
         assertThat(dead.value().getEventId()).isEqualTo("e-x");
         assertThat(header(dead, DeadLetters.REASON_CODE_HEADER)).isEqualTo("UNKNOWN_SUBSCRIBER");
-        assertThat(header(dead, DeadLetters.ORIGINAL_TOPIC_HEADER)).isEqualTo("usage-events");
+        assertThat(header(dead, DeadLetters.DETAIL_HEADER)).contains("unitel:e-x");
         assertThat(usageDeadLetters.isEmpty()).isTrue();
-        assertThat(changes.readValuesToList()).hasSize(1);
+    }
+
+    @Test
+    void usage_that_arrives_just_before_the_registration_waits_for_it_and_is_debited_in_order() {
+        usage.pipeInput(ALICE_MSISDN, usage("e-1", ALICE_MSISDN, money(1_000, "LAK")), T0);
+        usage.pipeInput(ALICE_MSISDN, usage("e-2", ALICE_MSISDN, money(2_000, "LAK")), T0.plusSeconds(1));
+        driver.advanceWallClockTime(Duration.ofSeconds(5));
+        assertThat(changes.isEmpty()).isTrue();
+
+        register(ALICE, ALICE_MSISDN, "LAK", null);
+
+        assertThat(changes.readValuesToList()).extracting(c -> c.getNewBalance().getMinorUnits())
+                .containsExactly(-1_000L, -3_000L);
+        driver.advanceWallClockTime(Duration.ofSeconds(60));
+        assertThat(usageDeadLetters.isEmpty()).isTrue();
     }
 
     @Test

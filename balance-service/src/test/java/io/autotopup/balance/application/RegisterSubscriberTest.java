@@ -1,0 +1,64 @@
+package io.autotopup.balance.application;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.autotopup.balance.application.RegisterSubscriber.MsisdnAlreadyRegisteredException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class RegisterSubscriberTest {
+
+    private final List<String> published = new ArrayList<>();
+    private final SubscriberDirectory emptyDirectory = new SubscriberDirectory() {
+        @Override
+        public Optional<String> subscriberIdByMsisdn(String msisdn) {
+            return Optional.empty();
+        }
+
+        @Override
+        public Optional<AccountBalance> balanceOf(String subscriberId) {
+            return Optional.empty();
+        }
+    };
+
+    @Test
+    void a_second_registration_of_a_number_before_the_directory_knows_the_first_is_refused() {
+        RegisterSubscriber register = new RegisterSubscriber(emptyDirectory, (id, command) -> published.add(id),
+                Clock.fixed(Instant.parse("2026-11-24T03:00:00Z"), ZoneOffset.UTC));
+
+        register.register(command("+8562055512345"));
+
+        assertThatThrownBy(() -> register.register(command("+8562055512345")))
+                .isInstanceOf(MsisdnAlreadyRegisteredException.class);
+        assertThat(published).hasSize(1);
+        register.register(command("+8562055512346"));
+        assertThat(published).hasSize(2);
+    }
+
+    @Test
+    void a_registration_that_was_not_published_does_not_hold_the_number() {
+        List<Integer> attempts = new ArrayList<>();
+        RegisterSubscriber register = new RegisterSubscriber(emptyDirectory, (id, command) -> {
+            attempts.add(1);
+            if (attempts.size() == 1) {
+                throw new IllegalStateException("Kafka did not acknowledge");
+            }
+        }, Clock.offset(Clock.systemUTC(), Duration.ZERO));
+
+        assertThatThrownBy(() -> register.register(command("+8562055512345"))).isInstanceOf(IllegalStateException.class);
+        register.register(command("+8562055512345"));
+
+        assertThat(attempts).hasSize(2);
+    }
+
+    private static RegisterSubscriberCommand command(String msisdn) {
+        return new RegisterSubscriberCommand(msisdn, "LAK", "lo", 0, null);
+    }
+}
