@@ -7,9 +7,6 @@ import static org.awaitility.Awaitility.await;
 import io.autotopup.events.UsageRecorded;
 import io.autotopup.events.UsageType;
 import io.autotopup.schemas.Topics;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -29,8 +26,9 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.kafka.config.StreamsBuilderFactoryBean;
+import io.autotopup.platform.testing.LocalHttp;
+import io.autotopup.platform.testing.SingleBrokerKafka;
 import org.springframework.kafka.test.EmbeddedKafkaBroker;
-import org.springframework.kafka.test.context.EmbeddedKafka;
 import org.springframework.kafka.test.utils.KafkaTestUtils;
 
 /** balance-service wired to a real broker: bad input gets a clear answer and nothing else is lost. */
@@ -38,12 +36,7 @@ import org.springframework.kafka.test.utils.KafkaTestUtils;
         args = "--spring.config.name=" + BalanceServiceApplication.CONFIG_NAME,
         properties = {"spring.kafka.bootstrap-servers=${spring.embedded.kafka.brokers}",
                 "spring.kafka.streams.state-dir=${java.io.tmpdir}/autotopup-it/${random.uuid}"})
-@EmbeddedKafka(partitions = 1, brokerProperties = {
-        "offsets.topic.replication.factor=1", "offsets.topic.num.partitions=1",
-        "transaction.state.log.replication.factor=1", "transaction.state.log.min.isr=1",
-        "transaction.state.log.num.partitions=1", "share.coordinator.state.topic.replication.factor=1",
-        "share.coordinator.state.topic.min.isr=1", "group.initial.rebalance.delay.ms=0",
-        "auto.create.topics.enable=false"})
+@SingleBrokerKafka
 class BalanceServiceIT {
 
     private static final Duration PATIENCE = Duration.ofSeconds(30);
@@ -54,8 +47,6 @@ class BalanceServiceIT {
     StreamsBuilderFactoryBean streams;
     @Value("${local.server.port}")
     int port;
-
-    private final HttpClient http = HttpClient.newHttpClient();
 
     @BeforeEach
     void streamsRunning() {
@@ -138,14 +129,11 @@ class BalanceServiceIT {
     }
 
     private HttpResponse<String> post(String path, String json) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        return new LocalHttp(port).post(path, json);
     }
 
     private HttpResponse<String> get(String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
+        return new LocalHttp(port).get(path);
     }
 
     private static String header(ConsumerRecord<?, ?> record, String name) {

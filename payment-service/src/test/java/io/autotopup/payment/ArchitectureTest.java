@@ -3,18 +3,12 @@ package io.autotopup.payment;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
-import com.tngtech.archunit.lang.ArchRule;
+import com.tngtech.archunit.junit.ArchTests;
 import io.autotopup.platform.architecture.ServiceArchitecture;
 
 @AnalyzeClasses(packages = "io.autotopup.payment", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
 
     @ArchTest
-    static final ArchRule domain_is_plain_java = ServiceArchitecture.DOMAIN_IS_PLAIN_JAVA;
-
-    @ArchTest
-    static final ArchRule use_cases_know_no_framework = ServiceArchitecture.USE_CASES_KNOW_NO_FRAMEWORK;
-
-    @ArchTest
-    static final ArchRule inside_knows_no_adapter = ServiceArchitecture.INSIDE_KNOWS_NO_ADAPTER;
+    static final ArchTests service_architecture = ArchTests.in(ServiceArchitecture.class);
 }

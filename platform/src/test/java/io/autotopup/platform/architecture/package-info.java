@@ -1,0 +1,2 @@
+/** Architecture rules the services share; see {@link io.autotopup.platform.architecture.ServiceArchitecture}. */
+package io.autotopup.platform.architecture;
