@@ -53,8 +53,8 @@ final class Demo {
                     bound.text("paymentMethodId"), Duration.ofSeconds(30)), 200, "set the rule of " + persona.name());
             ids.add(id);
             msisdns.add(msisdn);
-            out.printf("demo         | %-11s %s  %s %s, top up %s %s below %s%n", persona.name(), msisdn,
-                    persona.language(), persona.opening(), persona.topUp(), persona.currency(), persona.threshold());
+            out.printf("demo         | %-11s %s  %s %s, top up %s %s below %s  (subscriber %s)%n", persona.name(), msisdn,
+                    persona.language(), persona.opening(), persona.topUp(), persona.currency(), persona.threshold(), id);
         }
         awaitRulesLive(ids);
 

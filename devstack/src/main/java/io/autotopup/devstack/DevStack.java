@@ -79,7 +79,7 @@ public final class DevStack {
         out.println("devstack     | starting Kafka (KRaft) with its data in " + dataDir.resolve("kafka"));
         LocalBroker broker = LocalBroker.start(dataDir, KAFKA_PORT, CONTROLLER_PORT, out);
         running.add(broker);
-        SandboxGateway gateway = SandboxGateway.start(GATEWAY_PORT);
+        SandboxGateway gateway = SandboxGateway.start(GATEWAY_PORT, dataDir.resolve("sandbox-gateway.json"));
         running.add(gateway);
         SmsCentreSimulator smsc = SmsCentreSimulator.start(SMPP_PORT, SMS_INBOX_PORT);
         running.add(smsc);

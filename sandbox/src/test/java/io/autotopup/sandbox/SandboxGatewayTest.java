@@ -67,6 +67,26 @@ class SandboxGatewayTest {
         assertThat(response.body()).contains("Luhn");
     }
 
+    @Test
+    void a_gateway_with_a_state_file_still_knows_its_tokens_and_keys_after_a_restart(@org.junit.jupiter.api.io.TempDir
+            java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path state = dir.resolve("gateway.json");
+        gateway.close();
+        gateway = SandboxGateway.start(0, state);
+        String token = token("4242424242424242");
+        String first = charge(token, "topup-restart").body();
+
+        gateway.close();
+        gateway = SandboxGateway.start(0, state);
+        HttpResponse<String> again = charge(token, "topup-restart");
+        HttpResponse<String> other = charge(token, "topup-after-restart");
+
+        assertThat(again.body()).isEqualTo(first);
+        assertThat(other.statusCode()).isEqualTo(201);
+        assertThat(gateway.charges()).hasSize(2);
+        assertThat(java.nio.file.Files.readString(state)).doesNotContain("4242424242424242");
+    }
+
     private String token(String number) throws Exception {
         return gateway.tokenize(number, 12, 2035).token();
     }

@@ -8,6 +8,8 @@ import io.autotopup.sandbox.JsonHttpServer.HttpError;
 import io.autotopup.sandbox.JsonHttpServer.Response;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
@@ -42,7 +44,13 @@ public final class SandboxGateway implements AutoCloseable {
     private volatile Faults faults = new Faults(0, false);
     private final JsonHttpServer http;
 
-    private SandboxGateway(int port) throws IOException {
+    private final Path stateFile;
+
+    private SandboxGateway(int port, Path stateFile) throws IOException {
+        this.stateFile = stateFile;
+        if (stateFile != null && Files.exists(stateFile)) {
+            load(JsonHttpServer.JSON.readValue(stateFile.toFile(), Snapshot.class));
+        }
         http = new JsonHttpServer(port)
                 .route("/v1/tokens", this::tokens)
                 .route("/v1/charges", this::charges)
@@ -50,9 +58,18 @@ public final class SandboxGateway implements AutoCloseable {
                 .start();
     }
 
-    /** Starts on the port (0: any free port) of the loopback address. */
+    /** Starts on the port (0: any free port) of the loopback address, keeping nothing across restarts. */
     public static SandboxGateway start(int port) throws IOException {
-        return new SandboxGateway(port);
+        return new SandboxGateway(port, null);
+    }
+
+    /**
+     * Starts on the port of the loopback address and keeps its tokens, charges and idempotency keys in
+     * {@code stateFile}, so that cards bound before a restart can still be charged after it. The file holds
+     * which test card a token stands for, never a card number.
+     */
+    public static SandboxGateway start(int port, Path stateFile) throws IOException {
+        return new SandboxGateway(port, stateFile);
     }
 
     public int port() {
@@ -80,6 +97,7 @@ public final class SandboxGateway implements AutoCloseable {
         TokenInfo info = new TokenInfo("tok_" + UUID.randomUUID().toString().replace("-", ""), "CARD",
                 card.brand(), number.substring(number.length() - 4), expMonth, expYear, fingerprint(number), card);
         tokens.put(info.token(), info);
+        save();
         return info;
     }
 
@@ -96,6 +114,7 @@ public final class SandboxGateway implements AutoCloseable {
                         request.wallet(), null, null, null, null, fingerprint(request.wallet() + request.account()),
                         TestCard.SUCCEEDS);
                 tokens.put(info.token(), info);
+                save();
                 return Response.json(201, info);
             }
             if (request.number() == null || request.expMonth() == null || request.expYear() == null) {
@@ -141,7 +160,9 @@ public final class SandboxGateway implements AutoCloseable {
         if (current.unavailable()) {
             return Response.json(503, Map.of("status", "error", "code", "service_unavailable"));
         }
-        return byIdempotencyKey.computeIfAbsent(key, k -> charge(k, request));
+        Response response = byIdempotencyKey.computeIfAbsent(key, k -> charge(k, request));
+        save();
+        return response;
     }
 
     private Response charge(String key, ChargeRequest request) {
@@ -169,6 +190,42 @@ public final class SandboxGateway implements AutoCloseable {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** What the gateway keeps across restarts. */
+    record Snapshot(List<StoredToken> tokens, List<Charge> charges, Map<String, Charge> answers) {
+    }
+
+    record StoredToken(TokenInfo info, TestCard card) {
+    }
+
+    private synchronized void save() {
+        if (stateFile == null) {
+            return;
+        }
+        Map<String, Charge> answers = new java.util.HashMap<>();
+        byIdempotencyKey.forEach((key, response) -> answers.put(key, (Charge) response.body()));
+        Snapshot snapshot = new Snapshot(tokens.values().stream().map(info -> new StoredToken(info, info.card())).toList(),
+                charges(), answers);
+        try {
+            Path temporary = stateFile.resolveSibling(stateFile.getFileName() + ".tmp");
+            JsonHttpServer.JSON.writeValue(temporary.toFile(), snapshot);
+            Files.move(temporary, stateFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("Cannot keep the sandbox gateway's state in " + stateFile, e);
+        }
+    }
+
+    private void load(Snapshot snapshot) {
+        for (StoredToken stored : snapshot.tokens()) {
+            TokenInfo info = stored.info();
+            tokens.put(info.token(), new TokenInfo(info.token(), info.type(), info.brand(), info.last4(), info.expMonth(),
+                    info.expYear(), info.fingerprint(), stored.card()));
+        }
+        charges.addAll(snapshot.charges());
+        snapshot.answers().forEach((key, charge) -> byIdempotencyKey.put(key,
+                Response.json("succeeded".equals(charge.status()) ? 201 : 402, charge)));
     }
 
     @Override
