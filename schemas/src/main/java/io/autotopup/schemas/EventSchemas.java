@@ -1,7 +1,9 @@
 package io.autotopup.schemas;
 
+import io.autotopup.events.AutoTopUpDisabled;
 import io.autotopup.events.AutoTopUpRuleSet;
 import io.autotopup.events.BalanceChanged;
+import io.autotopup.events.LowBalanceWarning;
 import io.autotopup.events.PaymentMethodsChanged;
 import io.autotopup.events.SmsRequested;
 import io.autotopup.events.SmsSent;
@@ -10,6 +12,7 @@ import io.autotopup.events.SubscriberUpdated;
 import io.autotopup.events.TopUpCompleted;
 import io.autotopup.events.TopUpFailed;
 import io.autotopup.events.TopUpRequested;
+import io.autotopup.events.TopUpSkipped;
 import io.autotopup.events.UsageRecorded;
 import java.io.IOException;
 import java.io.InputStream;
@@ -42,7 +45,8 @@ public final class EventSchemas implements SchemaStore {
     public static final List<Class<? extends SpecificRecord>> EVENT_TYPES = List.of(
             UsageRecorded.class, SubscriberRegistered.class, SubscriberUpdated.class, BalanceChanged.class,
             AutoTopUpRuleSet.class, PaymentMethodsChanged.class, TopUpRequested.class, TopUpCompleted.class,
-            TopUpFailed.class, SmsRequested.class, SmsSent.class);
+            TopUpFailed.class, SmsRequested.class, SmsSent.class, TopUpSkipped.class, AutoTopUpDisabled.class,
+            LowBalanceWarning.class);
 
     private static final String EVENTS_PACKAGE = "io.autotopup.events.";
     private static final String PUBLISHED_ROOT = "io/autotopup/schemas/published/";

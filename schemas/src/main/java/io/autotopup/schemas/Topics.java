@@ -1,7 +1,9 @@
 package io.autotopup.schemas;
 
+import io.autotopup.events.AutoTopUpDisabled;
 import io.autotopup.events.AutoTopUpRuleSet;
 import io.autotopup.events.BalanceChanged;
+import io.autotopup.events.LowBalanceWarning;
 import io.autotopup.events.PaymentMethodsChanged;
 import io.autotopup.events.SmsRequested;
 import io.autotopup.events.SmsSent;
@@ -10,6 +12,7 @@ import io.autotopup.events.SubscriberUpdated;
 import io.autotopup.events.TopUpCompleted;
 import io.autotopup.events.TopUpFailed;
 import io.autotopup.events.TopUpRequested;
+import io.autotopup.events.TopUpSkipped;
 import io.autotopup.events.UsageRecorded;
 import java.util.List;
 import org.apache.avro.specific.SpecificRecord;
@@ -60,9 +63,13 @@ public final class Topics {
     public static final Topic<String, SpecificRecord> NOTIFICATIONS = new Topic<>("notifications", KEY,
             AvroSerde.anyOf(SmsRequested.class, SmsSent.class), false);
 
+    /** What the rule engine tells subscribers besides top-ups (cap reached, disabled, low balance), key = subscriber id. */
+    public static final Topic<String, SpecificRecord> AUTO_TOP_UP_NOTICES = new Topic<>("auto-top-up-notices", KEY,
+            AvroSerde.anyOf(TopUpSkipped.class, AutoTopUpDisabled.class, LowBalanceWarning.class), false);
+
     /** Every topic of the catalogue. */
     public static final List<Topic<String, ?>> ALL = List.of(USAGE_EVENTS, SUBSCRIBERS, BALANCE_CHANGES,
-            AUTO_TOP_UP_RULES, PAYMENT_METHODS, TOP_UP_REQUESTS, TOP_UP_OUTCOMES, NOTIFICATIONS);
+            AUTO_TOP_UP_RULES, PAYMENT_METHODS, TOP_UP_REQUESTS, TOP_UP_OUTCOMES, AUTO_TOP_UP_NOTICES, NOTIFICATIONS);
 
     private Topics() {
     }

@@ -113,6 +113,33 @@ class AvroSerdeTest {
                 .hasMessageContaining("not a published schema");
     }
 
+    @Test
+    void a_rule_written_with_v1_before_v2_existed_still_decodes_with_the_v2_defaults() {
+        Schema v1 = EventSchemas.instance().versionsOf(io.autotopup.events.AutoTopUpRuleSet.class).get(0);
+        Schema moneySchema = v1.getField("threshold").schema();
+        GenericRecord written = new GenericRecordBuilder(v1).set("subscriberId", "s-1")
+                .set("threshold", new GenericRecordBuilder(moneySchema).set("minorUnits", 10_000L).set("currency", "LAK").build())
+                .set("topUpAmount", new GenericRecordBuilder(moneySchema).set("minorUnits", 50_000L).set("currency", "LAK").build())
+                .set("paymentMethodId", null).set("enabled", true).set("setAt", AT.toEpochMilli()).build();
+        ByteBuffer encoded;
+        try {
+            encoded = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v1).encode(written);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        byte[] bytes = new byte[encoded.remaining()];
+        encoded.get(bytes);
+
+        io.autotopup.events.AutoTopUpRuleSet read = Topics.AUTO_TOP_UP_RULES.valueSerde().deserializer()
+                .deserialize("auto-top-up-rules", bytes);
+
+        assertThat(read.getTopUpAmount()).isEqualTo(money(50_000, "LAK"));
+        assertThat(read.getMode()).isEqualTo(io.autotopup.events.TopUpMode.FIXED);
+        assertThat(read.getMaxTopUpsPerDay()).isEqualTo(3);
+        assertThat(read.getMaxAmountPerMonth()).isNull();
+        assertThat(read.getTimeZone()).isEqualTo("Asia/Vientiane");
+    }
+
     private static UsageRecorded usage(String eventId) {
         return UsageRecorded.newBuilder().setEventId(eventId).setCarrierId("unitel").setMsisdn("+8562055512345")
                 .setUsageType(UsageType.DATA).setUnits(100).setUnit("MB").setCharge(money(2_000, "LAK"))
