@@ -1,7 +1,7 @@
 package io.autotopup.rules.application;
 
+import io.autotopup.rules.domain.AutoTopUpAccount;
 import io.autotopup.rules.domain.AutoTopUpRule;
-import io.autotopup.rules.domain.TopUpState;
 import java.util.Optional;
 
 /** Read side of the rule engine: accounts, rules and their live state. */
@@ -11,7 +11,8 @@ public interface RuleDirectory {
 
     Optional<AutoTopUpRule> rule(String subscriberId);
 
-    TopUpState state(String subscriberId);
+    /** The subscriber's auto top-up state; a fresh one if nothing happened yet. */
+    AutoTopUpAccount topUps(String subscriberId);
 
     /** The account currency and status, as the rule engine last saw them. */
     record AccountView(String currency, String status) {

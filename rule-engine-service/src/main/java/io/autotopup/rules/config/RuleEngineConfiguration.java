@@ -7,6 +7,8 @@ import io.autotopup.rules.adapter.out.kafka.StreamsRuleDirectory;
 import io.autotopup.rules.application.ManageAutoTopUp;
 import io.autotopup.rules.application.RuleDirectory;
 import io.autotopup.schemas.Topics;
+import io.autotopup.rules.domain.RulePolicy;
+import java.util.Map;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
@@ -22,8 +24,16 @@ import org.springframework.kafka.streams.KafkaStreamsInteractiveQueryService;
 class RuleEngineConfiguration {
 
     @Autowired
-    void defineTopology(StreamsBuilder builder) {
-        RuleTopology.build(builder);
+    void defineTopology(StreamsBuilder builder, RulePolicy policy) {
+        RuleTopology.build(builder, policy);
+    }
+
+    /** The ceiling of one top-up and the low-balance line for subscribers without a rule, per currency. */
+    @Bean
+    static RulePolicy rulePolicy(
+            @Value("#{${autotopup.rules.max-top-up:{LAK: 5000000, USD: 50000}}}") Map<String, Long> ceiling,
+            @Value("#{${autotopup.rules.low-balance-threshold:{LAK: 10000, USD: 100}}}") Map<String, Long> lowBalance) {
+        return new RulePolicy(Map.copyOf(ceiling), Map.copyOf(lowBalance));
     }
 
     @Bean
@@ -37,9 +47,8 @@ class RuleEngineConfiguration {
     }
 
     @Bean
-    ManageAutoTopUp manageAutoTopUp(RuleDirectory directory, KafkaProperties kafka,
-            @Value("${autotopup.rules.max-top-up-minor-units:100000000}") long maxTopUp) {
+    ManageAutoTopUp manageAutoTopUp(RuleDirectory directory, KafkaProperties kafka, RulePolicy policy) {
         return new ManageAutoTopUp(directory, new KafkaRuleEvents(CatalogueTemplates.forTopic(Topics.AUTO_TOP_UP_RULES, kafka)),
-                maxTopUp);
+                policy);
     }
 }

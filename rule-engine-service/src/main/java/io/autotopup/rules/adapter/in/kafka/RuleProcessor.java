@@ -1,94 +1,94 @@
 package io.autotopup.rules.adapter.in.kafka;
 
-import static io.autotopup.schemas.Events.money;
-
 import io.autotopup.events.AutoTopUpRuleSet;
 import io.autotopup.events.BalanceChangeReason;
 import io.autotopup.events.BalanceChanged;
+import io.autotopup.events.PaymentMethodsChanged;
 import io.autotopup.events.SubscriberRegistered;
 import io.autotopup.events.SubscriberUpdated;
 import io.autotopup.events.TopUpCompleted;
 import io.autotopup.events.TopUpFailed;
-import io.autotopup.events.TopUpRequested;
+import io.autotopup.rules.domain.AutoTopUpAccount;
 import io.autotopup.rules.domain.BalanceObservation;
-import io.autotopup.rules.domain.RuleEngine;
-import io.autotopup.rules.domain.TopUpDecision;
-import io.autotopup.rules.domain.TopUpState;
+import io.autotopup.rules.domain.Emission;
+import io.autotopup.rules.domain.RulePolicy;
 import io.autotopup.schemas.Topics;
 import java.time.Instant;
+import java.util.List;
+import java.util.stream.Collectors;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 
-/** Maps the events of one subscriber to calls of the rule engine and keeps its state; no rules live here. */
-final class RuleProcessor implements Processor<String, SpecificRecord, String, TopUpRequested> {
+/**
+ * Maps one subscriber's events to calls of {@link AutoTopUpAccount} and keeps it; no rules live here.
+ * The time handed to the domain is the record's timestamp, never the clock.
+ */
+final class RuleProcessor implements Processor<String, SpecificRecord, String, SpecificRecord> {
 
-    private ProcessorContext<String, TopUpRequested> context;
+    private final RulePolicy policy;
+    private ProcessorContext<String, SpecificRecord> context;
     private KeyValueStore<String, AutoTopUpRuleSet> rules;
-    private KeyValueStore<String, TopUpState> states;
-    private KeyValueStore<String, SpecificRecord> accounts;
+    private KeyValueStore<String, AutoTopUpAccount> accounts;
+    private KeyValueStore<String, SpecificRecord> subscribers;
+
+    RuleProcessor(RulePolicy policy) {
+        this.policy = policy;
+    }
 
     @Override
-    public void init(ProcessorContext<String, TopUpRequested> context) {
+    public void init(ProcessorContext<String, SpecificRecord> context) {
         this.context = context;
         this.rules = context.getStateStore(RuleTopology.RULES_STORE);
-        this.states = context.getStateStore(RuleTopology.STATE_STORE);
-        this.accounts = context.getStateStore(RuleTopology.ACCOUNTS_STORE);
+        this.accounts = context.getStateStore(RuleTopology.STATE_STORE);
+        this.subscribers = context.getStateStore(RuleTopology.SUBSCRIBERS_STORE);
     }
 
     @Override
     public void process(Record<String, SpecificRecord> record) {
         String subscriberId = record.key();
         SpecificRecord value = record.value();
+        Instant at = Instant.ofEpochMilli(record.timestamp());
+        AutoTopUpAccount account = account(subscriberId);
+        List<Emission> emissions = List.of();
         boolean fromRules = context.recordMetadata()
                 .map(meta -> Topics.AUTO_TOP_UP_RULES.name().equals(meta.topic())).orElse(false);
         if (fromRules || value instanceof AutoTopUpRuleSet) {
-            onRule(subscriberId, (AutoTopUpRuleSet) value);
+            if (value == null) {
+                rules.delete(subscriberId);
+                account.onRuleDeleted();
+            } else {
+                rules.put(subscriberId, (AutoTopUpRuleSet) value);
+                account.onRuleSet();
+            }
         } else if (value instanceof SubscriberRegistered || value instanceof SubscriberUpdated) {
-            accounts.put(subscriberId, value);
+            subscribers.put(subscriberId, value);
+            return;
+        } else if (value instanceof PaymentMethodsChanged methods) {
+            account.onPaymentMethodsChanged(methods.getMethods().stream()
+                    .map(io.autotopup.events.PaymentMethod::getPaymentMethodId).collect(Collectors.toSet()));
         } else if (value instanceof BalanceChanged change) {
-            onBalanceChanged(record, subscriberId, change);
+            emissions = account.onBalanceChanged(subscriberId, RuleMapping.toDomain(rules.get(subscriberId)),
+                    new BalanceObservation(change.getEventId(), change.getNewBalance().getMinorUnits(),
+                            change.getNewBalance().getCurrency(), change.getReason() == BalanceChangeReason.TOP_UP,
+                            change.getCausationId(), change.getVersion()), at, policy);
+        } else if (value instanceof TopUpCompleted completed) {
+            account.onTopUpCompleted(completed.getRequestId(), at);
         } else if (value instanceof TopUpFailed failed) {
-            states.put(subscriberId, RuleEngine.onTopUpFailed(state(subscriberId), failed.getRequestId(),
-                    failed.getIsFinal(), failed.getReason().name()));
-        } else if (value instanceof TopUpCompleted) {
-            // The request stays in flight until its credit arrives as a balance change.
-        }
-    }
-
-    private void onRule(String subscriberId, AutoTopUpRuleSet rule) {
-        if (rule == null) {
-            rules.delete(subscriberId);
+            emissions = account.onTopUpFailed(failed.getRequestId(), failed.getIsFinal(), failed.getReason().name(), at);
         } else {
-            rules.put(subscriberId, rule);
+            return;
         }
-        states.put(subscriberId, RuleEngine.onRuleSet(state(subscriberId)));
-    }
-
-    private void onBalanceChanged(Record<String, SpecificRecord> record, String subscriberId, BalanceChanged change) {
-        BalanceObservation observation = new BalanceObservation(change.getEventId(),
-                change.getNewBalance().getMinorUnits(), change.getNewBalance().getCurrency(),
-                change.getReason() == BalanceChangeReason.TOP_UP, change.getCausationId(), change.getVersion());
-        TopUpDecision decision = RuleEngine.onBalanceChanged(subscriberId, RuleMapping.toDomain(rules.get(subscriberId)),
-                state(subscriberId), observation);
-        states.put(subscriberId, decision.state());
-        if (decision.request() != null) {
-            TopUpDecision.TopUpRequest request = decision.request();
-            context.forward(new Record<>(subscriberId, TopUpRequested.newBuilder()
-                    .setRequestId(request.requestId())
-                    .setSubscriberId(subscriberId)
-                    .setAmount(money(request.amount(), request.currency()))
-                    .setPaymentMethodId(request.paymentMethodId())
-                    .setTriggeringEventId(request.triggeringEventId())
-                    .setRequestedAt(Instant.ofEpochMilli(record.timestamp()))
-                    .build(), record.timestamp()));
+        accounts.put(subscriberId, account);
+        for (Emission emission : emissions) {
+            context.forward(new Record<>(subscriberId, RuleMapping.toEvent(subscriberId, emission, at), record.timestamp()));
         }
     }
 
-    private TopUpState state(String subscriberId) {
-        TopUpState state = states.get(subscriberId);
-        return state == null ? TopUpState.INITIAL : state;
+    private AutoTopUpAccount account(String subscriberId) {
+        AutoTopUpAccount account = accounts.get(subscriberId);
+        return account == null ? new AutoTopUpAccount() : account;
     }
 }

@@ -1,12 +1,15 @@
 package io.autotopup.rules.adapter.in.kafka;
 
+import io.autotopup.events.TopUpRequested;
 import io.autotopup.platform.streams.JsonSerde;
-import io.autotopup.rules.domain.TopUpState;
+import io.autotopup.rules.domain.AutoTopUpAccount;
+import io.autotopup.rules.domain.RulePolicy;
 import io.autotopup.schemas.Topic;
 import io.autotopup.schemas.Topics;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
@@ -14,37 +17,46 @@ import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * The rule engine's topology: rules, subscribers, balance changes and payment outcomes of one subscriber
- * meet in {@link RuleProcessor} (all four topics are keyed by subscriber id and co-partitioned), which
- * applies {@link io.autotopup.rules.domain.RuleEngine} and emits {@code TopUpRequested}.
+ * The rule engine's topology: a subscriber's rule, account, bound payment methods, balance changes and
+ * payment outcomes meet in {@link RuleProcessor} (all keyed by subscriber id and co-partitioned), which
+ * keeps an {@link AutoTopUpAccount} per subscriber and emits {@code TopUpRequested} to
+ * {@code top-up-requests} and what subscribers must be told to {@code auto-top-up-notices}.
  */
 public final class RuleTopology {
 
     /** Subscriber id to the current {@code AutoTopUpRuleSet}. */
     public static final String RULES_STORE = "rule-engine-rules";
-    /** Subscriber id to {@link TopUpState}. */
-    public static final String STATE_STORE = "rule-engine-top-up-state";
+    /** Subscriber id to {@link AutoTopUpAccount}. */
+    public static final String STATE_STORE = "rule-engine-accounts";
     /** Subscriber id to the latest subscriber record, to validate rules against the account. */
-    public static final String ACCOUNTS_STORE = "rule-engine-accounts";
+    public static final String SUBSCRIBERS_STORE = "rule-engine-subscribers";
 
     private RuleTopology() {
     }
 
-    public static StreamsBuilder build(StreamsBuilder builder) {
+    public static StreamsBuilder build(StreamsBuilder builder, RulePolicy policy) {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(RULES_STORE),
                 Serdes.String(), Topics.AUTO_TOP_UP_RULES.valueSerde()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STATE_STORE),
-                Serdes.String(), new JsonSerde<>(TopUpState.class)));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ACCOUNTS_STORE),
+                Serdes.String(), new JsonSerde<>(AutoTopUpAccount.class)));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SUBSCRIBERS_STORE),
                 Serdes.String(), Topics.SUBSCRIBERS.valueSerde()));
 
         stream(builder, Topics.AUTO_TOP_UP_RULES)
                 .merge(stream(builder, Topics.SUBSCRIBERS), Named.as("rule-engine-merge-subscribers"))
+                .merge(stream(builder, Topics.PAYMENT_METHODS), Named.as("rule-engine-merge-payment-methods"))
                 .merge(stream(builder, Topics.BALANCE_CHANGES), Named.as("rule-engine-merge-balances"))
                 .merge(stream(builder, Topics.TOP_UP_OUTCOMES), Named.as("rule-engine-merge-outcomes"))
-                .process(RuleProcessor::new, Named.as("rule-engine-rules"), RULES_STORE, STATE_STORE, ACCOUNTS_STORE)
-                .to(Topics.TOP_UP_REQUESTS.name(), Produced.with(Topics.TOP_UP_REQUESTS.keySerde(),
-                        Topics.TOP_UP_REQUESTS.valueSerde()).withName("rule-engine-top-up-requests"));
+                .process(() -> new RuleProcessor(policy), Named.as("rule-engine-rules"), RULES_STORE, STATE_STORE,
+                        SUBSCRIBERS_STORE)
+                .split(Named.as("rule-engine-out-"))
+                .branch((subscriberId, event) -> event instanceof TopUpRequested, Branched.withConsumer(requests -> requests
+                        .mapValues(event -> (TopUpRequested) event, Named.as("rule-engine-as-request"))
+                        .to(Topics.TOP_UP_REQUESTS.name(), Produced.with(Topics.TOP_UP_REQUESTS.keySerde(),
+                                Topics.TOP_UP_REQUESTS.valueSerde()).withName("rule-engine-top-up-requests")), "requests"))
+                .defaultBranch(Branched.withConsumer(notices -> notices.to(Topics.AUTO_TOP_UP_NOTICES.name(),
+                        Produced.with(Topics.AUTO_TOP_UP_NOTICES.keySerde(), Topics.AUTO_TOP_UP_NOTICES.valueSerde())
+                                .withName("rule-engine-notices")), "notices"));
         return builder;
     }
 
@@ -54,5 +66,4 @@ public final class RuleTopology {
                         .withName("rule-engine-" + topic.name()))
                 .mapValues(value -> (SpecificRecord) value, Named.as("rule-engine-" + topic.name() + "-as-record"));
     }
-
 }

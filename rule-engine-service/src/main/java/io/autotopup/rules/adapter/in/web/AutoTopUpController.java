@@ -3,28 +3,35 @@ package io.autotopup.rules.adapter.in.web;
 import io.autotopup.platform.web.MoneyJson;
 import io.autotopup.rules.application.ManageAutoTopUp;
 import io.autotopup.rules.application.ManageAutoTopUp.InvalidRuleException;
-import io.autotopup.rules.application.ManageAutoTopUp.UnknownSubscriberException;
+import io.autotopup.rules.application.ManageAutoTopUp.NotFoundException;
 import io.autotopup.rules.application.RuleDirectory;
+import io.autotopup.rules.domain.AutoTopUpAccount;
 import io.autotopup.rules.domain.AutoTopUpRule;
-import io.autotopup.rules.domain.RuleEngine;
-import io.autotopup.rules.domain.TopUpState;
+import io.autotopup.rules.domain.TopUpRecord;
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.Callable;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ResponseStatusException;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
-/** A subscriber's auto top-up rule. Errors are RFC 9457 problem details. */
+/** A subscriber's auto top-up rule and history. Errors are RFC 9457 problem details. */
 @RestController
-@RequestMapping("/v1/subscribers/{subscriberId}/auto-top-up")
+@RequestMapping("/v1/subscribers/{subscriberId}")
 class AutoTopUpController {
 
     private final ManageAutoTopUp manage;
@@ -35,32 +42,42 @@ class AutoTopUpController {
         this.directory = directory;
     }
 
-    record RuleRequest(MoneyJson threshold, MoneyJson topUpAmount, String paymentMethodId, Boolean enabled) {
+    record RuleRequest(MoneyJson threshold, String mode, MoneyJson topUpAmount, MoneyJson targetBalance,
+            String paymentMethodId, Integer maxTopUpsPerDay, MoneyJson maxAmountPerMonth, String timeZone, Boolean enabled) {
     }
 
-    record RuleResponse(String subscriberId, MoneyJson threshold, MoneyJson topUpAmount, String paymentMethodId,
-            boolean enabled, String state, String lastOutcome) {
+    record RuleResponse(String subscriberId, MoneyJson threshold, String mode, MoneyJson topUpAmount,
+            MoneyJson targetBalance, String paymentMethodId, int maxTopUpsPerDay, MoneyJson maxAmountPerMonth,
+            String timeZone, boolean enabled, String state, int topUpsToday, MoneyJson amountThisMonth, String lastOutcome) {
     }
 
-    @PutMapping
+    record TopUpResponse(String requestId, MoneyJson amount, String triggeringEventId, String state, String outcome,
+            Instant requestedAt, Instant updatedAt) {
+    }
+
+    @PutMapping("/auto-top-up")
     Mono<RuleResponse> put(@PathVariable String subscriberId, @RequestBody RuleRequest request) {
         AutoTopUpRule rule = toRule(request);
-        return blocking(() -> {
-            manage.set(subscriberId, rule);
-            return response(subscriberId, rule, directory.state(subscriberId));
-        });
+        return blocking(() -> response(subscriberId, manage.set(subscriberId, rule)));
     }
 
-    @GetMapping
+    @GetMapping("/auto-top-up")
     Mono<RuleResponse> get(@PathVariable String subscriberId) {
-        return blocking(() -> {
-            AutoTopUpRule rule = directory.rule(subscriberId).orElseThrow(() -> new ResponseStatusException(
-                    HttpStatus.NOT_FOUND, "Subscriber " + subscriberId + " has no auto top-up rule"));
-            return response(subscriberId, rule, directory.state(subscriberId));
-        });
+        return blocking(() -> response(subscriberId, directory.rule(subscriberId).orElseThrow(() ->
+                new NotFoundException("Subscriber " + subscriberId + " has no auto top-up rule"))));
     }
 
-    @DeleteMapping
+    @PostMapping("/auto-top-up/pause")
+    Mono<RuleResponse> pause(@PathVariable String subscriberId) {
+        return blocking(() -> response(subscriberId, manage.pause(subscriberId)));
+    }
+
+    @PostMapping("/auto-top-up/resume")
+    Mono<RuleResponse> resume(@PathVariable String subscriberId) {
+        return blocking(() -> response(subscriberId, manage.resume(subscriberId)));
+    }
+
+    @DeleteMapping("/auto-top-up")
     Mono<ResponseEntity<Void>> delete(@PathVariable String subscriberId) {
         return blocking(() -> {
             manage.delete(subscriberId);
@@ -68,35 +85,80 @@ class AutoTopUpController {
         });
     }
 
-    private static <T> Mono<T> blocking(java.util.concurrent.Callable<T> call) {
+    @GetMapping("/top-ups")
+    Mono<List<TopUpResponse>> topUps(@PathVariable String subscriberId, @RequestParam(defaultValue = "20") int limit) {
+        if (limit < 1 || limit > 100) {
+            throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "limit must be between 1 and 100");
+        }
+        return blocking(() -> directory.topUps(subscriberId).history().stream().limit(limit)
+                .map(AutoTopUpController::toResponse).toList());
+    }
+
+    private static TopUpResponse toResponse(TopUpRecord record) {
+        return new TopUpResponse(record.requestId(), MoneyJson.of(record.amount(), record.currency()),
+                record.triggeringEventId(), record.status(), record.outcome(), Instant.ofEpochMilli(record.requestedAt()),
+                Instant.ofEpochMilli(record.updatedAt()));
+    }
+
+    private static <T> Mono<T> blocking(Callable<T> call) {
         return Mono.fromCallable(call).subscribeOn(Schedulers.boundedElastic())
-                .onErrorMap(UnknownSubscriberException.class,
-                        e -> new ResponseStatusException(HttpStatus.NOT_FOUND, e.getMessage()))
+                .onErrorMap(NotFoundException.class, e -> new ResponseStatusException(HttpStatus.NOT_FOUND, e.getMessage()))
                 .onErrorMap(InvalidRuleException.class,
                         e -> new ResponseStatusException(HttpStatus.UNPROCESSABLE_CONTENT, e.getMessage()));
     }
 
-    private static RuleResponse response(String subscriberId, AutoTopUpRule rule, TopUpState state) {
-        return new RuleResponse(subscriberId, MoneyJson.of(rule.threshold(), rule.currency()),
-                MoneyJson.of(rule.topUpAmount(), rule.currency()), rule.paymentMethodId(), rule.enabled(),
-                RuleEngine.liveState(rule, state), state.lastOutcome());
+    private RuleResponse response(String subscriberId, AutoTopUpRule rule) {
+        AutoTopUpAccount topUps = directory.topUps(subscriberId);
+        Instant now = Instant.now();
+        String currency = rule.currency();
+        return new RuleResponse(subscriberId, MoneyJson.of(rule.threshold(), currency), rule.mode().name(),
+                rule.mode() == AutoTopUpRule.Mode.FIXED ? MoneyJson.of(rule.topUpAmount(), currency) : null,
+                rule.targetBalance() == null ? null : MoneyJson.of(rule.targetBalance(), currency), rule.paymentMethodId(),
+                rule.maxTopUpsPerDay(), rule.maxAmountPerMonth() == null ? null : MoneyJson.of(rule.maxAmountPerMonth(), currency),
+                rule.timeZone().getId(), rule.enabled(), topUps.liveState(rule, now), topUps.topUpsOn(rule, now),
+                MoneyJson.of(topUps.amountIn(rule, now), currency), topUps.lastOutcome());
     }
 
     private static AutoTopUpRule toRule(RuleRequest request) {
         try {
-            if (request.threshold() == null || request.topUpAmount() == null) {
-                throw new IllegalArgumentException("threshold and topUpAmount are required");
+            if (request.threshold() == null) {
+                throw new IllegalArgumentException("threshold is required");
             }
             String currency = request.threshold().currency() == null ? null
                     : request.threshold().currency().toUpperCase(Locale.ROOT);
-            if (!currency.equals(request.topUpAmount().currency())) {
-                throw new IllegalArgumentException("threshold and topUpAmount must be in the same currency");
+            AutoTopUpRule.Mode mode = request.mode() == null ? AutoTopUpRule.Mode.FIXED
+                    : AutoTopUpRule.Mode.valueOf(request.mode().toUpperCase(Locale.ROOT));
+            long topUpAmount = 0;
+            Long target = null;
+            if (mode == AutoTopUpRule.Mode.FIXED) {
+                topUpAmount = minorUnits(request.topUpAmount(), currency, "topUpAmount");
+            } else {
+                target = minorUnits(request.targetBalance(), currency, "targetBalance");
             }
-            return new AutoTopUpRule(request.threshold().toMinorUnits(), request.topUpAmount().toMinorUnits(), currency,
-                    request.paymentMethodId(), request.enabled() == null || request.enabled());
+            Long monthly = request.maxAmountPerMonth() == null ? null
+                    : minorUnits(request.maxAmountPerMonth(), currency, "maxAmountPerMonth");
+            ZoneId zone = request.timeZone() == null ? AutoTopUpRule.DEFAULT_TIME_ZONE : ZoneId.of(request.timeZone());
+            int perDay = request.maxTopUpsPerDay() == null ? AutoTopUpRule.DEFAULT_MAX_TOP_UPS_PER_DAY : request.maxTopUpsPerDay();
+            return new AutoTopUpRule(request.threshold().toMinorUnits(), mode, topUpAmount, target, currency,
+                    request.paymentMethodId(), perDay, monthly, zone, request.enabled() == null || request.enabled());
+        } catch (DateTimeException e) {
+            throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "timeZone '" + request.timeZone()
+                    + "' is not an IANA time zone such as Asia/Vientiane");
         } catch (IllegalArgumentException | NullPointerException e) {
-            throw new ResponseStatusException(HttpStatus.BAD_REQUEST, e.getMessage() == null
-                    ? "threshold and topUpAmount need an amount and a currency" : e.getMessage());
+            String detail = e instanceof IllegalArgumentException && e.getMessage() != null
+                    && e.getMessage().startsWith("No enum constant") ? "mode must be FIXED or TARGET" : e.getMessage();
+            throw new ResponseStatusException(HttpStatus.BAD_REQUEST, detail == null
+                    ? "amounts need an amount and a currency" : detail);
         }
+    }
+
+    private static long minorUnits(MoneyJson money, String currency, String field) {
+        if (money == null) {
+            throw new IllegalArgumentException(field + " is required");
+        }
+        if (currency == null || !currency.equals(money.currency())) {
+            throw new IllegalArgumentException(field + " must be in the same currency as threshold");
+        }
+        return money.toMinorUnits();
     }
 }

@@ -1,8 +1,7 @@
 package io.autotopup.rules.adapter.out.kafka;
 
-import static io.autotopup.schemas.Events.money;
-
 import io.autotopup.events.AutoTopUpRuleSet;
+import io.autotopup.rules.adapter.in.kafka.RuleMapping;
 import io.autotopup.rules.application.RuleEvents;
 import io.autotopup.rules.domain.AutoTopUpRule;
 import java.time.Instant;
@@ -22,14 +21,7 @@ public final class KafkaRuleEvents implements RuleEvents {
 
     @Override
     public void ruleSet(String subscriberId, AutoTopUpRule rule) {
-        send(subscriberId, AutoTopUpRuleSet.newBuilder()
-                .setSubscriberId(subscriberId)
-                .setThreshold(money(rule.threshold(), rule.currency()))
-                .setTopUpAmount(money(rule.topUpAmount(), rule.currency()))
-                .setPaymentMethodId(rule.paymentMethodId())
-                .setEnabled(rule.enabled())
-                .setSetAt(Instant.now())
-                .build());
+        send(subscriberId, RuleMapping.toEvent(subscriberId, rule, Instant.now()));
     }
 
     @Override

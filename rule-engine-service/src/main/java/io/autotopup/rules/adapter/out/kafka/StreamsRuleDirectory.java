@@ -7,7 +7,7 @@ import io.autotopup.rules.adapter.in.kafka.RuleMapping;
 import io.autotopup.rules.adapter.in.kafka.RuleTopology;
 import io.autotopup.rules.application.RuleDirectory;
 import io.autotopup.rules.domain.AutoTopUpRule;
-import io.autotopup.rules.domain.TopUpState;
+import io.autotopup.rules.domain.AutoTopUpAccount;
 import java.util.Optional;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
@@ -25,7 +25,7 @@ public final class StreamsRuleDirectory implements RuleDirectory {
 
     @Override
     public Optional<AccountView> account(String subscriberId) {
-        SpecificRecord account = this.<SpecificRecord>store(RuleTopology.ACCOUNTS_STORE).get(subscriberId);
+        SpecificRecord account = this.<SpecificRecord>store(RuleTopology.SUBSCRIBERS_STORE).get(subscriberId);
         if (account instanceof SubscriberRegistered registered) {
             return Optional.of(new AccountView(registered.getCurrency(), registered.getStatus().name()));
         }
@@ -42,9 +42,9 @@ public final class StreamsRuleDirectory implements RuleDirectory {
     }
 
     @Override
-    public TopUpState state(String subscriberId) {
-        TopUpState state = this.<TopUpState>store(RuleTopology.STATE_STORE).get(subscriberId);
-        return state == null ? TopUpState.INITIAL : state;
+    public AutoTopUpAccount topUps(String subscriberId) {
+        AutoTopUpAccount account = this.<AutoTopUpAccount>store(RuleTopology.STATE_STORE).get(subscriberId);
+        return account == null ? new AutoTopUpAccount() : account;
     }
 
     private <V> ReadOnlyKeyValueStore<String, V> store(String name) {

@@ -1,0 +1,17 @@
+package io.autotopup.rules.domain;
+
+import java.util.Map;
+
+/**
+ * Limits the operator sets for every rule.
+ *
+ * @param ceiling                     the largest single top-up, per currency (minor units)
+ * @param defaultLowBalanceThreshold  when a subscriber has no rule at all: below this a low-balance warning
+ *                                    is sent, per currency (minor units); a currency missing here gets none
+ */
+public record RulePolicy(Map<String, Long> ceiling, Map<String, Long> defaultLowBalanceThreshold) {
+
+    public long ceilingFor(String currency) {
+        return ceiling.getOrDefault(currency, Long.MAX_VALUE);
+    }
+}
