@@ -1,0 +1,144 @@
+package io.autotopup.rules;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.autotopup.events.Language;
+import io.autotopup.events.PaymentMethod;
+import io.autotopup.events.PaymentMethodType;
+import io.autotopup.events.PaymentMethodsChanged;
+import io.autotopup.events.SubscriberRegistered;
+import io.autotopup.events.SubscriberStatus;
+import io.autotopup.platform.testing.LocalHttp;
+import io.autotopup.platform.testing.SingleBrokerKafka;
+import io.autotopup.schemas.Topic;
+import io.autotopup.schemas.Topics;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.kafka.test.EmbeddedKafkaBroker;
+import org.springframework.kafka.test.utils.KafkaTestUtils;
+
+/** The auto top-up API on a real broker: every invalid rule gets a 4xx problem body, never a 5xx. */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        args = "--spring.config.name=" + RuleEngineServiceApplication.CONFIG_NAME,
+        properties = {"spring.kafka.bootstrap-servers=${spring.embedded.kafka.brokers}",
+                "spring.kafka.streams.state-dir=${java.io.tmpdir}/autotopup-it/${random.uuid}"})
+@SingleBrokerKafka
+class AutoTopUpApiIT {
+
+    private static final Duration PATIENCE = Duration.ofSeconds(30);
+    private static final String RULE = "/v1/subscribers/sub-lao/auto-top-up";
+
+    @Autowired
+    EmbeddedKafkaBroker broker;
+    @Value("${local.server.port}")
+    int port;
+
+    private LocalHttp http;
+
+    @BeforeEach
+    void subscriberWithACard() throws Exception {
+        http = new LocalHttp(port);
+        publish(Topics.SUBSCRIBERS, "sub-lao", SubscriberRegistered.newBuilder().setSubscriberId("sub-lao")
+                .setMsisdn("+8562055512345").setCurrency("LAK").setLanguage(Language.LO).setStatus(SubscriberStatus.ACTIVE)
+                .setRegisteredAt(Instant.now()).build());
+        publish(Topics.PAYMENT_METHODS, "sub-lao", PaymentMethodsChanged.newBuilder().setSubscriberId("sub-lao")
+                .setChangedAt(Instant.now()).setMethods(List.of(PaymentMethod.newBuilder().setPaymentMethodId("pm-1")
+                        .setType(PaymentMethodType.CARD).setGatewayToken("tok").setPriority(1).setIsDefault(true).build()))
+                .build());
+        await("the engine knows the subscriber and the card").atMost(PATIENCE)
+                .until(() -> put(valid("\"paymentMethodId\":\"pm-1\"")).statusCode() == 200);
+    }
+
+    static Stream<Arguments> invalidRules() {
+        return Stream.of(
+                Arguments.of("another currency", "{\"threshold\":{\"amount\":\"1.00\",\"currency\":\"USD\"},"
+                        + "\"topUpAmount\":{\"amount\":\"5.00\",\"currency\":\"USD\"}}", 422, "account currency LAK"),
+                Arguments.of("a negative threshold", rule("-1", "50000", ""), 422, "threshold must not be negative"),
+                Arguments.of("a zero amount", rule("10000", "0", ""), 422, "topUpAmount must be positive"),
+                Arguments.of("an amount above the ceiling", rule("10000", "9000000", ""), 422, "ceiling"),
+                Arguments.of("a target not above the threshold", "{\"threshold\":{\"amount\":\"10000\",\"currency\":\"LAK\"},"
+                        + "\"mode\":\"TARGET\",\"targetBalance\":{\"amount\":\"10000\",\"currency\":\"LAK\"}}", 422,
+                        "targetBalance must be above the threshold"),
+                Arguments.of("no daily top-up allowed", rule("10000", "50000", ",\"maxTopUpsPerDay\":0"), 422,
+                        "maxTopUpsPerDay must be at least 1"),
+                Arguments.of("a zero monthly cap", rule("10000", "50000",
+                        ",\"maxAmountPerMonth\":{\"amount\":\"0\",\"currency\":\"LAK\"}"), 422, "maxAmountPerMonth must be positive"),
+                Arguments.of("someone else's card", rule("10000", "50000", ",\"paymentMethodId\":\"pm-of-bob\""), 404,
+                        "has no payment method pm-of-bob"),
+                Arguments.of("a time zone that does not exist", rule("10000", "50000", ",\"timeZone\":\"Asia/Atlantis\""), 400,
+                        "not an IANA time zone"),
+                Arguments.of("an unknown mode", rule("10000", "50000", ",\"mode\":\"SOMETIMES\""), 400, "FIXED or TARGET"),
+                Arguments.of("kip with decimals", rule("10000.5", "50000", ""), 400, "more than 0 decimal places"),
+                Arguments.of("no threshold", "{\"topUpAmount\":{\"amount\":\"50000\",\"currency\":\"LAK\"}}", 400,
+                        "threshold is required"),
+                Arguments.of("malformed JSON", "{\"threshold\":", 400, ""));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("invalidRules")
+    void an_invalid_rule_is_refused_with_a_problem_body(String what, String body, int status, String detail) throws Exception {
+        HttpResponse<String> response = put(body);
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).contains("problem+json"));
+        assertThat(response.body()).contains(detail);
+    }
+
+    @Test
+    void a_rule_for_a_subscriber_the_engine_does_not_know_is_404() throws Exception {
+        HttpResponse<String> response = http.send("PUT", "/v1/subscribers/nobody/auto-top-up", rule("10000", "50000", ""));
+
+        assertThat(response.statusCode()).isEqualTo(404);
+        assertThat(response.body()).contains("No subscriber nobody");
+    }
+
+    @Test
+    void a_rule_reads_back_with_its_live_state_and_can_be_paused_resumed_and_deleted() throws Exception {
+        await().atMost(PATIENCE).untilAsserted(() -> assertThat(http.get(RULE).body())
+                .contains("\"state\":\"ARMED\"").contains("\"maxTopUpsPerDay\":3").contains("\"timeZone\":\"Asia/Vientiane\"")
+                .contains("\"topUpsToday\":0").contains("\"paymentMethodId\":\"pm-1\""));
+
+        assertThat(http.post(RULE + "/pause", "").body()).contains("\"enabled\":false");
+        await().atMost(PATIENCE).untilAsserted(() -> assertThat(http.get(RULE).body()).contains("\"state\":\"PAUSED\""));
+        assertThat(http.post(RULE + "/resume", "").body()).contains("\"enabled\":true");
+        await().atMost(PATIENCE).untilAsserted(() -> assertThat(http.get(RULE).body()).contains("\"state\":\"ARMED\""));
+
+        assertThat(http.send("DELETE", RULE, null).statusCode()).isEqualTo(204);
+        await().atMost(PATIENCE).untilAsserted(() -> assertThat(http.get(RULE).statusCode()).isEqualTo(404));
+        assertThat(http.get("/v1/subscribers/sub-lao/top-ups").body()).isEqualTo("[]");
+    }
+
+    private static String rule(String threshold, String amount, String extra) {
+        return "{\"threshold\":{\"amount\":\"" + threshold + "\",\"currency\":\"LAK\"},\"topUpAmount\":{\"amount\":\"" + amount
+                + "\",\"currency\":\"LAK\"}" + extra + "}";
+    }
+
+    private static String valid(String extra) {
+        return rule("10000", "50000", "," + extra);
+    }
+
+    private HttpResponse<String> put(String body) throws Exception {
+        return http.send("PUT", RULE, body);
+    }
+
+    private <V> void publish(Topic<String, V> topic, String key, V value) throws Exception {
+        try (KafkaProducer<String, V> producer = new KafkaProducer<>(KafkaTestUtils.producerProps(broker.getBrokersAsString()),
+                topic.keySerde().serializer(), topic.valueSerde().serializer())) {
+            producer.send(new ProducerRecord<>(topic.name(), key, value)).get();
+        }
+    }
+}
