@@ -18,7 +18,8 @@ public final class SmsTemplates {
             "GATEWAY_UNAVAILABLE", "UNKNOWN");
     /** Every template key, in every language. */
     public static final Set<String> KEYS = Set.of("top-up.succeeded", "top-up.failed", "reason.CARD_DECLINED",
-            "reason.INSUFFICIENT_FUNDS", "reason.NO_PAYMENT_METHOD", "reason.GATEWAY_UNAVAILABLE", "reason.UNKNOWN");
+            "reason.INSUFFICIENT_FUNDS", "reason.NO_PAYMENT_METHOD", "reason.GATEWAY_UNAVAILABLE", "reason.UNKNOWN",
+            "limit.daily", "limit.monthly", "auto-top-up.disabled", "low-balance");
     private static final String BUNDLE = "io.autotopup.notification.domain.sms";
     private static final Set<String> MISSING_LOGGED = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
@@ -34,6 +35,22 @@ public final class SmsTemplates {
     public static String topUpFailed(String language, long amount, String currency, String reason) {
         String why = REASONS.contains(reason) ? text(language, "reason." + reason) : text(language, "reason.UNKNOWN");
         return format(language, "top-up.failed", MoneyText.format(amount, currency), why);
+    }
+
+    /** A top-up was needed but the daily ({@code monthly == false}) or monthly limit stopped it. */
+    public static String limitReached(String language, boolean monthly, long balance, String currency) {
+        return format(language, monthly ? "limit.monthly" : "limit.daily", MoneyText.format(balance, currency));
+    }
+
+    /** Auto top-up turned itself off after repeated failures: how many, the last reason, what to do. */
+    public static String autoTopUpDisabled(String language, int failures, String lastReason) {
+        String why = REASONS.contains(lastReason) ? text(language, "reason." + lastReason) : text(language, "reason.UNKNOWN");
+        return format(language, "auto-top-up.disabled", failures, why);
+    }
+
+    /** The balance is low and no top-up will follow. */
+    public static String lowBalance(String language, long balance, String currency) {
+        return format(language, "low-balance", MoneyText.format(balance, currency));
     }
 
     /** The raw template text of a key in a language, for checks that every language has every template. */

@@ -26,6 +26,14 @@ class SmsTemplatesTest {
             String failed = SmsTemplates.topUpFailed(language, 500, "USD", reason);
             assertThat(failed).contains("$5.00").doesNotContain("{");
             assertThat(SmsSegments.ucs2(failed, 1)).as(failed).hasSizeLessThanOrEqualTo(2);
+            String disabled = SmsTemplates.autoTopUpDisabled(language, 3, reason);
+            assertThat(disabled).contains("3").doesNotContain("{");
+            assertThat(SmsSegments.ucs2(disabled, 1)).as(disabled).hasSizeLessThanOrEqualTo(2);
+        }
+        for (String text : new String[] {SmsTemplates.limitReached(language, false, 1_250_000, "LAK"),
+                SmsTemplates.limitReached(language, true, 1_250_000, "LAK"), SmsTemplates.lowBalance(language, 9_500, "LAK")}) {
+            assertThat(text).containsAnyOf("1,250,000 ₭", "9,500 ₭").doesNotContain("{");
+            assertThat(SmsSegments.ucs2(text, 1)).as(text).hasSizeLessThanOrEqualTo(2);
         }
     }
 

@@ -1,13 +1,17 @@
 package io.autotopup.notification.adapter.in.kafka;
 
+import io.autotopup.events.AutoTopUpDisabled;
 import io.autotopup.events.BalanceChangeReason;
 import io.autotopup.events.BalanceChanged;
 import io.autotopup.events.Language;
+import io.autotopup.events.LowBalanceWarning;
+import io.autotopup.events.SkipReason;
 import io.autotopup.events.SmsMessageType;
 import io.autotopup.events.SmsRequested;
 import io.autotopup.events.SubscriberRegistered;
 import io.autotopup.events.SubscriberUpdated;
 import io.autotopup.events.TopUpFailed;
+import io.autotopup.events.TopUpSkipped;
 import io.autotopup.notification.domain.SmsTemplates;
 import io.autotopup.platform.streams.Routed;
 import io.autotopup.schemas.Topics;
@@ -47,6 +51,18 @@ final class NotificationProcessor implements Processor<String, SpecificRecord, S
         } else if (value instanceof TopUpFailed failed && failed.getIsFinal()) {
             text(record, "failed:" + failed.getRequestId(), SmsMessageType.TOP_UP_FAILED, language -> SmsTemplates.topUpFailed(
                     language, failed.getAmount().getMinorUnits(), failed.getAmount().getCurrency(), failed.getReason().name()));
+        } else if (value instanceof TopUpSkipped skipped) {
+            text(record, "skipped:" + skipped.getReason() + ":" + skipped.getTriggeringEventId(), SmsMessageType.LIMIT_REACHED,
+                    language -> SmsTemplates.limitReached(language, skipped.getReason() == SkipReason.MONTHLY_CAP,
+                            skipped.getBalance().getMinorUnits(), skipped.getBalance().getCurrency()));
+        } else if (value instanceof AutoTopUpDisabled disabled) {
+            text(record, "disabled:" + record.key() + ":" + disabled.getDisabledAt().toEpochMilli(),
+                    SmsMessageType.AUTO_TOP_UP_DISABLED, language -> SmsTemplates.autoTopUpDisabled(language,
+                            disabled.getConsecutiveFailures(), disabled.getLastFailureReason()));
+        } else if (value instanceof LowBalanceWarning warning) {
+            text(record, "low-balance:" + warning.getTriggeringEventId(), SmsMessageType.LOW_BALANCE,
+                    language -> SmsTemplates.lowBalance(language, warning.getBalance().getMinorUnits(),
+                            warning.getBalance().getCurrency()));
         }
     }
 
@@ -57,8 +73,9 @@ final class NotificationProcessor implements Processor<String, SpecificRecord, S
         }
         SpecificRecord subscriber = subscribers.get(record.key());
         if (subscriber == null) {
-            String deadLetterTopic = record.value() instanceof BalanceChanged
-                    ? Topics.BALANCE_CHANGES.deadLetterTopic() : Topics.TOP_UP_OUTCOMES.deadLetterTopic();
+            String deadLetterTopic = record.value() instanceof BalanceChanged ? Topics.BALANCE_CHANGES.deadLetterTopic()
+                    : record.value() instanceof TopUpFailed ? Topics.TOP_UP_OUTCOMES.deadLetterTopic()
+                    : Topics.AUTO_TOP_UP_NOTICES.deadLetterTopic();
             context.forward(record.withValue(Routed.rejected(record.value(), deadLetterTopic, "UNKNOWN_SUBSCRIBER",
                     "notification-service has no subscriber " + record.key() + " to text")));
             return;

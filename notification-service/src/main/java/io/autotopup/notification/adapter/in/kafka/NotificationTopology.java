@@ -1,8 +1,5 @@
 package io.autotopup.notification.adapter.in.kafka;
 
-import io.autotopup.events.BalanceChanged;
-import io.autotopup.events.SmsRequested;
-import io.autotopup.events.TopUpFailed;
 import io.autotopup.platform.streams.DeadLetters;
 import io.autotopup.platform.streams.Routed;
 import io.autotopup.schemas.AvroSerde;
@@ -18,8 +15,8 @@ import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * Decides what to text: a credited top-up and a top-up that failed for good each become one
- * {@code SmsRequested} on {@code notifications}, rendered in the subscriber's language from this service's
+ * Decides what to text: a credited top-up, a top-up that failed for good, a cap reached, auto top-up
+ * disabled and a low balance each become one {@code SmsRequested} on {@code notifications}, rendered in the subscriber's language from this service's
  * copy of {@code subscribers}. The source event id of every text requested is kept, so a redelivered or
  * replayed event is never texted twice. The SMS itself is sent by {@link SmsRequestListener}.
  */
@@ -42,9 +39,9 @@ public final class NotificationTopology {
         KStream<String, Routed<SpecificRecord>> decided = stream(builder, Topics.SUBSCRIBERS)
                 .merge(stream(builder, Topics.BALANCE_CHANGES), Named.as("notification-merge-balances"))
                 .merge(stream(builder, Topics.TOP_UP_OUTCOMES), Named.as("notification-merge-outcomes"))
+                .merge(stream(builder, Topics.AUTO_TOP_UP_NOTICES), Named.as("notification-merge-notices"))
                 .process(NotificationProcessor::new, Named.as("notification-decide"), SUBSCRIBERS_STORE, TEXTED_STORE);
-        DeadLetters.route(decided, AvroSerde.anyOf(BalanceChanged.class, TopUpFailed.class, SmsRequested.class),
-                        "notification-decide")
+        DeadLetters.route(decided, AvroSerde.anyEvent(), "notification-decide")
                 .to(Topics.NOTIFICATIONS.name(), Produced.with(Topics.NOTIFICATIONS.keySerde(),
                         Topics.NOTIFICATIONS.valueSerde()).withName("notification-sms-requested"));
         return builder;

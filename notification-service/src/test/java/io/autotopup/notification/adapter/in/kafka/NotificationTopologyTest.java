@@ -3,14 +3,18 @@ package io.autotopup.notification.adapter.in.kafka;
 import static io.autotopup.schemas.Events.money;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.autotopup.events.AutoTopUpDisabled;
 import io.autotopup.events.BalanceChangeReason;
 import io.autotopup.events.BalanceChanged;
 import io.autotopup.events.Language;
+import io.autotopup.events.LowBalanceWarning;
+import io.autotopup.events.SkipReason;
 import io.autotopup.events.SmsMessageType;
 import io.autotopup.events.SmsRequested;
 import io.autotopup.events.SubscriberRegistered;
 import io.autotopup.events.SubscriberStatus;
 import io.autotopup.events.TopUpFailed;
+import io.autotopup.events.TopUpSkipped;
 import io.autotopup.events.TopUpFailureReason;
 import io.autotopup.schemas.Topics;
 import java.nio.file.Path;
@@ -41,6 +45,7 @@ class NotificationTopologyTest {
     private TestInputTopic<String, SpecificRecord> subscribers;
     private TestInputTopic<String, BalanceChanged> balances;
     private TestInputTopic<String, SpecificRecord> outcomes;
+    private TestInputTopic<String, SpecificRecord> notices;
     private TestOutputTopic<String, SpecificRecord> notifications;
 
     @BeforeEach
@@ -56,6 +61,8 @@ class NotificationTopologyTest {
                 Topics.BALANCE_CHANGES.valueSerde().serializer());
         outcomes = driver.createInputTopic(Topics.TOP_UP_OUTCOMES.name(), Serdes.String().serializer(),
                 Topics.TOP_UP_OUTCOMES.valueSerde().serializer());
+        notices = driver.createInputTopic(Topics.AUTO_TOP_UP_NOTICES.name(), Serdes.String().serializer(),
+                Topics.AUTO_TOP_UP_NOTICES.valueSerde().serializer());
         notifications = driver.createOutputTopic(Topics.NOTIFICATIONS.name(), Serdes.String().deserializer(),
                 Topics.NOTIFICATIONS.valueSerde().deserializer());
         subscribers.pipeInput(ALICE, SubscriberRegistered.newBuilder().setSubscriberId(ALICE).setMsisdn("+8562055512345")
@@ -99,6 +106,25 @@ class NotificationTopologyTest {
         List<SpecificRecord> out = notifications.readValuesToList();
         assertThat(out).hasSize(1);
         assertThat(((SmsRequested) out.get(0)).getText()).contains("ບັດຂອງທ່ານຖືກປະຕິເສດ");
+    }
+
+    @Test
+    void what_the_rule_engine_tells_is_texted_once_each() {
+        notices.pipeInput(ALICE, TopUpSkipped.newBuilder().setSubscriberId(ALICE).setReason(SkipReason.DAILY_CAP)
+                .setBalance(money(4_000, "LAK")).setTriggeringEventId("bc-7").setSkippedAt(T0).build(), T0);
+        notices.pipeInput(ALICE, TopUpSkipped.newBuilder().setSubscriberId(ALICE).setReason(SkipReason.DAILY_CAP)
+                .setBalance(money(4_000, "LAK")).setTriggeringEventId("bc-7").setSkippedAt(T0).build(), T0);
+        notices.pipeInput(ALICE, AutoTopUpDisabled.newBuilder().setSubscriberId(ALICE).setConsecutiveFailures(3)
+                .setLastFailureReason("INSUFFICIENT_FUNDS").setDisabledAt(T0).build(), T0);
+        notices.pipeInput(ALICE, LowBalanceWarning.newBuilder().setSubscriberId(ALICE).setBalance(money(9_000, "LAK"))
+                .setThreshold(money(10_000, "LAK")).setTriggeringEventId("bc-8").setWarnedAt(T0).build(), T0);
+
+        List<SmsRequested> out = notifications.readValuesToList().stream().map(SmsRequested.class::cast).toList();
+        assertThat(out).extracting(SmsRequested::getMessageType).containsExactly(SmsMessageType.LIMIT_REACHED,
+                SmsMessageType.AUTO_TOP_UP_DISABLED, SmsMessageType.LOW_BALANCE);
+        assertThat(out.get(0).getText()).contains("4,000 ₭");
+        assertThat(out.get(1).getText()).contains("3").contains("ເງິນໃນບັດບໍ່ພຽງພໍ");
+        assertThat(out.get(2).getText()).startsWith("ຍອດເງິນຂອງທ່ານເຫຼືອໜ້ອຍ").contains("9,000 ₭");
     }
 
     private static BalanceChanged change(String id, BalanceChangeReason reason, long delta, long after) {
