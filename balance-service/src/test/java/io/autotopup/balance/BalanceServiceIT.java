@@ -35,10 +35,12 @@ import org.springframework.kafka.test.utils.KafkaTestUtils;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         args = "--spring.config.name=" + BalanceServiceApplication.CONFIG_NAME,
         properties = {"spring.kafka.bootstrap-servers=${spring.embedded.kafka.brokers}",
-                "spring.kafka.streams.state-dir=${java.io.tmpdir}/autotopup-it/${random.uuid}"})
+                "spring.kafka.streams.state-dir=${java.io.tmpdir}/autotopup-it/${random.uuid}",
+                "autotopup.operator.api-key=" + BalanceServiceIT.OPERATOR_KEY})
 @SingleBrokerKafka
 class BalanceServiceIT {
 
+    static final String OPERATOR_KEY = "test-operator-key";
     private static final Duration PATIENCE = Duration.ofSeconds(30);
 
     @Autowired
@@ -119,6 +121,75 @@ class BalanceServiceIT {
 
         assertThat(response.statusCode()).isEqualTo(404);
         assertThat(response.body()).contains("No subscriber nobody");
+    }
+
+    @Test
+    void an_operator_adjustment_is_applied_once_and_the_ledger_explains_every_change() throws Exception {
+        String subscriberId = register("+8562055510003", "USD", "en", "{\"amount\":\"10.00\",\"currency\":\"USD\"}");
+        String adjustment = "{\"amount\":{\"amount\":\"-2.50\",\"currency\":\"USD\"},\"reason\":\"duplicate bundle refund\","
+                + "\"idempotencyKey\":\"ops-0001-refund\"}";
+        await().atMost(PATIENCE).until(() -> get("/v1/subscribers/" + subscriberId + "/balance").statusCode() == 200);
+
+        assertThat(post("/v1/subscribers/" + subscriberId + "/adjustments", adjustment).statusCode())
+                .as("no operator key").isEqualTo(401);
+        HttpResponse<String> accepted = operator("POST", "/v1/subscribers/" + subscriberId + "/adjustments", adjustment);
+        assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+        assertThat(operator("POST", "/v1/subscribers/" + subscriberId + "/adjustments", adjustment).statusCode()).isEqualTo(202);
+
+        await().atMost(PATIENCE).untilAsserted(() -> assertThat(get("/v1/subscribers/" + subscriberId + "/balance").body())
+                .contains("\"amount\":\"7.50\"").contains("\"version\":2"));
+        String ledger = get("/v1/subscribers/" + subscriberId + "/ledger?limit=10").body();
+        assertThat(ledger).contains("duplicate bundle refund").contains("\"amount\":\"-2.50\"")
+                .contains("\"balanceAfter\":{\"amount\":\"7.50\"").contains("opening balance");
+        assertThat(ledger.split("\"version\"")).as("two entries, not three").hasSize(3);
+    }
+
+    @Test
+    void the_profile_masks_the_number_unless_the_operator_asks() throws Exception {
+        String subscriberId = register("+8562055510004", "LAK", "th");
+        await().atMost(PATIENCE).until(() -> get("/v1/subscribers/" + subscriberId).statusCode() == 200);
+
+        assertThat(get("/v1/subscribers/" + subscriberId).body()).contains("+856******0004").doesNotContain("+8562055510004")
+                .contains("\"language\":\"th\"");
+        assertThat(operator("GET", "/v1/subscribers/" + subscriberId, null).body()).contains("+8562055510004");
+    }
+
+    @Test
+    void every_bad_input_is_a_4xx_problem() throws Exception {
+        String alice = register("+8562055510005", "LAK", "lo");
+        await().atMost(PATIENCE).until(() -> get("/v1/subscribers/" + alice).statusCode() == 200);
+        List<HttpResponse<String>> answers = List.of(
+                post("/v1/subscribers", "{\"msisdn\":\"+8562055510006\",\"currency\":\"KIP\",\"language\":\"lo\"}"),
+                post("/v1/subscribers", "{\"msisdn\":\"+8562055510007\",\"currency\":\"USD\",\"language\":\"en\","
+                        + "\"openingBalance\":{\"amount\":\"5.001\",\"currency\":\"USD\"}}"),
+                post("/v1/subscribers", "{\"msisdn\":\"+8562055510008\",\"currency\":\"LAK\",\"language\":\"fr\"}"),
+                get("/v1/subscribers/" + alice + "/ledger?limit=0"),
+                get("/v1/subscribers/nobody/ledger"),
+                operator("POST", "/v1/subscribers/" + alice + "/adjustments",
+                        "{\"amount\":{\"amount\":\"5.00\",\"currency\":\"USD\"},\"reason\":\"x\",\"idempotencyKey\":\"ops-00000002\"}"),
+                operator("POST", "/v1/subscribers/" + alice + "/adjustments",
+                        "{\"amount\":{\"amount\":\"0\",\"currency\":\"LAK\"},\"reason\":\"x\",\"idempotencyKey\":\"ops-00000003\"}"),
+                operator("POST", "/v1/subscribers/nobody/adjustments",
+                        "{\"amount\":{\"amount\":\"500\",\"currency\":\"LAK\"},\"reason\":\"x\",\"idempotencyKey\":\"ops-00000004\"}"));
+
+        assertThat(answers).extracting(HttpResponse::statusCode).containsExactly(400, 400, 400, 400, 404, 422, 400, 404);
+        assertThat(answers).allSatisfy(answer -> assertThat(answer.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(type -> assertThat(type).contains("problem+json")));
+    }
+
+    private HttpResponse<String> operator(String method, String path, String json) throws Exception {
+        return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://127.0.0.1:" + port + path)).header("Content-Type", "application/json")
+                .header("X-Operator-Key", OPERATOR_KEY)
+                .method(method, json == null ? java.net.http.HttpRequest.BodyPublishers.noBody()
+                        : java.net.http.HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private String register(String msisdn, String currency, String language, String openingBalance) throws Exception {
+        HttpResponse<String> response = post("/v1/subscribers", "{\"msisdn\":\"" + msisdn + "\",\"currency\":\"" + currency
+                + "\",\"language\":\"" + language + "\",\"openingBalance\":" + openingBalance + "}");
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+        return response.body().replaceAll(".*\"subscriberId\":\"([^\"]+)\".*", "$1");
     }
 
     private String register(String msisdn, String currency, String language) throws Exception {

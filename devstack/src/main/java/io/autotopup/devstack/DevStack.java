@@ -27,6 +27,8 @@ public final class DevStack {
     static final int GATEWAY_PORT = 8090;
     static final int SMS_INBOX_PORT = 8091;
     static final int SMPP_PORT = 2775;
+    /** The operator key of the local stack (adjustments, unmasked profiles); never use it anywhere else. */
+    static final String OPERATOR_KEY = "devstack-operator";
 
     /** A service: its module, port and the environment variable names of its settings. */
     private record Service(String module, String shortName, int port, String portVariable, String stateVariable) {
@@ -92,7 +94,8 @@ public final class DevStack {
                     service.portVariable(), Integer.toString(service.port()),
                     service.stateVariable(), dataDir.resolve("state").resolve(service.module()).toString(),
                     "GATEWAY_BASE_URL", gateway.baseUrl(),
-                    "SMPP_PORT", Integer.toString(smsc.smppPort()));
+                    "SMPP_PORT", Integer.toString(smsc.smppPort()),
+                    "OPERATOR_API_KEY", OPERATOR_KEY);
             running.add(ChildProcess.java(service.shortName(), List.of("-Xmx320m", "-XX:+UseSerialGC",
                     "-XX:TieredStopAtLevel=1", "-jar", jar.toString()), environment, out));
             urls.add("http://127.0.0.1:" + service.port());
@@ -116,7 +119,8 @@ public final class DevStack {
         out.println();
         out.println("  autotopup is up");
         out.println("  Kafka broker          " + endpoints.kafkaBootstrap());
-        out.println("  balance-service       " + endpoints.balanceUrl() + "      POST /v1/subscribers, GET /v1/subscribers/{id}/balance");
+        out.println("  balance-service       " + endpoints.balanceUrl() + "      POST /v1/subscribers, GET /v1/subscribers/{id}/balance|ledger");
+        out.println("                                                   operator: X-Operator-Key: " + OPERATOR_KEY);
         out.println("  rule-engine-service   " + endpoints.ruleEngineUrl() + "      PUT|GET /v1/subscribers/{id}/auto-top-up");
         out.println("  payment-service       " + endpoints.paymentUrl() + "      POST|GET /v1/subscribers/{id}/payment-methods");
         out.println("  notification-service  " + endpoints.notificationUrl() + "      /actuator/health");

@@ -2,6 +2,7 @@ package io.autotopup.schemas;
 
 import io.autotopup.events.AutoTopUpDisabled;
 import io.autotopup.events.AutoTopUpRuleSet;
+import io.autotopup.events.BalanceAdjustmentRequested;
 import io.autotopup.events.BalanceChanged;
 import io.autotopup.events.LowBalanceWarning;
 import io.autotopup.events.PaymentMethodsChanged;
@@ -46,7 +47,7 @@ public final class EventSchemas implements SchemaStore {
             UsageRecorded.class, SubscriberRegistered.class, SubscriberUpdated.class, BalanceChanged.class,
             AutoTopUpRuleSet.class, PaymentMethodsChanged.class, TopUpRequested.class, TopUpCompleted.class,
             TopUpFailed.class, SmsRequested.class, SmsSent.class, TopUpSkipped.class, AutoTopUpDisabled.class,
-            LowBalanceWarning.class);
+            LowBalanceWarning.class, BalanceAdjustmentRequested.class);
 
     private static final String EVENTS_PACKAGE = "io.autotopup.events.";
     private static final String PUBLISHED_ROOT = "io/autotopup/schemas/published/";

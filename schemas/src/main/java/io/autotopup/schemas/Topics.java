@@ -2,6 +2,7 @@ package io.autotopup.schemas;
 
 import io.autotopup.events.AutoTopUpDisabled;
 import io.autotopup.events.AutoTopUpRuleSet;
+import io.autotopup.events.BalanceAdjustmentRequested;
 import io.autotopup.events.BalanceChanged;
 import io.autotopup.events.LowBalanceWarning;
 import io.autotopup.events.PaymentMethodsChanged;
@@ -43,6 +44,10 @@ public final class Topics {
     public static final Topic<String, BalanceChanged> BALANCE_CHANGES =
             new Topic<>("balance-changes", KEY, AvroSerde.of(BalanceChanged.class), false);
 
+    /** Operator adjustments of balances (credit or debit, once per adjustment id), key = subscriber id. */
+    public static final Topic<String, BalanceAdjustmentRequested> BALANCE_ADJUSTMENTS =
+            new Topic<>("balance-adjustments", KEY, AvroSerde.of(BalanceAdjustmentRequested.class), false);
+
     /** Auto top-up rules (latest per subscriber; a tombstone removes it), key = subscriber id. */
     public static final Topic<String, AutoTopUpRuleSet> AUTO_TOP_UP_RULES =
             new Topic<>("auto-top-up-rules", KEY, AvroSerde.of(AutoTopUpRuleSet.class), true);
@@ -68,7 +73,7 @@ public final class Topics {
             AvroSerde.anyOf(TopUpSkipped.class, AutoTopUpDisabled.class, LowBalanceWarning.class), false);
 
     /** Every topic of the catalogue. */
-    public static final List<Topic<String, ?>> ALL = List.of(USAGE_EVENTS, SUBSCRIBERS, BALANCE_CHANGES,
+    public static final List<Topic<String, ?>> ALL = List.of(USAGE_EVENTS, SUBSCRIBERS, BALANCE_ADJUSTMENTS, BALANCE_CHANGES,
             AUTO_TOP_UP_RULES, PAYMENT_METHODS, TOP_UP_REQUESTS, TOP_UP_OUTCOMES, AUTO_TOP_UP_NOTICES, NOTIFICATIONS);
 
     private Topics() {

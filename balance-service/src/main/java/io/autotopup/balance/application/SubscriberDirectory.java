@@ -1,15 +1,31 @@
 package io.autotopup.balance.application;
 
+import java.util.List;
 import java.util.Optional;
 
-/** Read side of the ledger: who is registered, and their balance. */
+/** Read side of the ledger: who is registered, their balance and its history. */
 public interface SubscriberDirectory {
 
     Optional<String> subscriberIdByMsisdn(String msisdn);
 
     Optional<AccountBalance> balanceOf(String subscriberId);
 
+    Optional<SubscriberProfile> profile(String subscriberId);
+
+    /** The latest ledger entries, newest first; empty for a subscriber with none. */
+    List<LedgerLine> ledger(String subscriberId, int limit);
+
     /** A subscriber's balance in minor units, and the version of the last change (0: none yet). */
     record AccountBalance(String subscriberId, long minorUnits, String currency, long version) {
+    }
+
+    /** What is known of a subscriber. */
+    record SubscriberProfile(String subscriberId, String msisdn, String currency, String language, String status,
+            String iccid) {
+    }
+
+    /** One ledger entry: what, how much, the balance after, when, and what caused it. */
+    record LedgerLine(long version, String reason, String description, long amount, long balanceAfter, String currency,
+            String causationId, long occurredAt) {
     }
 }

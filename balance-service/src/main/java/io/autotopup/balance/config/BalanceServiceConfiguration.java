@@ -1,10 +1,17 @@
 package io.autotopup.balance.config;
 
 import io.autotopup.balance.adapter.in.kafka.BalanceTopology;
+import io.autotopup.balance.adapter.in.web.OperatorKey;
+import io.autotopup.balance.adapter.out.kafka.KafkaAdjustmentEvents;
 import io.autotopup.balance.adapter.out.kafka.KafkaSubscriberEvents;
+import io.autotopup.balance.adapter.out.metrics.MicrometerLedgerMetrics;
+import io.autotopup.balance.application.AdjustBalance;
 import io.autotopup.balance.adapter.out.kafka.StreamsSubscriberDirectory;
 import io.autotopup.balance.application.RegisterSubscriber;
 import io.autotopup.balance.application.SubscriberDirectory;
+import io.autotopup.balance.domain.LedgerPolicy;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Map;
 import io.autotopup.platform.kafka.CatalogueTemplates;
 import io.autotopup.schemas.Topics;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -24,9 +31,22 @@ import org.springframework.kafka.streams.KafkaStreamsInteractiveQueryService;
 class BalanceServiceConfiguration {
 
     @Autowired
-    void defineTopology(StreamsBuilder builder,
-            @Value("${autotopup.balance.unknown-msisdn-grace:30s}") Duration unknownMsisdnGrace) {
-        BalanceTopology.build(builder, unknownMsisdnGrace);
+    void defineTopology(StreamsBuilder builder, MeterRegistry meters,
+            @Value("${autotopup.balance.unknown-msisdn-grace:30s}") Duration unknownMsisdnGrace,
+            @Value("${autotopup.balance.dedupe-retention:7d}") Duration dedupeRetention,
+            @Value("#{${autotopup.balance.max-usage-charge:{LAK: 10000000, USD: 50000}}}") Map<String, Long> maxUsageCharge) {
+        BalanceTopology.build(builder, unknownMsisdnGrace, new LedgerPolicy(Map.copyOf(maxUsageCharge), dedupeRetention),
+                new MicrometerLedgerMetrics(meters));
+    }
+
+    @Bean
+    OperatorKey operatorKey(@Value("${autotopup.operator.api-key:}") String key) {
+        return new OperatorKey(key);
+    }
+
+    @Bean
+    AdjustBalance adjustBalance(SubscriberDirectory directory, KafkaProperties kafka) {
+        return new AdjustBalance(directory, new KafkaAdjustmentEvents(CatalogueTemplates.forTopic(Topics.BALANCE_ADJUSTMENTS, kafka)));
     }
 
     @Bean

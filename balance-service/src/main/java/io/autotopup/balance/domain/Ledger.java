@@ -15,11 +15,18 @@ public final class Ledger {
     private Ledger() {
     }
 
-    /** Debits a rated usage charge. A zero charge (a free SMS) is still an entry in the history. */
+    /**
+     * Debits a rated usage charge. A zero charge (a free SMS) is still an entry in the history; a negative
+     * one, or one above the ceiling of the currency, is refused.
+     */
     public static LedgerDecision debitUsage(Account account, Balance current, long charge, String currency,
-            String causationId) {
+            String causationId, LedgerPolicy policy) {
         if (charge < 0) {
             return new Refused(Refusal.INVALID_AMOUNT, "usage charge " + charge + " " + currency + " is negative");
+        }
+        if (charge > policy.ceilingFor(currency)) {
+            return new Refused(Refusal.INVALID_AMOUNT, "usage charge " + charge + " " + currency
+                    + " is above the ceiling of " + policy.ceilingFor(currency));
         }
         return apply(account, current, -charge, currency, LedgerReason.USAGE, causationId);
     }
@@ -33,9 +40,12 @@ public final class Ledger {
         return apply(account, current, amount, currency, LedgerReason.TOP_UP, causationId);
     }
 
-    /** Applies an opening balance or an operator adjustment (credit if positive, debit if negative). */
+    /** Applies an opening balance or an operator adjustment (credit if positive, debit if negative, never zero). */
     public static LedgerDecision adjust(Account account, Balance current, long amount, String currency,
             String causationId) {
+        if (amount == 0) {
+            return new Refused(Refusal.INVALID_AMOUNT, "an adjustment of zero changes nothing");
+        }
         return apply(account, current, amount, currency, LedgerReason.ADJUSTMENT, causationId);
     }
 

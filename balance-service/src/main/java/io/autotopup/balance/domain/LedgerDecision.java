@@ -11,6 +11,6 @@ public sealed interface LedgerDecision {
 
     /** Why a change is not applied; each one sends the input to its dead-letter topic. */
     enum Refusal {
-        UNKNOWN_SUBSCRIBER, CURRENCY_MISMATCH, INVALID_AMOUNT, ACCOUNT_NOT_ACTIVE
+        UNKNOWN_SUBSCRIBER, CURRENCY_MISMATCH, INVALID_AMOUNT, ACCOUNT_NOT_ACTIVE, STALE_EVENT
     }
 }

@@ -26,6 +26,16 @@ class RegisterSubscriberTest {
         public Optional<AccountBalance> balanceOf(String subscriberId) {
             return Optional.empty();
         }
+
+        @Override
+        public Optional<SubscriberProfile> profile(String subscriberId) {
+            return Optional.empty();
+        }
+
+        @Override
+        public List<LedgerLine> ledger(String subscriberId, int limit) {
+            return List.of();
+        }
     };
 
     @Test

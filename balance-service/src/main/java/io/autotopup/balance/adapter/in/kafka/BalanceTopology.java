@@ -3,9 +3,10 @@ package io.autotopup.balance.adapter.in.kafka;
 import io.autotopup.events.BalanceChanged;
 import io.autotopup.events.SubscriberRegistered;
 import io.autotopup.events.SubscriberUpdated;
-import io.autotopup.events.TopUpCompleted;
 import io.autotopup.events.UsageRecorded;
+import io.autotopup.balance.domain.LedgerPolicy;
 import io.autotopup.platform.streams.DeadLetters;
+import io.autotopup.platform.streams.JsonSerde;
 import io.autotopup.platform.streams.Routed;
 import io.autotopup.schemas.AvroSerde;
 import io.autotopup.schemas.Topics;
@@ -41,17 +42,16 @@ public final class BalanceTopology {
     public static final String ACCOUNTS_STORE = "balance-accounts";
     /** Subscriber id to the latest {@code BalanceChanged}: the balance and its version. */
     public static final String BALANCES_STORE = "balance-balances";
-    /** Causation ids already applied (usage event, top-up request, opening balance). */
+    /** Causation ids already applied (usage event, top-up request, opening balance, adjustment). */
     public static final String APPLIED_STORE = "balance-applied";
+    /** Subscriber id to {@link LedgerHistory}: the latest entries. */
+    public static final String HISTORY_STORE = "balance-ledger-history";
 
     private BalanceTopology() {
     }
 
-    public static StreamsBuilder build(StreamsBuilder builder) {
-        return build(builder, DEFAULT_UNKNOWN_MSISDN_GRACE);
-    }
-
-    public static StreamsBuilder build(StreamsBuilder builder, Duration unknownMsisdnGrace) {
+    public static StreamsBuilder build(StreamsBuilder builder, Duration unknownMsisdnGrace, LedgerPolicy policy,
+            LedgerMetrics metrics) {
         KStream<String, SpecificRecord> subscribers = builder.stream(Topics.SUBSCRIBERS.name(),
                 Consumed.with(Topics.SUBSCRIBERS.keySerde(), Topics.SUBSCRIBERS.valueSerde()).withName("balance-subscribers"));
 
@@ -86,12 +86,20 @@ public final class BalanceTopology {
                 Serdes.String(), Topics.BALANCE_CHANGES.valueSerde()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(APPLIED_STORE),
                 Serdes.String(), Serdes.Long()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(HISTORY_STORE),
+                Serdes.String(), new JsonSerde<>(LedgerHistory.class)));
+        KStream<String, SpecificRecord> adjustments = builder.stream(Topics.BALANCE_ADJUSTMENTS.name(),
+                        Consumed.with(Topics.BALANCE_ADJUSTMENTS.keySerde(), Topics.BALANCE_ADJUSTMENTS.valueSerde())
+                                .withName("balance-adjustments"))
+                .mapValues(adjustment -> (SpecificRecord) adjustment, Named.as("balance-adjustment-as-record"));
 
         KStream<String, Routed<SpecificRecord>> ledger = subscribers
                 .merge(usageBySubscriber, Named.as("balance-merge-usage"))
                 .merge(outcomes, Named.as("balance-merge-outcomes"))
-                .process(LedgerProcessor::new, Named.as("balance-ledger"), ACCOUNTS_STORE, BALANCES_STORE, APPLIED_STORE);
-        DeadLetters.route(ledger, AvroSerde.anyOf(UsageRecorded.class, TopUpCompleted.class), "balance-ledger")
+                .merge(adjustments, Named.as("balance-merge-adjustments"))
+                .process(() -> new LedgerProcessor(policy, metrics), Named.as("balance-ledger"), ACCOUNTS_STORE,
+                        BALANCES_STORE, APPLIED_STORE, HISTORY_STORE);
+        DeadLetters.route(ledger, AvroSerde.anyEvent(), "balance-ledger")
                 .mapValues(change -> (BalanceChanged) change, Named.as("balance-changes-out"))
                 .to(Topics.BALANCE_CHANGES.name(),
                         Produced.with(Topics.BALANCE_CHANGES.keySerde(), Topics.BALANCE_CHANGES.valueSerde())

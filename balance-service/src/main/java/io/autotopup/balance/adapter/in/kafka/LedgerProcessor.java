@@ -7,6 +7,8 @@ import io.autotopup.balance.domain.Balance;
 import io.autotopup.balance.domain.Ledger;
 import io.autotopup.balance.domain.LedgerDecision;
 import io.autotopup.balance.domain.LedgerEntry;
+import io.autotopup.balance.domain.LedgerPolicy;
+import io.autotopup.events.BalanceAdjustmentRequested;
 import io.autotopup.events.BalanceChangeReason;
 import io.autotopup.events.BalanceChanged;
 import io.autotopup.events.Money;
@@ -17,26 +19,46 @@ import io.autotopup.events.UsageRecorded;
 import io.autotopup.platform.streams.Routed;
 import io.autotopup.schemas.Topics;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import java.util.function.BiFunction;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Applies each change to a subscriber's ledger once: the causation id of every applied change is kept,
  * and a change whose id is already there (a redelivered or replayed usage event, a second outcome for one
- * request) is skipped without output. Everything here is keyed by subscriber id.
+ * request, a repeated adjustment) is skipped without output and counted. Usage ids are forgotten after the
+ * retention window, and usage older than the window is refused as stale; top-up, opening and adjustment
+ * ids are kept. Everything here is keyed by subscriber id.
  */
 final class LedgerProcessor implements Processor<String, SpecificRecord, String, Routed<SpecificRecord>> {
 
+    private static final String USAGE_PREFIX = "usage:";
+    private static final Duration PURGE_INTERVAL = Duration.ofMinutes(10);
+
+    private final LedgerPolicy policy;
+    private final LedgerMetrics metrics;
     private ProcessorContext<String, Routed<SpecificRecord>> context;
     private KeyValueStore<String, SpecificRecord> accounts;
     private KeyValueStore<String, BalanceChanged> balances;
     private KeyValueStore<String, Long> applied;
+    private KeyValueStore<String, LedgerHistory> history;
+
+    LedgerProcessor(LedgerPolicy policy, LedgerMetrics metrics) {
+        this.policy = policy;
+        this.metrics = metrics;
+    }
 
     @Override
     public void init(ProcessorContext<String, Routed<SpecificRecord>> context) {
@@ -44,6 +66,8 @@ final class LedgerProcessor implements Processor<String, SpecificRecord, String,
         this.accounts = context.getStateStore(BalanceTopology.ACCOUNTS_STORE);
         this.balances = context.getStateStore(BalanceTopology.BALANCES_STORE);
         this.applied = context.getStateStore(BalanceTopology.APPLIED_STORE);
+        this.history = context.getStateStore(BalanceTopology.HISTORY_STORE);
+        context.schedule(PURGE_INTERVAL, PunctuationType.STREAM_TIME, this::forgetOldUsage);
     }
 
     @Override
@@ -53,35 +77,49 @@ final class LedgerProcessor implements Processor<String, SpecificRecord, String,
             accounts.put(record.key(), registered);
             Money opening = registered.getOpeningBalance();
             if (opening != null && opening.getMinorUnits() != 0) {
-                apply(record, "opening:" + registered.getSubscriberId(), registered,
-                        (account, balance) -> Ledger.adjust(account, balance, opening.getMinorUnits(),
-                                opening.getCurrency(), "opening:" + registered.getSubscriberId()));
+                String causation = "opening:" + registered.getSubscriberId();
+                apply(record, causation, registered, "opening balance", (account, balance) -> Ledger.adjust(account, balance,
+                        opening.getMinorUnits(), opening.getCurrency(), causation));
             }
         } else if (value instanceof SubscriberUpdated updated) {
             accounts.put(record.key(), updated);
         } else if (value instanceof UsageRecorded usage) {
-            String causation = usage.getCarrierId() + ":" + usage.getEventId();
-            apply(record, "usage:" + causation, usage, (account, balance) -> Ledger.debitUsage(account, balance,
-                    usage.getCharge().getMinorUnits(), usage.getCharge().getCurrency(), causation));
+            onUsage(record, usage);
         } else if (value instanceof TopUpCompleted completed) {
-            apply(record, "top-up:" + completed.getRequestId(), completed, (account, balance) -> Ledger.creditTopUp(
-                    account, balance, completed.getAmount().getMinorUnits(), completed.getAmount().getCurrency(),
-                    completed.getRequestId()));
+            apply(record, "top-up:" + completed.getRequestId(), completed, "auto top-up", (account, balance) ->
+                    Ledger.creditTopUp(account, balance, completed.getAmount().getMinorUnits(),
+                            completed.getAmount().getCurrency(), completed.getRequestId()));
+        } else if (value instanceof BalanceAdjustmentRequested adjustment) {
+            apply(record, "adjustment:" + adjustment.getAdjustmentId(), adjustment, adjustment.getReason(),
+                    (account, balance) -> Ledger.adjust(account, balance, adjustment.getAmount().getMinorUnits(),
+                            adjustment.getAmount().getCurrency(), adjustment.getAdjustmentId()));
         }
         // TopUpFailed moves no money.
     }
 
-    private void apply(Record<String, SpecificRecord> record, String dedupeKey, SpecificRecord input,
-            BiFunction<Account, Balance, LedgerDecision> change) {
-        if (applied.get(dedupeKey) != null) {
+    private void onUsage(Record<String, SpecificRecord> record, UsageRecorded usage) {
+        String causation = usage.getCarrierId() + ":" + usage.getEventId();
+        long oldest = context.currentStreamTimeMs() - policy.dedupeRetention().toMillis();
+        if (applied.get(USAGE_PREFIX + causation) == null && usage.getOccurredAt().toEpochMilli() < oldest) {
+            reject(record, usage, LedgerDecision.Refusal.STALE_EVENT.name(), "usage event " + causation + " of "
+                    + usage.getOccurredAt() + " is older than the " + policy.dedupeRetention().toDays()
+                    + "-day window in which duplicates are recognised");
             return;
         }
-        String deadLetterTopic = input instanceof TopUpCompleted
-                ? Topics.TOP_UP_OUTCOMES.deadLetterTopic() : Topics.USAGE_EVENTS.deadLetterTopic();
+        String description = usage.getUsageType() + " " + usage.getUnits() + " " + usage.getUnit();
+        apply(record, USAGE_PREFIX + causation, usage, description, (account, balance) -> Ledger.debitUsage(account,
+                balance, usage.getCharge().getMinorUnits(), usage.getCharge().getCurrency(), causation, policy));
+    }
+
+    private void apply(Record<String, SpecificRecord> record, String dedupeKey, SpecificRecord input, String description,
+            BiFunction<Account, Balance, LedgerDecision> change) {
+        if (applied.get(dedupeKey) != null) {
+            metrics.duplicate(dedupeKey.substring(0, dedupeKey.indexOf(':')));
+            return;
+        }
         Account account = account(record.key());
         if (account == null) {
-            reject(record, input, deadLetterTopic, LedgerDecision.Refusal.UNKNOWN_SUBSCRIBER.name(),
-                    "No account for subscriber " + record.key());
+            reject(record, input, LedgerDecision.Refusal.UNKNOWN_SUBSCRIBER.name(), "No account for subscriber " + record.key());
             return;
         }
         BalanceChanged last = balances.get(record.key());
@@ -89,19 +127,44 @@ final class LedgerProcessor implements Processor<String, SpecificRecord, String,
                 : new Balance(last.getNewBalance().getMinorUnits(), last.getNewBalance().getCurrency(), last.getVersion());
         LedgerDecision decision = change.apply(account, current);
         if (decision instanceof LedgerDecision.Refused refused) {
-            reject(record, input, deadLetterTopic, refused.refusal().name(), refused.detail());
+            reject(record, input, refused.refusal().name(), refused.detail());
             return;
         }
         LedgerEntry entry = ((LedgerDecision.Applied) decision).entry();
         BalanceChanged changed = toEvent(record.key(), entry, record.timestamp());
         balances.put(record.key(), changed);
-        applied.put(dedupeKey, record.timestamp());
+        applied.put(dedupeKey, input instanceof UsageRecorded usage ? usage.getOccurredAt().toEpochMilli() : record.timestamp());
+        LedgerHistory entries = history.get(record.key());
+        entries = entries == null ? new LedgerHistory() : entries;
+        entries.add(new LedgerHistory.Entry(changed.getEventId(), changed.getVersion(), changed.getReason().name(),
+                description, changed.getCausationId(), changed.getDelta().getMinorUnits(),
+                changed.getNewBalance().getMinorUnits(), changed.getNewBalance().getCurrency(), record.timestamp()));
+        history.put(record.key(), entries);
+        metrics.applied(changed.getReason().name());
         context.forward(record.withValue(Routed.accepted(changed)));
     }
 
-    private void reject(Record<String, SpecificRecord> record, SpecificRecord input, String deadLetterTopic,
-            String code, String detail) {
+    private void reject(Record<String, SpecificRecord> record, SpecificRecord input, String code, String detail) {
+        metrics.refused(code);
+        String deadLetterTopic = input instanceof TopUpCompleted ? Topics.TOP_UP_OUTCOMES.deadLetterTopic()
+                : input instanceof BalanceAdjustmentRequested ? Topics.BALANCE_ADJUSTMENTS.deadLetterTopic()
+                : input instanceof SubscriberRegistered ? Topics.SUBSCRIBERS.deadLetterTopic()
+                : Topics.USAGE_EVENTS.deadLetterTopic();
         context.forward(record.withValue(Routed.rejected(input, deadLetterTopic, code, detail)));
+    }
+
+    private void forgetOldUsage(long streamTime) {
+        long oldest = streamTime - policy.dedupeRetention().toMillis();
+        List<String> expired = new ArrayList<>();
+        try (KeyValueIterator<String, Long> usage = applied.prefixScan(USAGE_PREFIX, new StringSerializer())) {
+            while (usage.hasNext()) {
+                KeyValue<String, Long> entry = usage.next();
+                if (entry.value < oldest) {
+                    expired.add(entry.key);
+                }
+            }
+        }
+        expired.forEach(applied::delete);
     }
 
     private Account account(String subscriberId) {

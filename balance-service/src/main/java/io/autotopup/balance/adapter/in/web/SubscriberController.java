@@ -1,5 +1,6 @@
 package io.autotopup.balance.adapter.in.web;
 
+import io.autotopup.balance.application.AdjustBalance;
 import io.autotopup.balance.application.RegisterSubscriber;
 import io.autotopup.balance.application.RegisterSubscriber.MsisdnAlreadyRegisteredException;
 import io.autotopup.balance.application.RegisterSubscriberCommand;
@@ -7,6 +8,8 @@ import io.autotopup.balance.application.SubscriberDirectory;
 import io.autotopup.platform.Msisdns;
 import io.autotopup.platform.web.MoneyJson;
 import java.net.URI;
+import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -14,23 +17,45 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ResponseStatusException;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
-/** Subscriber registration and balance reads. Errors are RFC 9457 problem details. */
+/** Subscribers: registration, profile, balance, ledger history, operator adjustments. Errors are RFC 9457 problem details. */
 @RestController
 @RequestMapping("/v1/subscribers")
 class SubscriberController {
 
-    private final RegisterSubscriber registerSubscriber;
-    private final SubscriberDirectory directory;
+    private static final int MAX_LEDGER_LIMIT = 100;
 
-    SubscriberController(RegisterSubscriber registerSubscriber, SubscriberDirectory directory) {
+    private final RegisterSubscriber registerSubscriber;
+    private final AdjustBalance adjustBalance;
+    private final SubscriberDirectory directory;
+    private final OperatorKey operatorKey;
+
+    SubscriberController(RegisterSubscriber registerSubscriber, AdjustBalance adjustBalance, SubscriberDirectory directory,
+            OperatorKey operatorKey) {
         this.registerSubscriber = registerSubscriber;
+        this.adjustBalance = adjustBalance;
         this.directory = directory;
+        this.operatorKey = operatorKey;
+    }
+
+    record AdjustmentRequest(MoneyJson amount, String reason, String idempotencyKey) {
+    }
+
+    record AdjustmentResponse(String adjustmentId, String subscriberId, MoneyJson amount, String reason, String status) {
+    }
+
+    record ProfileResponse(String subscriberId, String msisdn, String currency, String language, String status, String iccid) {
+    }
+
+    record LedgerResponse(long version, String reason, String description, MoneyJson amount, MoneyJson balanceAfter,
+            String causationId, Instant occurredAt) {
     }
 
     record RegistrationRequest(String msisdn, String currency, String language, MoneyJson openingBalance, String iccid) {
@@ -61,6 +86,66 @@ class SubscriberController {
                 .map(found -> found.orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND,
                         "No subscriber " + subscriberId)))
                 .map(b -> new BalanceResponse(b.subscriberId(), MoneyJson.of(b.minorUnits(), b.currency()), b.version()));
+    }
+
+    /** The profile; the MSISDN is masked unless the caller is the operator. */
+    @GetMapping("/{subscriberId}")
+    Mono<ProfileResponse> profile(@PathVariable String subscriberId,
+            @RequestHeader(name = OperatorKey.HEADER, required = false) String key) {
+        boolean operator = operatorKey.matches(key);
+        return Mono.fromCallable(() -> directory.profile(subscriberId))
+                .subscribeOn(Schedulers.boundedElastic())
+                .map(found -> found.orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND,
+                        "No subscriber " + subscriberId)))
+                .map(p -> new ProfileResponse(p.subscriberId(), operator ? p.msisdn() : Msisdns.mask(p.msisdn()),
+                        p.currency(), p.language(), p.status(), operator ? p.iccid() : null));
+    }
+
+    /** The latest ledger entries, newest first. */
+    @GetMapping("/{subscriberId}/ledger")
+    Mono<List<LedgerResponse>> ledger(@PathVariable String subscriberId, @RequestParam(defaultValue = "20") int limit) {
+        if (limit < 1 || limit > MAX_LEDGER_LIMIT) {
+            throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "limit must be between 1 and " + MAX_LEDGER_LIMIT);
+        }
+        return Mono.fromCallable(() -> {
+                    if (directory.profile(subscriberId).isEmpty()) {
+                        throw new ResponseStatusException(HttpStatus.NOT_FOUND, "No subscriber " + subscriberId);
+                    }
+                    return directory.ledger(subscriberId, limit).stream().map(line -> new LedgerResponse(line.version(),
+                            line.reason(), line.description(), MoneyJson.of(line.amount(), line.currency()),
+                            MoneyJson.of(line.balanceAfter(), line.currency()), line.causationId(),
+                            Instant.ofEpochMilli(line.occurredAt()))).toList();
+                })
+                .subscribeOn(Schedulers.boundedElastic());
+    }
+
+    /** An operator's credit or debit: applied once per idempotency key, asynchronously (202). */
+    @PostMapping("/{subscriberId}/adjustments")
+    Mono<ResponseEntity<AdjustmentResponse>> adjust(@PathVariable String subscriberId,
+            @RequestHeader(name = OperatorKey.HEADER, required = false) String key, @RequestBody AdjustmentRequest request) {
+        if (!operatorKey.matches(key)) {
+            throw new ResponseStatusException(HttpStatus.UNAUTHORIZED, "Adjustments need the operator key in "
+                    + OperatorKey.HEADER);
+        }
+        AdjustBalance.Command command;
+        try {
+            if (request.amount() == null) {
+                throw new IllegalArgumentException("amount is required");
+            }
+            command = new AdjustBalance.Command(subscriberId, request.amount().toMinorUnits(), request.amount().currency(),
+                    request.reason(), request.idempotencyKey());
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new ResponseStatusException(HttpStatus.BAD_REQUEST, e.getMessage());
+        }
+        return Mono.fromRunnable(() -> adjustBalance.adjust(command))
+                .subscribeOn(Schedulers.boundedElastic())
+                .onErrorMap(AdjustBalance.UnknownSubscriberException.class,
+                        e -> new ResponseStatusException(HttpStatus.NOT_FOUND, e.getMessage()))
+                .onErrorMap(AdjustBalance.WrongCurrencyException.class,
+                        e -> new ResponseStatusException(HttpStatus.UNPROCESSABLE_CONTENT, e.getMessage()))
+                .then(Mono.just(ResponseEntity.accepted().location(URI.create("/v1/subscribers/" + subscriberId + "/ledger"))
+                        .body(new AdjustmentResponse(command.idempotencyKey(), subscriberId,
+                                MoneyJson.of(command.amount(), command.currency()), command.reason(), "ACCEPTED"))));
     }
 
     private static RegisterSubscriberCommand toCommand(RegistrationRequest request) {

@@ -1,10 +1,13 @@
 package io.autotopup.balance.adapter.out.kafka;
 
 import io.autotopup.balance.adapter.in.kafka.BalanceTopology;
+import io.autotopup.balance.adapter.in.kafka.LedgerHistory;
 import io.autotopup.balance.application.SubscriberDirectory;
 import io.autotopup.events.BalanceChanged;
 import io.autotopup.events.SubscriberRegistered;
 import io.autotopup.events.SubscriberUpdated;
+import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
@@ -28,6 +31,36 @@ public final class StreamsSubscriberDirectory implements SubscriberDirectory {
         ReadOnlyKeyValueStore<String, String> index = queries.retrieveQueryableStore(
                 BalanceTopology.SUBSCRIBER_INDEX_STORE, QueryableStoreTypes.keyValueStore());
         return Optional.ofNullable(index.get(msisdn));
+    }
+
+    @Override
+    public Optional<SubscriberProfile> profile(String subscriberId) {
+        SpecificRecord account = this.<SpecificRecord>store(BalanceTopology.ACCOUNTS_STORE).get(subscriberId);
+        if (account instanceof SubscriberRegistered registered) {
+            return Optional.of(new SubscriberProfile(subscriberId, registered.getMsisdn(), registered.getCurrency(),
+                    registered.getLanguage().name().toLowerCase(Locale.ROOT), registered.getStatus().name(),
+                    registered.getIccid()));
+        }
+        if (account instanceof SubscriberUpdated updated) {
+            return Optional.of(new SubscriberProfile(subscriberId, updated.getMsisdn(), updated.getCurrency(),
+                    updated.getLanguage().name().toLowerCase(Locale.ROOT), updated.getStatus().name(), null));
+        }
+        return Optional.empty();
+    }
+
+    @Override
+    public List<LedgerLine> ledger(String subscriberId, int limit) {
+        LedgerHistory history = this.<LedgerHistory>store(BalanceTopology.HISTORY_STORE).get(subscriberId);
+        if (history == null) {
+            return List.of();
+        }
+        return history.latest(limit).stream().map(entry -> new LedgerLine(entry.version(), entry.reason(),
+                entry.description(), entry.amount(), entry.balanceAfter(), entry.currency(), entry.causationId(),
+                entry.occurredAt())).toList();
+    }
+
+    private <V> ReadOnlyKeyValueStore<String, V> store(String name) {
+        return queries.retrieveQueryableStore(name, QueryableStoreTypes.keyValueStore());
     }
 
     @Override

@@ -3,6 +3,8 @@ package io.autotopup.balance.adapter.in.kafka;
 import static io.autotopup.schemas.Events.money;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.autotopup.balance.domain.LedgerPolicy;
+import io.autotopup.events.BalanceAdjustmentRequested;
 import io.autotopup.events.BalanceChangeReason;
 import io.autotopup.events.BalanceChanged;
 import io.autotopup.events.Language;
@@ -19,6 +21,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -28,6 +31,7 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -40,8 +44,12 @@ class BalanceTopologyTest {
     private static final String ALICE_MSISDN = "+8562055512345";
     private static final Instant T0 = Instant.parse("2026-11-24T03:00:00Z");
 
+    static final LedgerPolicy POLICY = new LedgerPolicy(Map.of("LAK", 1_000_000L), Duration.ofDays(7));
+
     @TempDir
     Path stateDir;
+
+    private final CountingMetrics metrics = new CountingMetrics();
 
     private TopologyTestDriver driver;
     private TestInputTopic<String, SpecificRecord> subscribers;
@@ -56,7 +64,8 @@ class BalanceTopologyTest {
         config.put(StreamsConfig.APPLICATION_ID_CONFIG, "balance-service-test");
         config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         config.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        driver = new TopologyTestDriver(BalanceTopology.build(new StreamsBuilder()).build(), config);
+        driver = new TopologyTestDriver(BalanceTopology.build(new StreamsBuilder(), Duration.ofSeconds(30), POLICY, metrics)
+                .build(), config);
         subscribers = driver.createInputTopic(Topics.SUBSCRIBERS.name(), Serdes.String().serializer(),
                 Topics.SUBSCRIBERS.valueSerde().serializer());
         usage = driver.createInputTopic(Topics.USAGE_EVENTS.name(), Serdes.String().serializer(),
@@ -203,9 +212,111 @@ class BalanceTopologyTest {
                 .setOpeningBalance(opening).setRegisteredAt(T0).build(), T0);
     }
 
+    @Test
+    void a_duplicate_is_counted_not_just_dropped() {
+        register(ALICE, ALICE_MSISDN, "LAK", null);
+
+        usage.pipeInput(ALICE_MSISDN, usage("e-1", ALICE_MSISDN, money(1_000, "LAK")), T0);
+        usage.pipeInput(ALICE_MSISDN, usage("e-1", ALICE_MSISDN, money(1_000, "LAK")), T0);
+
+        assertThat(changes.readValuesToList()).hasSize(1);
+        assertThat(metrics.counts).containsEntry("duplicate:usage", 1).containsEntry("applied:USAGE", 1);
+    }
+
+    @Test
+    void an_absurd_charge_is_refused_and_the_next_is_applied() {
+        register(ALICE, ALICE_MSISDN, "LAK", null);
+
+        usage.pipeInput(ALICE_MSISDN, usage("e-big", ALICE_MSISDN, money(90_000_000, "LAK")), T0);
+        usage.pipeInput(ALICE_MSISDN, usage("e-1", ALICE_MSISDN, money(1_000, "LAK")), T0);
+
+        assertThat(header(usageDeadLetters.readRecord(), DeadLetters.REASON_CODE_HEADER)).isEqualTo("INVALID_AMOUNT");
+        assertThat(changes.readValuesToList()).extracting(c -> c.getNewBalance().getMinorUnits()).containsExactly(-1_000L);
+        assertThat(metrics.counts).containsEntry("refused:INVALID_AMOUNT", 1);
+    }
+
+    @Test
+    void usage_out_of_time_order_within_the_window_is_applied_and_older_than_the_window_is_refused_as_stale() {
+        register(ALICE, ALICE_MSISDN, "LAK", null);
+        Instant now = T0.plus(Duration.ofDays(30));
+        usage.pipeInput(ALICE_MSISDN, usage("e-now", ALICE_MSISDN, money(1_000, "LAK"), now), now);
+
+        usage.pipeInput(ALICE_MSISDN, usage("e-yesterday", ALICE_MSISDN, money(1_000, "LAK"), now.minus(Duration.ofDays(1))), now);
+        usage.pipeInput(ALICE_MSISDN, usage("e-last-month", ALICE_MSISDN, money(1_000, "LAK"), now.minus(Duration.ofDays(8))), now);
+
+        assertThat(changes.readValuesToList()).extracting(BalanceChanged::getCausationId)
+                .containsExactly("unitel:e-now", "unitel:e-yesterday");
+        TestRecord<String, UsageRecorded> dead = usageDeadLetters.readRecord();
+        assertThat(header(dead, DeadLetters.REASON_CODE_HEADER)).isEqualTo("STALE_EVENT");
+        assertThat(dead.value().getEventId()).isEqualTo("e-last-month");
+    }
+
+    @Test
+    void the_dedupe_memory_forgets_usage_after_the_retention_window() {
+        register(ALICE, ALICE_MSISDN, "LAK", null);
+        usage.pipeInput(ALICE_MSISDN, usage("e-1", ALICE_MSISDN, money(1_000, "LAK")), T0);
+        KeyValueStore<String, Long> applied = driver.getKeyValueStore(BalanceTopology.APPLIED_STORE);
+        assertThat(applied.get("usage:unitel:e-1")).isNotNull();
+
+        Instant later = T0.plus(Duration.ofDays(8));
+        usage.pipeInput(ALICE_MSISDN, usage("e-2", ALICE_MSISDN, money(1_000, "LAK"), later), later);
+
+        assertThat(applied.get("usage:unitel:e-1")).as("forgotten").isNull();
+        assertThat(applied.get("usage:unitel:e-2")).isNotNull();
+        usage.pipeInput(ALICE_MSISDN, usage("e-1", ALICE_MSISDN, money(1_000, "LAK")), later);
+        assertThat(header(usageDeadLetters.readRecord(), DeadLetters.REASON_CODE_HEADER))
+                .as("a replay of a forgotten event is refused as stale, never debited twice").isEqualTo("STALE_EVENT");
+    }
+
+    @Test
+    void an_adjustment_is_applied_once_per_key_and_shows_in_the_history_with_its_reason() {
+        register(ALICE, ALICE_MSISDN, "LAK", money(5_000, "LAK"));
+        changes.readValue();
+        TestInputTopic<String, BalanceAdjustmentRequested> adjustments = driver.createInputTopic(
+                Topics.BALANCE_ADJUSTMENTS.name(), Serdes.String().serializer(), Topics.BALANCE_ADJUSTMENTS.valueSerde().serializer());
+        BalanceAdjustmentRequested goodwill = BalanceAdjustmentRequested.newBuilder().setAdjustmentId("ops-2026-11-24-001")
+                .setSubscriberId(ALICE).setAmount(money(-2_000, "LAK")).setReason("refund reversal").setRequestedAt(T0).build();
+
+        adjustments.pipeInput(ALICE, goodwill, T0);
+        adjustments.pipeInput(ALICE, goodwill, T0);
+
+        List<BalanceChanged> out = changes.readValuesToList();
+        assertThat(out).hasSize(1);
+        assertThat(out.get(0).getReason()).isEqualTo(BalanceChangeReason.ADJUSTMENT);
+        assertThat(out.get(0).getCausationId()).isEqualTo("ops-2026-11-24-001");
+        assertThat(out.get(0).getNewBalance()).isEqualTo(money(3_000, "LAK"));
+        KeyValueStore<String, LedgerHistory> history = driver.getKeyValueStore(BalanceTopology.HISTORY_STORE);
+        assertThat(history.get(ALICE).latest(10)).extracting(LedgerHistory.Entry::description)
+                .containsExactly("refund reversal", "opening balance");
+    }
+
     private static UsageRecorded usage(String eventId, String msisdn, Money charge) {
+        return usage(eventId, msisdn, charge, T0);
+    }
+
+    private static UsageRecorded usage(String eventId, String msisdn, Money charge, Instant occurredAt) {
         return UsageRecorded.newBuilder().setEventId(eventId).setCarrierId("unitel").setMsisdn(msisdn)
-                .setUsageType(UsageType.DATA).setUnits(50).setUnit("MB").setCharge(charge).setOccurredAt(T0).build();
+                .setUsageType(UsageType.DATA).setUnits(50).setUnit("MB").setCharge(charge).setOccurredAt(occurredAt).build();
+    }
+
+    /** Counts what the ledger reports, by "kind:name". */
+    static final class CountingMetrics implements LedgerMetrics {
+        final Map<String, Integer> counts = new java.util.HashMap<>();
+
+        @Override
+        public void applied(String reason) {
+            counts.merge("applied:" + reason, 1, Integer::sum);
+        }
+
+        @Override
+        public void duplicate(String kind) {
+            counts.merge("duplicate:" + kind, 1, Integer::sum);
+        }
+
+        @Override
+        public void refused(String reason) {
+            counts.merge("refused:" + reason, 1, Integer::sum);
+        }
     }
 
     private static TopUpCompleted completed(String requestId, long amount) {
