@@ -96,8 +96,10 @@ public final class DevStack {
                     "GATEWAY_BASE_URL", gateway.baseUrl(),
                     "SMPP_PORT", Integer.toString(smsc.smppPort()),
                     "OPERATOR_API_KEY", OPERATOR_KEY);
+            // Static group membership: after a restart each service gets its partitions back at once.
             running.add(ChildProcess.java(service.shortName(), List.of("-Xmx320m", "-XX:+UseSerialGC",
-                    "-XX:TieredStopAtLevel=1", "-jar", jar.toString()), environment, out));
+                    "-XX:TieredStopAtLevel=1", "-jar", jar.toString(),
+                    "--spring.kafka.streams.properties.group.instance.id=" + service.module() + "-devstack"), environment, out));
             urls.add("http://127.0.0.1:" + service.port());
         }
         StackEndpoints endpoints = new StackEndpoints(broker.bootstrap, urls.get(0), urls.get(1), urls.get(2), urls.get(3),

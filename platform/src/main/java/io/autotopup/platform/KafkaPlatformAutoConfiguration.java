@@ -31,6 +31,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.kafka.annotation.KafkaStreamsDefaultConfiguration;
 import org.springframework.kafka.config.KafkaStreamsConfiguration;
 import org.springframework.kafka.config.StreamsBuilderFactoryBean;
+import org.springframework.kafka.config.StreamsBuilderFactoryBeanConfigurer;
 import org.springframework.kafka.config.TopicBuilder;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaAdmin;
@@ -113,6 +114,16 @@ public class KafkaPlatformAutoConfiguration {
     @ConditionalOnProperty("spring.kafka.streams.application-id")
     public KafkaStreamsHealthIndicator kafkaStreamsHealthIndicator(StreamsBuilderFactoryBean streams) {
         return new KafkaStreamsHealthIndicator(streams);
+    }
+
+    /**
+     * On a graceful stop Kafka Streams leaves its group, so that the instance taking over (a restart, a
+     * rolling deploy) gets the partitions at once instead of after the session timeout.
+     */
+    @Bean
+    @ConditionalOnProperty("spring.kafka.streams.application-id")
+    public StreamsBuilderFactoryBeanConfigurer leaveGroupOnClose() {
+        return factoryBean -> factoryBean.setLeaveGroupOnClose(true);
     }
 
     @Bean
