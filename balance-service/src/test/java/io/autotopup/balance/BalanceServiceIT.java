@@ -116,6 +116,15 @@ class BalanceServiceIT {
     }
 
     @Test
+    void the_api_is_described_in_openapi() throws Exception {
+        HttpResponse<String> docs = get("/v3/api-docs");
+
+        assertThat(docs.statusCode()).isEqualTo(200);
+        assertThat(docs.body()).contains("/v1/subscribers/{subscriberId}/ledger").contains("/v1/subscribers/{subscriberId}/adjustments")
+                .contains("/v1/subscribers/{subscriberId}/balance");
+    }
+
+    @Test
     void an_unknown_subscriber_has_no_balance() throws Exception {
         HttpResponse<String> response = get("/v1/subscribers/nobody/balance");
 
