@@ -36,11 +36,13 @@ import org.springframework.kafka.test.utils.KafkaTestUtils;
         args = "--spring.config.name=" + BalanceServiceApplication.CONFIG_NAME,
         properties = {"spring.kafka.bootstrap-servers=${spring.embedded.kafka.brokers}",
                 "spring.kafka.streams.state-dir=${java.io.tmpdir}/autotopup-it/${random.uuid}",
-                "autotopup.operator.api-key=" + BalanceServiceIT.OPERATOR_KEY})
+                "autotopup.operator.api-key=" + BalanceServiceIT.OPERATOR_KEY,
+                "autotopup.verification.key=" + BalanceServiceIT.CODE_KEY})
 @SingleBrokerKafka
 class BalanceServiceIT {
 
     static final String OPERATOR_KEY = "test-operator-key";
+    static final String CODE_KEY = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=";
     private static final Duration PATIENCE = Duration.ofSeconds(30);
 
     @Autowired
@@ -113,6 +115,71 @@ class BalanceServiceIT {
 
         assertThat(again.statusCode()).isEqualTo(409);
         assertThat(again.body()).contains("+8562055510002").contains("already registered");
+    }
+
+    @Test
+    void the_code_texted_at_registration_activates_the_subscriber_and_a_wrong_one_does_not() throws Exception {
+        String subscriberId = register("+8562055510010", "LAK", "lo");
+        String code = issuedCode(subscriberId);
+        String wrong = code.equals("000000") ? "111111" : "000000";
+
+        java.util.concurrent.atomic.AtomicReference<HttpResponse<String>> first = new java.util.concurrent.atomic.AtomicReference<>();
+        await("the service has the code").atMost(PATIENCE).until(() -> {
+            first.set(post("/v1/subscribers/" + subscriberId + "/verification", "{\"code\":\"" + wrong + "\"}"));
+            return !first.get().body().contains("No code has been issued yet");
+        });
+        HttpResponse<String> refused = first.get();
+        assertThat(refused.statusCode()).isEqualTo(422);
+        assertThat(refused.body()).contains("Wrong code; 4 more attempt(s)");
+        assertThat(post("/v1/subscribers/" + subscriberId + "/verification", "{\"code\":\"12\"}").statusCode()).isEqualTo(400);
+
+        HttpResponse<String> accepted = post("/v1/subscribers/" + subscriberId + "/verification", "{\"code\":\"" + code + "\"}");
+        assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(200);
+        await().atMost(PATIENCE).untilAsserted(() -> assertThat(get("/v1/subscribers/" + subscriberId).body())
+                .contains("\"status\":\"ACTIVE\""));
+        assertThat(post("/v1/subscribers/" + subscriberId + "/verification", "{\"code\":\"" + code + "\"}").statusCode())
+                .isEqualTo(409);
+    }
+
+    @Test
+    void wrong_codes_lock_verification_with_retry_after() throws Exception {
+        String subscriberId = register("+8562055510011", "LAK", "en");
+        String code = issuedCode(subscriberId);
+        String wrong = code.equals("000000") ? "111111" : "000000";
+
+        HttpResponse<String> answer = null;
+        for (int attempt = 1; attempt <= 10; attempt++) {
+            answer = post("/v1/subscribers/" + subscriberId + "/verification", "{\"code\":\"" + wrong + "\"}");
+            if (answer.statusCode() == 429) {
+                break;
+            }
+            assertThat(answer.statusCode()).isEqualTo(422);
+        }
+
+        assertThat(answer.statusCode()).isEqualTo(429);
+        assertThat(answer.headers().firstValue("Retry-After")).isPresent();
+        assertThat(answer.body()).contains("locked");
+        HttpResponse<String> rightButLocked = post("/v1/subscribers/" + subscriberId + "/verification", "{\"code\":\"" + code + "\"}");
+        assertThat(rightButLocked.statusCode()).isEqualTo(429);
+    }
+
+    /** Reads the sealed code of the subscriber from subscriber-verifications and opens it, as notification-service does. */
+    private String issuedCode(String subscriberId) {
+        Map<String, Object> props = KafkaTestUtils.consumerProps(broker.getBrokersAsString(), "it-codes-" + subscriberId, false);
+        try (Consumer<String, org.apache.avro.specific.SpecificRecord> reader = new org.apache.kafka.clients.consumer.KafkaConsumer<>(
+                props, Topics.SUBSCRIBER_VERIFICATIONS.keySerde().deserializer(), Topics.SUBSCRIBER_VERIFICATIONS.valueSerde().deserializer())) {
+            reader.subscribe(List.of(Topics.SUBSCRIBER_VERIFICATIONS.name()));
+            java.util.concurrent.atomic.AtomicReference<String> code = new java.util.concurrent.atomic.AtomicReference<>();
+            await().atMost(PATIENCE).until(() -> {
+                reader.poll(Duration.ofMillis(200)).forEach(record -> {
+                    if (subscriberId.equals(record.key()) && record.value() instanceof io.autotopup.events.VerificationCodeIssued issued) {
+                        code.set(io.autotopup.platform.security.OneTimeCodes.fromBase64(CODE_KEY).open(issued.getSealedCode()));
+                    }
+                });
+                return code.get() != null;
+            });
+            return code.get();
+        }
     }
 
     @Test

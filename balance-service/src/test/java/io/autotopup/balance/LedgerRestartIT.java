@@ -107,6 +107,7 @@ class LedgerRestartIT {
                 "--spring.config.name=" + BalanceServiceApplication.CONFIG_NAME, "--server.port=0",
                 "--server.address=127.0.0.1", "--spring.kafka.bootstrap-servers=" + broker.getBrokersAsString(),
                 "--spring.kafka.streams.state-dir=" + stateDir,
+                "--autotopup.verification.key=" + BalanceServiceIT.CODE_KEY,
                 // static membership, as on Kubernetes with the pod name: the restarted instance is known at once
                 "--spring.kafka.streams.properties.group.instance.id=balance-service-restart-it");
         StreamsBuilderFactoryBean streams = context.getBean(StreamsBuilderFactoryBean.class);

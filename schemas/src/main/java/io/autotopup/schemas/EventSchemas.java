@@ -15,6 +15,8 @@ import io.autotopup.events.TopUpFailed;
 import io.autotopup.events.TopUpRequested;
 import io.autotopup.events.TopUpSkipped;
 import io.autotopup.events.UsageRecorded;
+import io.autotopup.events.VerificationAttemptFailed;
+import io.autotopup.events.VerificationCodeIssued;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -47,7 +49,8 @@ public final class EventSchemas implements SchemaStore {
             UsageRecorded.class, SubscriberRegistered.class, SubscriberUpdated.class, BalanceChanged.class,
             AutoTopUpRuleSet.class, PaymentMethodsChanged.class, TopUpRequested.class, TopUpCompleted.class,
             TopUpFailed.class, SmsRequested.class, SmsSent.class, TopUpSkipped.class, AutoTopUpDisabled.class,
-            LowBalanceWarning.class, BalanceAdjustmentRequested.class);
+            LowBalanceWarning.class, BalanceAdjustmentRequested.class, VerificationCodeIssued.class,
+            VerificationAttemptFailed.class);
 
     private static final String EVENTS_PACKAGE = "io.autotopup.events.";
     private static final String PUBLISHED_ROOT = "io/autotopup/schemas/published/";

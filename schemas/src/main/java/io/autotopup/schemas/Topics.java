@@ -15,6 +15,8 @@ import io.autotopup.events.TopUpFailed;
 import io.autotopup.events.TopUpRequested;
 import io.autotopup.events.TopUpSkipped;
 import io.autotopup.events.UsageRecorded;
+import io.autotopup.events.VerificationAttemptFailed;
+import io.autotopup.events.VerificationCodeIssued;
 import java.util.List;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
@@ -43,6 +45,10 @@ public final class Topics {
     /** Every applied ledger change, key = subscriber id. */
     public static final Topic<String, BalanceChanged> BALANCE_CHANGES =
             new Topic<>("balance-changes", KEY, AvroSerde.of(BalanceChanged.class), false);
+
+    /** One-time codes issued (sealed) and wrong attempts, key = subscriber id; short retention. */
+    public static final Topic<String, SpecificRecord> SUBSCRIBER_VERIFICATIONS = new Topic<>("subscriber-verifications", KEY,
+            AvroSerde.anyOf(VerificationCodeIssued.class, VerificationAttemptFailed.class), false);
 
     /** Operator adjustments of balances (credit or debit, once per adjustment id), key = subscriber id. */
     public static final Topic<String, BalanceAdjustmentRequested> BALANCE_ADJUSTMENTS =
@@ -73,7 +79,7 @@ public final class Topics {
             AvroSerde.anyOf(TopUpSkipped.class, AutoTopUpDisabled.class, LowBalanceWarning.class), false);
 
     /** Every topic of the catalogue. */
-    public static final List<Topic<String, ?>> ALL = List.of(USAGE_EVENTS, SUBSCRIBERS, BALANCE_ADJUSTMENTS, BALANCE_CHANGES,
+    public static final List<Topic<String, ?>> ALL = List.of(USAGE_EVENTS, SUBSCRIBERS, SUBSCRIBER_VERIFICATIONS, BALANCE_ADJUSTMENTS, BALANCE_CHANGES,
             AUTO_TOP_UP_RULES, PAYMENT_METHODS, TOP_UP_REQUESTS, TOP_UP_OUTCOMES, AUTO_TOP_UP_NOTICES, NOTIFICATIONS);
 
     private Topics() {

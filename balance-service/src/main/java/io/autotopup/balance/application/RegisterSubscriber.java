@@ -8,8 +8,8 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Registers a subscriber: one active account per MSISDN. The account is ACTIVE at once (verification by
- * one-time code comes with the activation issue); its opening balance, if any, is credited by the ledger.
+ * Registers a subscriber: one account per MSISDN, PENDING_VERIFICATION until the one-time code texted to the
+ * number is entered ({@link VerifySubscriber}); its opening balance, if any, is credited by the ledger.
  *
  * <p>The directory learns of a registration a moment after it is published, so a number being registered
  * is reserved here until the directory surely knows it: a second registration in that moment is refused
@@ -22,12 +22,15 @@ public final class RegisterSubscriber {
 
     private final SubscriberDirectory directory;
     private final SubscriberEvents events;
+    private final VerifySubscriber verification;
     private final Clock clock;
     private final Map<String, Instant> reserved = new ConcurrentHashMap<>();
 
-    public RegisterSubscriber(SubscriberDirectory directory, SubscriberEvents events, Clock clock) {
+    public RegisterSubscriber(SubscriberDirectory directory, SubscriberEvents events, VerifySubscriber verification,
+            Clock clock) {
         this.directory = directory;
         this.events = events;
+        this.verification = verification;
         this.clock = clock;
     }
 
@@ -44,6 +47,7 @@ public final class RegisterSubscriber {
             });
             String subscriberId = UUID.randomUUID().toString();
             events.registered(subscriberId, command);
+            verification.issueCode(subscriberId, command.msisdn(), command.language());
             return subscriberId;
         } catch (MsisdnAlreadyRegisteredException e) {
             throw e;

@@ -12,6 +12,9 @@ public interface SubscriberDirectory {
 
     Optional<SubscriberProfile> profile(String subscriberId);
 
+    /** The current one-time code's state, if a code was issued. */
+    Optional<io.autotopup.balance.domain.Verification> verification(String subscriberId);
+
     /** The latest ledger entries, newest first; empty for a subscriber with none. */
     List<LedgerLine> ledger(String subscriberId, int limit);
 

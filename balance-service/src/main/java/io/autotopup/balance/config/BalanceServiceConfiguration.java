@@ -4,11 +4,15 @@ import io.autotopup.balance.adapter.in.kafka.BalanceTopology;
 import io.autotopup.balance.adapter.in.web.OperatorKey;
 import io.autotopup.balance.adapter.out.kafka.KafkaAdjustmentEvents;
 import io.autotopup.balance.adapter.out.kafka.KafkaSubscriberEvents;
+import io.autotopup.balance.adapter.out.kafka.KafkaVerificationEvents;
 import io.autotopup.balance.adapter.out.metrics.MicrometerLedgerMetrics;
+import io.autotopup.balance.adapter.out.security.OneTimeCodeVault;
+import io.autotopup.platform.security.OneTimeCodes;
 import io.autotopup.balance.application.AdjustBalance;
 import io.autotopup.balance.adapter.out.kafka.StreamsSubscriberDirectory;
 import io.autotopup.balance.application.RegisterSubscriber;
 import io.autotopup.balance.application.SubscriberDirectory;
+import io.autotopup.balance.application.VerifySubscriber;
 import io.autotopup.balance.domain.LedgerPolicy;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Map;
@@ -60,8 +64,16 @@ class BalanceServiceConfiguration {
     }
 
     @Bean
-    RegisterSubscriber registerSubscriber(SubscriberDirectory directory, KafkaProperties kafka) {
+    VerifySubscriber verifySubscriber(SubscriberDirectory directory, KafkaProperties kafka,
+            @Value("${autotopup.verification.key:}") String key) {
+        return new VerifySubscriber(directory, new KafkaVerificationEvents(
+                CatalogueTemplates.forTopic(Topics.SUBSCRIBER_VERIFICATIONS, kafka), CatalogueTemplates.forTopic(Topics.SUBSCRIBERS, kafka)),
+                new OneTimeCodeVault(OneTimeCodes.fromBase64(key)), Clock.systemUTC());
+    }
+
+    @Bean
+    RegisterSubscriber registerSubscriber(SubscriberDirectory directory, KafkaProperties kafka, VerifySubscriber verification) {
         return new RegisterSubscriber(directory,
-                new KafkaSubscriberEvents(CatalogueTemplates.forTopic(Topics.SUBSCRIBERS, kafka)), Clock.systemUTC());
+                new KafkaSubscriberEvents(CatalogueTemplates.forTopic(Topics.SUBSCRIBERS, kafka)), verification, Clock.systemUTC());
     }
 }

@@ -36,11 +36,52 @@ class RegisterSubscriberTest {
         public List<LedgerLine> ledger(String subscriberId, int limit) {
             return List.of();
         }
+
+        @Override
+        public Optional<io.autotopup.balance.domain.Verification> verification(String subscriberId) {
+            return Optional.empty();
+        }
     };
+    private final List<String> codesIssued = new ArrayList<>();
+    private final VerifySubscriber verification = new VerifySubscriber(emptyDirectory, new VerifySubscriber.VerificationEvents() {
+        @Override
+        public void codeIssued(String subscriberId, String msisdn, String language, String sealedCode, String codeHash,
+                Instant issuedAt, Instant expiresAt) {
+            codesIssued.add(msisdn);
+        }
+
+        @Override
+        public void attemptFailed(String subscriberId, Instant at) {
+        }
+
+        @Override
+        public void activated(SubscriberDirectory.SubscriberProfile subscriber) {
+        }
+    }, new CodeVault() {
+        @Override
+        public String newCode() {
+            return "123456";
+        }
+
+        @Override
+        public String seal(String code) {
+            return "sealed";
+        }
+
+        @Override
+        public String hash(String subscriberId, String code) {
+            return "hash";
+        }
+
+        @Override
+        public boolean matches(String subscriberId, String code, String hash) {
+            return false;
+        }
+    }, Clock.systemUTC());
 
     @Test
     void a_second_registration_of_a_number_before_the_directory_knows_the_first_is_refused() {
-        RegisterSubscriber register = new RegisterSubscriber(emptyDirectory, (id, command) -> published.add(id),
+        RegisterSubscriber register = new RegisterSubscriber(emptyDirectory, (id, command) -> published.add(id), verification,
                 Clock.fixed(Instant.parse("2026-11-24T03:00:00Z"), ZoneOffset.UTC));
 
         register.register(command("+8562055512345"));
@@ -50,6 +91,7 @@ class RegisterSubscriberTest {
         assertThat(published).hasSize(1);
         register.register(command("+8562055512346"));
         assertThat(published).hasSize(2);
+        assertThat(codesIssued).as("a code is texted to each new number").containsExactly("+8562055512345", "+8562055512346");
     }
 
     @Test
@@ -60,7 +102,7 @@ class RegisterSubscriberTest {
             if (attempts.size() == 1) {
                 throw new IllegalStateException("Kafka did not acknowledge");
             }
-        }, Clock.offset(Clock.systemUTC(), Duration.ZERO));
+        }, verification, Clock.offset(Clock.systemUTC(), Duration.ZERO));
 
         assertThatThrownBy(() -> register.register(command("+8562055512345"))).isInstanceOf(IllegalStateException.class);
         register.register(command("+8562055512345"));

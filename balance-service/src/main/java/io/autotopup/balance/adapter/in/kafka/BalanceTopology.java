@@ -44,6 +44,8 @@ public final class BalanceTopology {
     public static final String BALANCES_STORE = "balance-balances";
     /** Causation ids already applied (usage event, top-up request, opening balance, adjustment). */
     public static final String APPLIED_STORE = "balance-applied";
+    /** Subscriber id to its current one-time code's {@link io.autotopup.balance.domain.Verification}. */
+    public static final String VERIFICATIONS_STORE = "balance-verifications";
     /** Subscriber id to {@link LedgerHistory}: the latest entries. */
     public static final String HISTORY_STORE = "balance-ledger-history";
 
@@ -52,6 +54,12 @@ public final class BalanceTopology {
 
     public static StreamsBuilder build(StreamsBuilder builder, Duration unknownMsisdnGrace, LedgerPolicy policy,
             LedgerMetrics metrics) {
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(VERIFICATIONS_STORE),
+                Serdes.String(), new JsonSerde<>(io.autotopup.balance.domain.Verification.class)));
+        builder.stream(Topics.SUBSCRIBER_VERIFICATIONS.name(), Consumed.with(Topics.SUBSCRIBER_VERIFICATIONS.keySerde(),
+                        Topics.SUBSCRIBER_VERIFICATIONS.valueSerde()).withName("balance-verifications"))
+                .process(VerificationProcessor::new, Named.as("balance-verification"), VERIFICATIONS_STORE);
+
         KStream<String, SpecificRecord> subscribers = builder.stream(Topics.SUBSCRIBERS.name(),
                 Consumed.with(Topics.SUBSCRIBERS.keySerde(), Topics.SUBSCRIBERS.valueSerde()).withName("balance-subscribers"));
 

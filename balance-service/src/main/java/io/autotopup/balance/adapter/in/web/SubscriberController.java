@@ -5,6 +5,7 @@ import io.autotopup.balance.application.RegisterSubscriber;
 import io.autotopup.balance.application.RegisterSubscriber.MsisdnAlreadyRegisteredException;
 import io.autotopup.balance.application.RegisterSubscriberCommand;
 import io.autotopup.balance.application.SubscriberDirectory;
+import io.autotopup.balance.application.VerifySubscriber;
 import io.autotopup.platform.Msisdns;
 import io.autotopup.platform.web.MoneyJson;
 import java.net.URI;
@@ -33,16 +34,24 @@ class SubscriberController {
     private static final int MAX_LEDGER_LIMIT = 100;
 
     private final RegisterSubscriber registerSubscriber;
+    private final VerifySubscriber verifySubscriber;
     private final AdjustBalance adjustBalance;
     private final SubscriberDirectory directory;
     private final OperatorKey operatorKey;
 
-    SubscriberController(RegisterSubscriber registerSubscriber, AdjustBalance adjustBalance, SubscriberDirectory directory,
-            OperatorKey operatorKey) {
+    SubscriberController(RegisterSubscriber registerSubscriber, VerifySubscriber verifySubscriber, AdjustBalance adjustBalance,
+            SubscriberDirectory directory, OperatorKey operatorKey) {
         this.registerSubscriber = registerSubscriber;
+        this.verifySubscriber = verifySubscriber;
         this.adjustBalance = adjustBalance;
         this.directory = directory;
         this.operatorKey = operatorKey;
+    }
+
+    record VerificationRequest(String code) {
+    }
+
+    record VerificationResponse(String subscriberId, String status) {
     }
 
     record AdjustmentRequest(MoneyJson amount, String reason, String idempotencyKey) {
@@ -76,7 +85,54 @@ class SubscriberController {
                         e -> new ResponseStatusException(HttpStatus.CONFLICT, "MSISDN " + command.msisdn()
                                 + " is already registered to an active subscriber"))
                 .map(id -> ResponseEntity.created(URI.create("/v1/subscribers/" + id)).body(new SubscriberResponse(
-                        id, command.msisdn(), command.currency(), command.language(), "ACTIVE")));
+                        id, command.msisdn(), command.currency(), command.language(), "PENDING_VERIFICATION")));
+    }
+
+    /** The one-time code texted at registration; the right one activates the subscriber. */
+    @PostMapping("/{subscriberId}/verification")
+    Mono<VerificationResponse> verify(@PathVariable String subscriberId, @RequestBody VerificationRequest request) {
+        if (request.code() == null || !request.code().matches("\\d{6}")) {
+            throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "code must be the 6 digits of the SMS");
+        }
+        return verification(() -> verifySubscriber.verify(subscriberId, request.code()))
+                .then(Mono.just(new VerificationResponse(subscriberId, "ACTIVE")));
+    }
+
+    /** Texts a new code (the old one stops working). */
+    @PostMapping("/{subscriberId}/verification-code")
+    Mono<ResponseEntity<VerificationResponse>> resendCode(@PathVariable String subscriberId) {
+        return verification(() -> verifySubscriber.resendCode(subscriberId))
+                .then(Mono.just(ResponseEntity.accepted().body(new VerificationResponse(subscriberId, "PENDING_VERIFICATION"))));
+    }
+
+    private static Mono<Void> verification(Runnable call) {
+        return Mono.fromRunnable(call).subscribeOn(Schedulers.boundedElastic())
+                .onErrorMap(AdjustBalance.UnknownSubscriberException.class,
+                        e -> new ResponseStatusException(HttpStatus.NOT_FOUND, e.getMessage()))
+                .onErrorMap(VerifySubscriber.AlreadyVerifiedException.class,
+                        e -> new ResponseStatusException(HttpStatus.CONFLICT, e.getMessage()))
+                .onErrorMap(e -> e instanceof VerifySubscriber.WrongCodeException || e instanceof VerifySubscriber.ExpiredException
+                        || e instanceof VerifySubscriber.NoCodeException,
+                        e -> new ResponseStatusException(HttpStatus.UNPROCESSABLE_CONTENT, e.getMessage()))
+                .onErrorMap(VerifySubscriber.LockedException.class, e -> new TooManyAttempts(e.getMessage(), e.retryAfter()))
+                .then();
+    }
+
+    /** 429 with Retry-After while verification is locked. */
+    static final class TooManyAttempts extends ResponseStatusException {
+        private final java.time.Duration retryAfter;
+
+        TooManyAttempts(String detail, java.time.Duration retryAfter) {
+            super(HttpStatus.TOO_MANY_REQUESTS, detail);
+            this.retryAfter = retryAfter;
+        }
+
+        @Override
+        public org.springframework.http.HttpHeaders getHeaders() {
+            org.springframework.http.HttpHeaders headers = new org.springframework.http.HttpHeaders();
+            headers.set(org.springframework.http.HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, retryAfter.toSeconds())));
+            return headers;
+        }
     }
 
     @GetMapping("/{subscriberId}/balance")

@@ -31,7 +31,7 @@ public final class KafkaSubscriberEvents implements SubscriberEvents {
                 .setMsisdn(command.msisdn())
                 .setCurrency(command.currency())
                 .setLanguage(Language.valueOf(command.language().toUpperCase(Locale.ROOT)))
-                .setStatus(SubscriberStatus.ACTIVE)
+                .setStatus(SubscriberStatus.PENDING_VERIFICATION)
                 .setOpeningBalance(command.openingBalance() == 0 ? null : money(command.openingBalance(), command.currency()))
                 .setIccid(command.iccid())
                 .setRegisteredAt(Instant.now())

@@ -49,6 +49,12 @@ public final class StreamsSubscriberDirectory implements SubscriberDirectory {
     }
 
     @Override
+    public Optional<io.autotopup.balance.domain.Verification> verification(String subscriberId) {
+        return Optional.ofNullable(this.<io.autotopup.balance.domain.Verification>store(BalanceTopology.VERIFICATIONS_STORE)
+                .get(subscriberId));
+    }
+
+    @Override
     public List<LedgerLine> ledger(String subscriberId, int limit) {
         LedgerHistory history = this.<LedgerHistory>store(BalanceTopology.HISTORY_STORE).get(subscriberId);
         if (history == null) {
