@@ -38,7 +38,8 @@ final class Demo {
     }
 
     void run() {
-        out.println("demo         | registering subscribers, binding sandbox cards, setting auto top-up rules…");
+        out.println("demo         | registering subscribers (each verifies the code texted to them), binding sandbox cards,"
+                + " setting auto top-up rules…");
         List<String> ids = new ArrayList<>();
         List<String> msisdns = new ArrayList<>();
         for (Persona persona : PERSONAS) {
@@ -47,6 +48,7 @@ final class Demo {
                     persona.opening());
             require(registered, 201, "register " + persona.name());
             String id = registered.text("subscriberId");
+            require(client.verifyWithTextedCode(id, msisdn, Duration.ofSeconds(30)), 200, "verify " + persona.name());
             StackClient.Answer bound = client.bindPaymentMethod(id, client.tokenizeCard(persona.card(), 12, 2030));
             require(bound, 201, "bind a card for " + persona.name());
             require(client.setAutoTopUpRule(id, persona.threshold(), persona.topUp(), persona.currency(),
@@ -71,7 +73,8 @@ final class Demo {
         }
 
         Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
-        while (Instant.now().isBefore(deadline) && msisdns.stream().anyMatch(msisdn -> client.inbox(msisdn).isEmpty())) {
+        // Each subscriber got the one-time code already; wait for the text about the top-up.
+        while (Instant.now().isBefore(deadline) && msisdns.stream().anyMatch(msisdn -> client.inbox(msisdn).size() < 2)) {
             pause();
         }
         out.println();

@@ -86,6 +86,7 @@ public final class DevStack {
         SmsCentreSimulator smsc = SmsCentreSimulator.start(SMPP_PORT, SMS_INBOX_PORT);
         running.add(smsc);
 
+        String codeKey = verificationKey(dataDir);
         List<String> urls = new ArrayList<>();
         for (Service service : SERVICES) {
             Path jar = serviceJar(root, service.module());
@@ -95,7 +96,8 @@ public final class DevStack {
                     service.stateVariable(), dataDir.resolve("state").resolve(service.module()).toString(),
                     "GATEWAY_BASE_URL", gateway.baseUrl(),
                     "SMPP_PORT", Integer.toString(smsc.smppPort()),
-                    "OPERATOR_API_KEY", OPERATOR_KEY);
+                    "OPERATOR_API_KEY", OPERATOR_KEY,
+                    "VERIFICATION_CODE_KEY", codeKey);
             // Static group membership: after a restart each service gets its partitions back at once.
             running.add(ChildProcess.java(service.shortName(), List.of("-Xmx320m", "-XX:+UseSerialGC",
                     "-XX:TieredStopAtLevel=1", "-jar", jar.toString(),
@@ -142,6 +144,17 @@ public final class DevStack {
             }
         }
         throw new IllegalStateException("No " + module + " jar under " + target + ": build first (./mvnw -DskipTests package)");
+    }
+
+    /** The secret of the local stack's one-time codes: made once, kept with its data. */
+    private static String verificationKey(Path dataDir) throws IOException {
+        Path file = dataDir.resolve("verification-code.key");
+        if (!Files.exists(file)) {
+            byte[] secret = new byte[32];
+            new java.security.SecureRandom().nextBytes(secret);
+            Files.writeString(file, java.util.Base64.getEncoder().encodeToString(secret));
+        }
+        return Files.readString(file).trim();
     }
 
     private static void wipe(Path dataDir) throws IOException {

@@ -59,6 +59,31 @@ public final class StackClient implements AutoCloseable {
                 "language", language, "openingBalance", Map.of("amount", openingBalance, "currency", currency)));
     }
 
+    /**
+     * What a subscriber does after registering: reads the one-time code the SMS centre received for the
+     * number (the simulator stands for the phone) and enters it. Waits up to {@code patience} for the SMS.
+     */
+    public Answer verifyWithTextedCode(String subscriberId, String msisdn, Duration patience) {
+        Instant deadline = Instant.now().plus(patience);
+        java.util.regex.Pattern sixDigits = java.util.regex.Pattern.compile("(?<!\\d)(\\d{6})(?!\\d)");
+        while (true) {
+            for (JsonNode sms : inbox(msisdn)) {
+                java.util.regex.Matcher code = sixDigits.matcher(sms.path("text").asText());
+                if (sms.path("text").asText().contains("AutoTopUp") && code.find()) {
+                    Answer answer = post(endpoints.balanceUrl() + "/v1/subscribers/" + subscriberId + "/verification",
+                            Map.of("code", code.group(1)));
+                    if (answer.status() != 422 || !answer.body().toString().contains("No code") || Instant.now().isAfter(deadline)) {
+                        return answer;
+                    }
+                }
+            }
+            if (Instant.now().isAfter(deadline)) {
+                throw new IllegalStateException("No one-time code reached " + msisdn + " within " + patience);
+            }
+            pause(Duration.ofMillis(200));
+        }
+    }
+
     /** What a subscriber's app does with a card: tokenize it at the gateway; the number goes nowhere else. */
     public String tokenizeCard(String number, int expMonth, int expYear) {
         Answer answer = post(endpoints.gatewayUrl() + "/v1/tokens",

@@ -50,12 +50,14 @@ final class InProcessStack implements AutoCloseable {
         smsc = SmsCentreSimulator.start(0, 0);
         stateDir = Files.createTempDirectory("autotopup-e2e");
         String bootstrap = broker.getBrokersAsString();
-        String balance = start(BalanceServiceApplication.class, BalanceServiceApplication.CONFIG_NAME, bootstrap);
+        String codeKey = "autotopup.verification.key=" + java.util.Base64.getEncoder().encodeToString(
+                "in-process-stack-one-time-codes!".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        String balance = start(BalanceServiceApplication.class, BalanceServiceApplication.CONFIG_NAME, bootstrap, codeKey);
         String rules = start(RuleEngineServiceApplication.class, RuleEngineServiceApplication.CONFIG_NAME, bootstrap);
         String payment = start(PaymentServiceApplication.class, PaymentServiceApplication.CONFIG_NAME, bootstrap,
                 "autotopup.gateway.base-url=" + gateway.baseUrl());
         String notification = start(NotificationServiceApplication.class, NotificationServiceApplication.CONFIG_NAME,
-                bootstrap, "autotopup.smpp.port=" + smsc.smppPort());
+                bootstrap, "autotopup.smpp.port=" + smsc.smppPort(), codeKey);
         endpoints = new StackEndpoints(bootstrap, balance, rules, payment, notification, gateway.baseUrl(), smsc.inboxUrl());
     }
 

@@ -5,6 +5,7 @@ import io.autotopup.notification.adapter.in.kafka.SmsRequestListener;
 import io.autotopup.notification.adapter.out.smpp.SmppProperties;
 import io.autotopup.notification.adapter.out.smpp.SmppSmsSender;
 import io.autotopup.platform.kafka.TransactionalListeners;
+import io.autotopup.platform.security.OneTimeCodes;
 import io.autotopup.schemas.Topics;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -62,7 +63,8 @@ class NotificationServiceConfiguration {
     }
 
     @Bean
-    SmsRequestListener smsRequestListener(SmppSmsSender sender, KafkaTemplate<String, SpecificRecord> notificationTemplate) {
-        return new SmsRequestListener(sender, notificationTemplate);
+    SmsRequestListener smsRequestListener(SmppSmsSender sender, KafkaTemplate<String, SpecificRecord> notificationTemplate,
+            @Value("${autotopup.verification.key:}") String codeKey) {
+        return new SmsRequestListener(sender, notificationTemplate, OneTimeCodes.fromBase64(codeKey));
     }
 }

@@ -19,7 +19,9 @@ public final class SmsTemplates {
     /** Every template key, in every language. */
     public static final Set<String> KEYS = Set.of("top-up.succeeded", "top-up.failed", "reason.CARD_DECLINED",
             "reason.INSUFFICIENT_FUNDS", "reason.NO_PAYMENT_METHOD", "reason.GATEWAY_UNAVAILABLE", "reason.UNKNOWN",
-            "limit.daily", "limit.monthly", "auto-top-up.disabled", "low-balance");
+            "limit.daily", "limit.monthly", "auto-top-up.disabled", "low-balance", "one-time-code");
+    /** Where the one-time code goes in its text; the sender puts the code there just before sending. */
+    public static final String CODE_PLACEHOLDER = "{code}";
     private static final String BUNDLE = "io.autotopup.notification.domain.sms";
     private static final Set<String> MISSING_LOGGED = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
@@ -51,6 +53,19 @@ public final class SmsTemplates {
     /** The balance is low and no top-up will follow. */
     public static String lowBalance(String language, long balance, String currency) {
         return format(language, "low-balance", MoneyText.format(balance, currency));
+    }
+
+    /**
+     * The one-time code text, with {@link #CODE_PLACEHOLDER} where the code goes: the code itself is never
+     * rendered into a text that is stored.
+     */
+    public static String oneTimeCode(String language, long minutesValid) {
+        return format(language, "one-time-code", minutesValid);
+    }
+
+    /** The text with the code in its place, for the moment of sending. */
+    public static String withCode(String text, String code) {
+        return text.replace(CODE_PLACEHOLDER, code);
     }
 
     /** The raw template text of a key in a language, for checks that every language has every template. */

@@ -37,6 +37,17 @@ class SmsTemplatesTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"en", "lo", "zh", "th"})
+    void the_code_text_holds_a_placeholder_until_the_code_is_put_in_at_sending(String language) {
+        String stored = SmsTemplates.oneTimeCode(language, 5);
+
+        assertThat(stored).contains(SmsTemplates.CODE_PLACEHOLDER).contains("5").doesNotContainPattern("\\d{6}");
+        String sent = SmsTemplates.withCode(stored, "482913");
+        assertThat(sent).contains("482913").doesNotContain("{");
+        assertThat(SmsSegments.ucs2(sent, 1)).as(sent).hasSizeLessThanOrEqualTo(2);
+    }
+
     @org.junit.jupiter.api.Test
     void a_lao_subscriber_reads_lao() {
         String text = SmsTemplates.topUpSucceeded("lo", 50_000, 48_000, "LAK");

@@ -191,7 +191,8 @@ public final class SmsCentreSimulator implements AutoCloseable {
 
     private void store(ReceivedSms sms) {
         inbox.add(sms);
-        log.info("SMS to {} ({} segment(s)): {}", mask(sms.to()), sms.segments(), sms.text());
+        // The text may hold a one-time code: it is in the inbox (the phone), never in a log.
+        log.info("SMS to {} received: {} characters in {} segment(s)", mask(sms.to()), sms.text().length(), sms.segments());
     }
 
     private static String decode(byte coding, byte[] bytes) {

@@ -12,6 +12,7 @@ import io.autotopup.events.SubscriberRegistered;
 import io.autotopup.events.SubscriberUpdated;
 import io.autotopup.events.TopUpFailed;
 import io.autotopup.events.TopUpSkipped;
+import io.autotopup.events.VerificationCodeIssued;
 import io.autotopup.notification.domain.SmsTemplates;
 import io.autotopup.platform.streams.Routed;
 import io.autotopup.schemas.Topics;
@@ -42,7 +43,9 @@ final class NotificationProcessor implements Processor<String, SpecificRecord, S
     @Override
     public void process(Record<String, SpecificRecord> record) {
         SpecificRecord value = record.value();
-        if (value instanceof SubscriberRegistered || value instanceof SubscriberUpdated) {
+        if (value instanceof VerificationCodeIssued issued) {
+            textCode(record, issued);
+        } else if (value instanceof SubscriberRegistered || value instanceof SubscriberUpdated) {
             subscribers.put(record.key(), value);
         } else if (value instanceof BalanceChanged change && change.getReason() == BalanceChangeReason.TOP_UP) {
             text(record, "balance:" + change.getEventId(), SmsMessageType.TOP_UP_SUCCEEDED, language -> SmsTemplates.topUpSucceeded(
@@ -64,6 +67,27 @@ final class NotificationProcessor implements Processor<String, SpecificRecord, S
                     language -> SmsTemplates.lowBalance(language, warning.getBalance().getMinorUnits(),
                             warning.getBalance().getCurrency()));
         }
+    }
+
+    /** The code's text carries the sealed code and a placeholder; the sender opens the seal at the last moment. */
+    private void textCode(Record<String, SpecificRecord> record, VerificationCodeIssued issued) {
+        String sourceEventId = "code:" + issued.getSubscriberId() + ":" + issued.getIssuedAt().toEpochMilli();
+        if (texted.get(sourceEventId) != null) {
+            return;
+        }
+        long minutes = java.time.Duration.between(issued.getIssuedAt(), issued.getExpiresAt()).toMinutes();
+        texted.put(sourceEventId, record.timestamp());
+        context.forward(record.withValue(Routed.accepted(SmsRequested.newBuilder()
+                .setSmsId(UUID.nameUUIDFromBytes(("sms:" + sourceEventId).getBytes(StandardCharsets.UTF_8)).toString())
+                .setSubscriberId(record.key())
+                .setMsisdn(issued.getMsisdn())
+                .setLanguage(issued.getLanguage())
+                .setMessageType(SmsMessageType.ONE_TIME_CODE)
+                .setText(SmsTemplates.oneTimeCode(issued.getLanguage().name().toLowerCase(Locale.ROOT), minutes))
+                .setSealedCode(issued.getSealedCode())
+                .setSourceEventId(sourceEventId)
+                .setRequestedAt(Instant.ofEpochMilli(record.timestamp()))
+                .build())));
     }
 
     private void text(Record<String, SpecificRecord> record, String sourceEventId, SmsMessageType type,

@@ -40,6 +40,7 @@ public final class NotificationTopology {
                 .merge(stream(builder, Topics.BALANCE_CHANGES), Named.as("notification-merge-balances"))
                 .merge(stream(builder, Topics.TOP_UP_OUTCOMES), Named.as("notification-merge-outcomes"))
                 .merge(stream(builder, Topics.AUTO_TOP_UP_NOTICES), Named.as("notification-merge-notices"))
+                .merge(stream(builder, Topics.SUBSCRIBER_VERIFICATIONS), Named.as("notification-merge-verifications"))
                 .process(NotificationProcessor::new, Named.as("notification-decide"), SUBSCRIBERS_STORE, TEXTED_STORE);
         DeadLetters.route(decided, AvroSerde.anyEvent(), "notification-decide")
                 .to(Topics.NOTIFICATIONS.name(), Produced.with(Topics.NOTIFICATIONS.keySerde(),

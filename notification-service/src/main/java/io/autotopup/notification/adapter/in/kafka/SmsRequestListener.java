@@ -3,6 +3,8 @@ package io.autotopup.notification.adapter.in.kafka;
 import io.autotopup.events.SmsRequested;
 import io.autotopup.events.SmsSent;
 import io.autotopup.notification.application.SmsSender;
+import io.autotopup.notification.domain.SmsTemplates;
+import io.autotopup.platform.security.OneTimeCodes;
 import io.autotopup.schemas.Topics;
 import java.time.Instant;
 import java.util.List;
@@ -19,16 +21,20 @@ public class SmsRequestListener {
 
     private final SmsSender sender;
     private final KafkaTemplate<String, SpecificRecord> notifications;
+    private final OneTimeCodes codes;
 
-    public SmsRequestListener(SmsSender sender, KafkaTemplate<String, SpecificRecord> notifications) {
+    public SmsRequestListener(SmsSender sender, KafkaTemplate<String, SpecificRecord> notifications, OneTimeCodes codes) {
         this.sender = sender;
         this.notifications = notifications;
+        this.codes = codes;
     }
 
     @KafkaListener(id = "notification-service-sms", topics = "#{T(io.autotopup.schemas.Topics).NOTIFICATIONS.name()}")
     public void onNotification(SpecificRecord notification) {
         if (notification instanceof SmsRequested sms) {
-            List<String> messageIds = sender.send(sms.getMsisdn(), sms.getText());
+            String text = sms.getSealedCode() == null ? sms.getText()
+                    : SmsTemplates.withCode(sms.getText(), codes.open(sms.getSealedCode()));
+            List<String> messageIds = sender.send(sms.getMsisdn(), text);
             notifications.send(Topics.NOTIFICATIONS.name(), sms.getSubscriberId(), SmsSent.newBuilder()
                     .setSmsId(sms.getSmsId()).setSubscriberId(sms.getSubscriberId()).setSmscMessageIds(messageIds)
                     .setSentAt(Instant.now()).build());

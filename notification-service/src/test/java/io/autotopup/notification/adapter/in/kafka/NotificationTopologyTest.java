@@ -15,6 +15,7 @@ import io.autotopup.events.SubscriberRegistered;
 import io.autotopup.events.SubscriberStatus;
 import io.autotopup.events.TopUpFailed;
 import io.autotopup.events.TopUpSkipped;
+import io.autotopup.events.VerificationCodeIssued;
 import io.autotopup.events.TopUpFailureReason;
 import io.autotopup.schemas.Topics;
 import java.nio.file.Path;
@@ -125,6 +126,26 @@ class NotificationTopologyTest {
         assertThat(out.get(0).getText()).contains("4,000 ₭");
         assertThat(out.get(1).getText()).contains("3").contains("ເງິນໃນບັດບໍ່ພຽງພໍ");
         assertThat(out.get(2).getText()).startsWith("ຍອດເງິນຂອງທ່ານເຫຼືອໜ້ອຍ").contains("9,000 ₭");
+    }
+
+    @Test
+    void a_one_time_code_is_texted_sealed_with_a_placeholder_and_never_in_clear() {
+        TestInputTopic<String, SpecificRecord> verifications = driver.createInputTopic(Topics.SUBSCRIBER_VERIFICATIONS.name(),
+                Serdes.String().serializer(), Topics.SUBSCRIBER_VERIFICATIONS.valueSerde().serializer());
+        VerificationCodeIssued issued = VerificationCodeIssued.newBuilder().setSubscriberId("sub-new").setMsisdn("+8562055500001")
+                .setLanguage(Language.TH).setSealedCode("c2VhbGVk").setCodeHash("abc").setIssuedAt(T0)
+                .setExpiresAt(T0.plusSeconds(300)).build();
+
+        verifications.pipeInput("sub-new", issued, T0);
+        verifications.pipeInput("sub-new", issued, T0);
+
+        List<SpecificRecord> out = notifications.readValuesToList();
+        assertThat(out).hasSize(1);
+        SmsRequested sms = (SmsRequested) out.get(0);
+        assertThat(sms.getMessageType()).isEqualTo(SmsMessageType.ONE_TIME_CODE);
+        assertThat(sms.getMsisdn()).isEqualTo("+8562055500001");
+        assertThat(sms.getSealedCode()).isEqualTo("c2VhbGVk");
+        assertThat(sms.getText()).startsWith("รหัส AutoTopUp").contains("{code}").contains("5");
     }
 
     private static BalanceChanged change(String id, BalanceChangeReason reason, long delta, long after) {
