@@ -2,6 +2,7 @@ package io.autotopup.balance.config;
 
 import io.autotopup.balance.adapter.in.kafka.BalanceTopology;
 import io.autotopup.balance.adapter.in.web.OperatorKey;
+import io.autotopup.balance.adapter.in.web.OwnerRoutingFilter;
 import io.autotopup.balance.adapter.out.kafka.KafkaAdjustmentEvents;
 import io.autotopup.balance.adapter.out.kafka.KafkaSubscriberEvents;
 import io.autotopup.balance.adapter.out.kafka.KafkaVerificationEvents;
@@ -41,6 +42,11 @@ class BalanceServiceConfiguration {
             @Value("#{${autotopup.balance.max-usage-charge:{LAK: 10000000, USD: 50000}}}") Map<String, Long> maxUsageCharge) {
         BalanceTopology.build(builder, unknownMsisdnGrace, new LedgerPolicy(Map.copyOf(maxUsageCharge), dedupeRetention),
                 new MicrometerLedgerMetrics(meters));
+    }
+
+    @Bean
+    OwnerRoutingFilter ownerRoutingFilter(KafkaStreamsInteractiveQueryService queries) {
+        return new OwnerRoutingFilter(queries);
     }
 
     @Bean

@@ -1,0 +1,97 @@
+package io.autotopup.balance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.autotopup.platform.testing.LocalHttp;
+import java.net.ServerSocket;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.streams.KafkaStreams;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.kafka.config.StreamsBuilderFactoryBean;
+import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
+
+/** Two instances of balance-service on one broker: a read for any subscriber works on either instance. */
+class TwoInstancesIT {
+
+    private static final Duration PATIENCE = Duration.ofSeconds(60);
+
+    private EmbeddedKafkaKraftBroker broker;
+    private final List<ConfigurableApplicationContext> instances = new ArrayList<>();
+
+    @BeforeEach
+    void startBroker() {
+        broker = new EmbeddedKafkaKraftBroker(1, 1);
+        broker.brokerProperties(Map.of("offsets.topic.replication.factor", "1", "offsets.topic.num.partitions", "1",
+                "transaction.state.log.replication.factor", "1", "transaction.state.log.min.isr", "1",
+                "transaction.state.log.num.partitions", "1", "group.initial.rebalance.delay.ms", "0",
+                "auto.create.topics.enable", "false"));
+        broker.afterPropertiesSet();
+    }
+
+    @AfterEach
+    void stop() {
+        instances.forEach(ConfigurableApplicationContext::close);
+        broker.destroy();
+    }
+
+    @Test
+    void every_subscriber_reads_the_same_on_both_instances_and_reads_are_forwarded_to_the_owner() throws Exception {
+        LocalHttp first = new LocalHttp(start("a"));
+        LocalHttp second = new LocalHttp(start("b"));
+        await().atMost(PATIENCE).until(() -> instances.stream().allMatch(context -> {
+            KafkaStreams streams = context.getBean(StreamsBuilderFactoryBean.class).getKafkaStreams();
+            return streams != null && streams.state() == KafkaStreams.State.RUNNING;
+        }));
+
+        List<String> subscribers = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            HttpResponse<String> registered = first.post("/v1/subscribers", "{\"msisdn\":\"+856205552000" + i
+                    + "\",\"currency\":\"LAK\",\"language\":\"lo\",\"openingBalance\":{\"amount\":\"" + (1000 + i) + "\",\"currency\":\"LAK\"}}");
+            assertThat(registered.statusCode()).as(registered.body()).isIn(201, 503);
+            if (registered.statusCode() == 201) {
+                subscribers.add(registered.body().replaceAll(".*\"subscriberId\":\"([^\"]+)\".*", "$1"));
+            }
+        }
+        assertThat(subscribers).hasSizeGreaterThanOrEqualTo(4);
+
+        Set<String> servedBy = new HashSet<>();
+        for (int i = 0; i < subscribers.size(); i++) {
+            String id = subscribers.get(i);
+            for (LocalHttp instance : List.of(first, second)) {
+                await().atMost(PATIENCE).untilAsserted(() -> {
+                    HttpResponse<String> balance = instance.get("/v1/subscribers/" + id + "/balance");
+                    assertThat(balance.statusCode()).as(balance.body()).isEqualTo(200);
+                    assertThat(balance.body()).contains("\"subscriberId\":\"" + id + "\"").contains("\"version\":1");
+                    balance.headers().firstValue("X-Autotopup-Served-By").ifPresent(servedBy::add);
+                });
+            }
+        }
+        assertThat(servedBy).as("some reads were answered by the other instance").isNotEmpty();
+    }
+
+    private int start(String name) throws Exception {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        instances.add(new SpringApplicationBuilder(BalanceServiceApplication.class).run(
+                "--spring.config.name=" + BalanceServiceApplication.CONFIG_NAME, "--server.port=" + port,
+                "--server.address=127.0.0.1", "--spring.kafka.bootstrap-servers=" + broker.getBrokersAsString(),
+                "--spring.kafka.streams.state-dir=" + Files.createTempDirectory("two-instances-" + name),
+                "--spring.kafka.streams.properties.application.server=127.0.0.1:" + port,
+                "--autotopup.verification.key=" + BalanceServiceIT.CODE_KEY));
+        return port;
+    }
+}
