@@ -92,22 +92,63 @@ class PaymentServiceIT {
     }
 
     @Test
-    void a_bound_card_is_charged_once_even_when_the_request_is_delivered_twice() throws Exception {
-        String token = GATEWAY.tokenize("4242424242424242", 12, 2035).token();
-        HttpResponse<String> bound = post("/v1/subscribers/sub-alice/payment-methods", "{\"token\":\"" + token + "\"}");
-        assertThat(bound.statusCode()).as(bound.body()).isEqualTo(201);
-        assertThat(bound.body()).contains("\"last4\":\"4242\"").contains("\"isDefault\":true").doesNotContain(token);
-        await().atMost(PATIENCE).until(() -> get("/v1/subscribers/sub-alice/payment-methods").body().contains("4242"));
-
+    void a_request_delivered_again_even_after_the_gateway_forgot_its_key_is_not_charged_twice() throws Exception {
+        bind("sub-alice", "4242424242424242");
         byte[] request = request("req-alice-1", "sub-alice", null);
         publish(Topics.TOP_UP_REQUESTS.name(), "sub-alice", request);
-        publish(Topics.TOP_UP_REQUESTS.name(), "sub-alice", request);
+        assertThat(outcomesFor("req-alice-1", 1)).singleElement().isInstanceOf(TopUpCompleted.class);
+        await().atMost(PATIENCE).until(() -> get("/v1/payments/req-alice-1").statusCode() == 200);
 
-        List<SpecificRecord> outcomes = outcomesFor("req-alice-1", 2);
-        assertThat(outcomes).allSatisfy(outcome -> assertThat(outcome).isInstanceOf(TopUpCompleted.class));
-        assertThat(outcomes).extracting(outcome -> ((TopUpCompleted) outcome).getPaymentReference()).containsOnly(
-                GATEWAY.charges().get(0).id());
-        assertThat(GATEWAY.charges()).as("the gateway charged once").hasSize(1);
+        GATEWAY.advanceClock(Duration.ofHours(25));
+        publish(Topics.TOP_UP_REQUESTS.name(), "sub-alice", request);
+        publish(Topics.TOP_UP_REQUESTS.name(), "sub-alice", request("req-alice-marker", "sub-alice", null));
+
+        assertThat(outcomesUntil("req-alice-1", "req-alice-marker")).as("one outcome, ever").hasSize(1);
+        assertThat(chargesOf("req-alice-1")).as("one charge, ever").hasSize(1);
+    }
+
+    @Test
+    void a_gateway_failing_then_recovering_completes_the_top_up_once() throws Exception {
+        bind("sub-dave", "4242424242424242");
+        GATEWAY.setFaults(new SandboxGateway.Faults(0, false, 2));
+
+        publish(Topics.TOP_UP_REQUESTS.name(), "sub-dave", request("req-dave-1", "sub-dave", null));
+
+        assertThat(outcomesFor("req-dave-1", 1)).singleElement().isInstanceOf(TopUpCompleted.class);
+        assertThat(chargesOf("req-dave-1")).hasSize(1);
+    }
+
+    @Test
+    void a_soft_decline_on_the_first_card_is_paid_by_the_second_and_the_payment_shows_both_attempts() throws Exception {
+        bind("sub-carol", "4000000000009995");
+        String second = bind("sub-carol", "5555555555554444");
+
+        publish(Topics.TOP_UP_REQUESTS.name(), "sub-carol", request("req-carol-1", "sub-carol", null));
+
+        assertThat(outcomesFor("req-carol-1", 1)).singleElement().isInstanceOfSatisfying(TopUpCompleted.class,
+                completed -> assertThat(completed.getPaymentMethodId()).isEqualTo(second));
+        await().atMost(PATIENCE).untilAsserted(() -> {
+            HttpResponse<String> payment = get("/v1/payments/req-carol-1");
+            assertThat(payment.statusCode()).isEqualTo(200);
+            assertThat(payment.body()).contains("\"outcome\":\"COMPLETED\"")
+                    .containsSubsequence("\"result\":\"DECLINED_SOFT\"", "insufficient_funds", "\"result\":\"SUCCEEDED\"");
+        });
+        assertThat(get("/v1/payments/req-unknown").statusCode()).isEqualTo(404);
+    }
+
+    /** Binds a sandbox card to a subscriber and waits until payment-service can charge it; returns its id. */
+    private String bind(String subscriberId, String number) throws Exception {
+        String token = GATEWAY.tokenize(number, 12, 2035).token();
+        HttpResponse<String> bound = post("/v1/subscribers/" + subscriberId + "/payment-methods", "{\"token\":\"" + token + "\"}");
+        assertThat(bound.statusCode()).as(bound.body()).isEqualTo(201);
+        assertThat(bound.body()).contains("\"last4\":\"" + number.substring(12) + "\"").doesNotContain(token);
+        String id = bound.body().replaceAll(".*\"paymentMethodId\":\"([^\"]+)\".*", "$1");
+        await().atMost(PATIENCE).until(() -> get("/v1/subscribers/" + subscriberId + "/payment-methods").body().contains(id));
+        return id;
+    }
+
+    private static List<SandboxGateway.Charge> chargesOf(String requestId) {
+        return GATEWAY.charges().stream().filter(charge -> charge.idempotencyKey().startsWith("topup-" + requestId + "-")).toList();
     }
 
     @Test
@@ -131,6 +172,31 @@ class PaymentServiceIT {
                 new ByteArraySerializer(), new ByteArraySerializer())) {
             producer.send(new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), value)).get();
         }
+    }
+
+    /** Every outcome of {@code requestId} on top-up-outcomes before the first outcome of {@code marker} (same partition). */
+    private List<SpecificRecord> outcomesUntil(String requestId, String marker) {
+        Map<String, Object> props = KafkaTestUtils.consumerProps(broker.getBrokersAsString(), "it-until-" + marker, false);
+        props.put("isolation.level", "read_committed");
+        List<SpecificRecord> found = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> reader = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            reader.subscribe(List.of(Topics.TOP_UP_OUTCOMES.name()));
+            java.util.concurrent.atomic.AtomicBoolean markerSeen = new java.util.concurrent.atomic.AtomicBoolean();
+            await().atMost(PATIENCE).until(() -> {
+                for (ConsumerRecord<byte[], byte[]> record : reader.poll(Duration.ofMillis(200))) {
+                    SpecificRecord outcome = Topics.TOP_UP_OUTCOMES.valueSerde().deserializer()
+                            .deserialize(Topics.TOP_UP_OUTCOMES.name(), record.value());
+                    String id = outcome instanceof TopUpCompleted c ? c.getRequestId() : ((TopUpFailed) outcome).getRequestId();
+                    if (id.equals(marker)) {
+                        markerSeen.set(true);
+                    } else if (id.equals(requestId) && !markerSeen.get()) {
+                        found.add(outcome);
+                    }
+                }
+                return markerSeen.get();
+            });
+        }
+        return found;
     }
 
     /** Reads top-up-outcomes (committed only) until {@code count} outcomes of the request came. */

@@ -41,6 +41,30 @@ class SandboxGatewayTest {
     }
 
     @Test
+    void a_key_reused_for_another_charge_is_refused_and_keys_are_forgotten_after_24_hours() throws Exception {
+        String token = token("4242424242424242");
+        charge(token, "topup-k");
+
+        HttpResponse<String> other = post("/v1/charges", "{\"token\":\"" + token + "\",\"amount\":1,\"currency\":\"LAK\"}", "topup-k");
+        assertThat(other.statusCode()).isEqualTo(409);
+
+        gateway.advanceClock(java.time.Duration.ofHours(25));
+        assertThat(charge(token, "topup-k").statusCode()).isEqualTo(201);
+        assertThat(gateway.charges()).as("a forgotten key charges again, as at a real gateway").hasSize(2);
+    }
+
+    @Test
+    void the_next_charges_can_be_made_to_fail_without_charging() throws Exception {
+        String token = token("4242424242424242");
+        gateway.setFaults(new SandboxGateway.Faults(0, false, 2));
+
+        assertThat(charge(token, "topup-f").statusCode()).isEqualTo(500);
+        assertThat(charge(token, "topup-f").statusCode()).isEqualTo(500);
+        assertThat(charge(token, "topup-f").statusCode()).isEqualTo(201);
+        assertThat(gateway.charges()).hasSize(1);
+    }
+
+    @Test
     void a_declining_test_card_is_declined_with_its_code() throws Exception {
         HttpResponse<String> response = charge(token("4000000000009995"), "topup-2");
 

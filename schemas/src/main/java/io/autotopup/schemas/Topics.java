@@ -6,6 +6,7 @@ import io.autotopup.events.BalanceAdjustmentRequested;
 import io.autotopup.events.BalanceChanged;
 import io.autotopup.events.LowBalanceWarning;
 import io.autotopup.events.PaymentMethodsChanged;
+import io.autotopup.events.PaymentRecorded;
 import io.autotopup.events.SmsRequested;
 import io.autotopup.events.SmsSent;
 import io.autotopup.events.SubscriberRegistered;
@@ -62,6 +63,10 @@ public final class Topics {
     public static final Topic<String, PaymentMethodsChanged> PAYMENT_METHODS =
             new Topic<>("payment-methods", KEY, AvroSerde.of(PaymentMethodsChanged.class), true);
 
+    /** How each top-up request was settled (attempts and outcome), key = request id; compacted, kept for good. */
+    public static final Topic<String, PaymentRecorded> PAYMENTS =
+            new Topic<>("payments", KEY, AvroSerde.of(PaymentRecorded.class), true);
+
     /** Top-ups the rule engine asks for, key = subscriber id. */
     public static final Topic<String, TopUpRequested> TOP_UP_REQUESTS =
             new Topic<>("top-up-requests", KEY, AvroSerde.of(TopUpRequested.class), false);
@@ -80,7 +85,7 @@ public final class Topics {
 
     /** Every topic of the catalogue. */
     public static final List<Topic<String, ?>> ALL = List.of(USAGE_EVENTS, SUBSCRIBERS, SUBSCRIBER_VERIFICATIONS, BALANCE_ADJUSTMENTS, BALANCE_CHANGES,
-            AUTO_TOP_UP_RULES, PAYMENT_METHODS, TOP_UP_REQUESTS, TOP_UP_OUTCOMES, AUTO_TOP_UP_NOTICES, NOTIFICATIONS);
+            AUTO_TOP_UP_RULES, PAYMENT_METHODS, PAYMENTS, TOP_UP_REQUESTS, TOP_UP_OUTCOMES, AUTO_TOP_UP_NOTICES, NOTIFICATIONS);
 
     private Topics() {
     }

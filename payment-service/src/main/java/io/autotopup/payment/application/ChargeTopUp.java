@@ -1,43 +1,61 @@
 package io.autotopup.payment.application;
 
+import io.autotopup.payment.domain.ChargeAttempt;
+import io.autotopup.payment.domain.ChargeResult;
 import io.autotopup.payment.domain.PaymentMethod;
 import io.autotopup.payment.domain.PaymentMethods;
 import io.autotopup.payment.domain.TopUpOutcome;
 import java.time.Clock;
 import java.time.YearMonth;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
- * Charges one top-up request: picks the method, charges it through the gateway with an idempotency key
- * derived from the request and the method, and returns the request's outcome. A redelivered request is
- * charged with the same key, so the gateway answers it without charging again.
+ * Charges one top-up request: tries the subscriber's methods in order (requested, default, then by
+ * priority) until one succeeds; a declined method is not tried again for the request, a soft decline moves
+ * on to the next method, and a gateway that gives no answer ends the attempt. Every charge carries an
+ * idempotency key derived from the request and the method, so a redelivered request is answered by the
+ * gateway without a second charge; a request already settled (kept for good) is not charged at all.
  */
 public final class ChargeTopUp {
 
     private final PaymentGateway gateway;
     private final PaymentMethodRepository repository;
+    private final SettledPayments settled;
     private final Clock clock;
 
-    public ChargeTopUp(PaymentGateway gateway, PaymentMethodRepository repository, Clock clock) {
+    public ChargeTopUp(PaymentGateway gateway, PaymentMethodRepository repository, SettledPayments settled, Clock clock) {
         this.gateway = gateway;
         this.repository = repository;
+        this.settled = settled;
         this.clock = clock;
     }
 
     public record Command(String requestId, String subscriberId, long amount, String currency, String paymentMethodId) {
     }
 
-    public TopUpOutcome charge(Command command) {
-        Optional<PaymentMethod> method = PaymentMethods.choose(repository.methodsOf(command.subscriberId()),
-                command.paymentMethodId(), YearMonth.now(clock));
-        if (method.isEmpty()) {
-            return new TopUpOutcome.Failed(command.requestId(), command.paymentMethodId(),
-                    TopUpOutcome.FailureReason.NO_PAYMENT_METHOD, "No usable payment method is bound");
+    /** @return the outcome, or empty when the request was settled before (nothing to do, nothing to publish) */
+    public Optional<TopUpOutcome> charge(Command command) {
+        if (settled.settled(command.requestId())) {
+            return Optional.empty();
         }
-        PaymentMethod chosen = method.get();
-        String idempotencyKey = idempotencyKey(command.requestId(), chosen.paymentMethodId());
-        return TopUpOutcome.of(command.requestId(), chosen.paymentMethodId(),
-                gateway.charge(idempotencyKey, chosen.gatewayToken(), command.amount(), command.currency()));
+        List<PaymentMethod> candidates = PaymentMethods.candidates(repository.methodsOf(command.subscriberId()),
+                command.paymentMethodId(), YearMonth.now(clock));
+        if (candidates.isEmpty()) {
+            return Optional.of(new TopUpOutcome.Failed(command.requestId(), command.paymentMethodId(),
+                    TopUpOutcome.FailureReason.NO_PAYMENT_METHOD, "No usable payment method is bound", List.of()));
+        }
+        List<ChargeAttempt> attempts = new ArrayList<>();
+        for (PaymentMethod method : candidates) {
+            String idempotencyKey = idempotencyKey(command.requestId(), method.paymentMethodId());
+            ChargeResult result = gateway.charge(idempotencyKey, method.gatewayToken(), command.amount(), command.currency());
+            attempts.add(ChargeAttempt.of(method.paymentMethodId(), idempotencyKey, result, clock.instant()));
+            if (!(result instanceof ChargeResult.Declined)) {
+                break;
+            }
+        }
+        return Optional.of(TopUpOutcome.settle(command.requestId(), attempts));
     }
 
     static String idempotencyKey(String requestId, String paymentMethodId) {

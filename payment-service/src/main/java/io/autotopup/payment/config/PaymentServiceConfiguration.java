@@ -6,13 +6,16 @@ import io.autotopup.payment.adapter.in.kafka.TopUpRequestListener;
 import io.autotopup.payment.adapter.out.gateway.HttpPaymentGateway;
 import io.autotopup.payment.adapter.out.gateway.HttpPaymentGateway.TransientGatewayException;
 import io.autotopup.payment.adapter.out.kafka.KafkaPaymentMethodRepository;
+import io.autotopup.payment.adapter.out.kafka.KafkaPayments;
 import io.autotopup.payment.adapter.out.kafka.KafkaTopUpOutcomes;
-import io.autotopup.payment.application.BindPaymentMethod;
+import io.autotopup.payment.application.ManagePaymentMethods;
 import io.autotopup.payment.application.ChargeTopUp;
 import io.autotopup.payment.application.PaymentGateway;
 import io.autotopup.payment.application.PaymentMethodRepository;
+import io.autotopup.payment.application.SettledPayments;
 import io.autotopup.platform.kafka.CatalogueTemplates;
 import io.autotopup.platform.kafka.TransactionalListeners;
+import io.autotopup.schemas.AvroSerde;
 import io.autotopup.schemas.Topics;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
@@ -116,14 +119,14 @@ class PaymentServiceConfiguration {
     }
 
     @Bean
-    BindPaymentMethod bindPaymentMethod(PaymentGateway gateway, PaymentMethodRepository repository, Clock clock) {
-        return new BindPaymentMethod(gateway, repository, clock);
+    ManagePaymentMethods managePaymentMethods(PaymentGateway gateway, PaymentMethodRepository repository, Clock clock) {
+        return new ManagePaymentMethods(gateway, repository, clock);
     }
 
     @Bean
     DefaultKafkaProducerFactory<String, SpecificRecord> outcomeProducerFactory(KafkaProperties kafka,
             @Value("${autotopup.payment.transaction-id-prefix:payment-service-}") String transactionIdPrefix) {
-        return TransactionalListeners.producerFactory(Topics.TOP_UP_OUTCOMES, kafka, transactionIdPrefix);
+        return TransactionalListeners.producerFactory(AvroSerde.anyEvent(), kafka, transactionIdPrefix);
     }
 
     @Bean
@@ -145,8 +148,14 @@ class PaymentServiceConfiguration {
     }
 
     @Bean
+    SettledPayments payments(KafkaStreamsInteractiveQueryService queries) {
+        return new KafkaPayments(queries);
+    }
+
+    @Bean
     TopUpRequestListener topUpRequestListener(PaymentGateway gateway, PaymentMethodRepository repository, Clock clock,
-            KafkaTemplate<String, SpecificRecord> outcomeTemplate) {
-        return new TopUpRequestListener(new ChargeTopUp(gateway, repository, clock), new KafkaTopUpOutcomes(outcomeTemplate));
+            SettledPayments payments, KafkaTemplate<String, SpecificRecord> outcomeTemplate) {
+        return new TopUpRequestListener(new ChargeTopUp(gateway, repository, payments, clock),
+                new KafkaTopUpOutcomes(outcomeTemplate));
     }
 }

@@ -35,8 +35,68 @@ public final class PaymentMethods {
     }
 
     /**
-     * The method to charge: the requested one, else the default, else the first by priority; expired cards
-     * are skipped.
+     * The methods to try, in order: the requested one, then the default, then the others by priority;
+     * expired cards are skipped.
+     */
+    public static List<PaymentMethod> candidates(List<PaymentMethod> methods, String requestedId, YearMonth now) {
+        List<PaymentMethod> usable = methods.stream().filter(method -> !method.expiredAt(now))
+                .sorted(Comparator.comparingInt(PaymentMethod::priority)).toList();
+        List<PaymentMethod> ordered = new ArrayList<>();
+        usable.stream().filter(method -> method.paymentMethodId().equals(requestedId)).forEach(ordered::add);
+        usable.stream().filter(PaymentMethod::isDefault).filter(method -> !ordered.contains(method)).forEach(ordered::add);
+        usable.stream().filter(method -> !ordered.contains(method)).forEach(ordered::add);
+        return List.copyOf(ordered);
+    }
+
+    /** Removes a method; if it was the default, the next by priority becomes the default. */
+    public static List<PaymentMethod> remove(List<PaymentMethod> current, String paymentMethodId) {
+        PaymentMethod removed = find(current, paymentMethodId);
+        List<PaymentMethod> rest = current.stream().filter(method -> method != removed)
+                .sorted(Comparator.comparingInt(PaymentMethod::priority)).toList();
+        if (!removed.isDefault() || rest.isEmpty()) {
+            return rest;
+        }
+        return reprioritise(rest, rest.get(0).paymentMethodId());
+    }
+
+    /** Makes a method the default (tried first when a rule names none). */
+    public static List<PaymentMethod> makeDefault(List<PaymentMethod> current, String paymentMethodId) {
+        find(current, paymentMethodId);
+        return reprioritise(current.stream().sorted(Comparator.comparingInt(PaymentMethod::priority)).toList(), paymentMethodId);
+    }
+
+    /** Puts the methods in the given order of priority; every bound method must be named once. */
+    public static List<PaymentMethod> reorder(List<PaymentMethod> current, List<String> order) {
+        if (order.size() != current.size() || !order.stream().allMatch(id -> current.stream()
+                .anyMatch(method -> method.paymentMethodId().equals(id))) || order.stream().distinct().count() != order.size()) {
+            throw new PaymentMethodRejectedException(PaymentMethodRejectedException.Reason.INVALID_ORDER,
+                    "The order must name every bound method exactly once");
+        }
+        String defaultId = current.stream().filter(PaymentMethod::isDefault).map(PaymentMethod::paymentMethodId)
+                .findFirst().orElse(order.get(0));
+        List<PaymentMethod> ordered = order.stream().map(id -> find(current, id)).toList();
+        return reprioritise(ordered, defaultId);
+    }
+
+    private static List<PaymentMethod> reprioritise(List<PaymentMethod> ordered, String defaultId) {
+        List<PaymentMethod> result = new ArrayList<>();
+        for (int i = 0; i < ordered.size(); i++) {
+            PaymentMethod method = ordered.get(i);
+            result.add(new PaymentMethod(method.paymentMethodId(), method.type(), method.gatewayToken(), method.brand(),
+                    method.last4(), method.expiry(), method.fingerprint(), i + 1, method.paymentMethodId().equals(defaultId)));
+        }
+        return List.copyOf(result);
+    }
+
+    private static PaymentMethod find(List<PaymentMethod> methods, String paymentMethodId) {
+        return methods.stream().filter(method -> method.paymentMethodId().equals(paymentMethodId)).findFirst()
+                .orElseThrow(() -> new PaymentMethodRejectedException(PaymentMethodRejectedException.Reason.UNKNOWN_METHOD,
+                        "No payment method " + paymentMethodId));
+    }
+
+    /**
+     * The method to charge first: the requested one, else the default, else the first by priority; expired
+     * cards are skipped.
      */
     public static Optional<PaymentMethod> choose(List<PaymentMethod> methods, String requestedId, YearMonth now) {
         List<PaymentMethod> usable = methods.stream().filter(method -> !method.expiredAt(now))

@@ -1,28 +1,40 @@
 package io.autotopup.payment.domain;
 
-/** The one outcome of a top-up request. */
+import java.util.List;
+
+/** The one outcome of a top-up request, with every charge attempt that led to it. */
 public sealed interface TopUpOutcome {
 
     String requestId();
 
-    record Completed(String requestId, String paymentMethodId, String paymentReference) implements TopUpOutcome {
+    List<ChargeAttempt> attempts();
+
+    record Completed(String requestId, String paymentMethodId, String paymentReference, List<ChargeAttempt> attempts)
+            implements TopUpOutcome {
     }
 
-    record Failed(String requestId, String paymentMethodId, FailureReason reason, String detail) implements TopUpOutcome {
+    record Failed(String requestId, String paymentMethodId, FailureReason reason, String detail, List<ChargeAttempt> attempts)
+            implements TopUpOutcome {
     }
 
     enum FailureReason { CARD_DECLINED, INSUFFICIENT_FUNDS, NO_PAYMENT_METHOD, GATEWAY_UNAVAILABLE }
 
-    /** Maps the gateway's answer for one method to the outcome of the request. */
-    static TopUpOutcome of(String requestId, String paymentMethodId, ChargeResult result) {
-        if (result instanceof ChargeResult.Succeeded succeeded) {
-            return new Completed(requestId, paymentMethodId, succeeded.paymentReference());
+    /**
+     * The outcome after trying methods in order: the first success completes it; a gateway that gives no
+     * answer ends it (another method would go to the same gateway); when every method declined, the reason
+     * is insufficient funds if any decline was soft, else the card was declined.
+     */
+    static TopUpOutcome settle(String requestId, List<ChargeAttempt> attempts) {
+        ChargeAttempt last = attempts.get(attempts.size() - 1);
+        if (last.result() == ChargeAttempt.Result.SUCCEEDED) {
+            return new Completed(requestId, last.paymentMethodId(), last.paymentReference(), List.copyOf(attempts));
         }
-        if (result instanceof ChargeResult.Declined declined) {
-            return new Failed(requestId, paymentMethodId,
-                    declined.hard() ? FailureReason.CARD_DECLINED : FailureReason.INSUFFICIENT_FUNDS, declined.declineCode());
+        if (last.result() == ChargeAttempt.Result.UNAVAILABLE) {
+            return new Failed(requestId, last.paymentMethodId(), FailureReason.GATEWAY_UNAVAILABLE, last.detail(),
+                    List.copyOf(attempts));
         }
-        return new Failed(requestId, paymentMethodId, FailureReason.GATEWAY_UNAVAILABLE,
-                ((ChargeResult.Unavailable) result).detail());
+        boolean anySoft = attempts.stream().anyMatch(attempt -> attempt.result() == ChargeAttempt.Result.DECLINED_SOFT);
+        return new Failed(requestId, last.paymentMethodId(), anySoft ? FailureReason.INSUFFICIENT_FUNDS
+                : FailureReason.CARD_DECLINED, last.detail(), List.copyOf(attempts));
     }
 }

@@ -58,6 +58,39 @@ class PaymentMethodsTest {
         assertThat(PaymentMethods.choose(List.of(), null, NOW)).isEmpty();
     }
 
+    @Test
+    void removing_the_default_makes_the_next_by_priority_the_default() {
+        List<PaymentMethod> methods = PaymentMethods.bind(List.of(), card("pm-1", "fp-1", 2030, 1), NOW);
+        methods = PaymentMethods.bind(methods, card("pm-2", "fp-2", 2030, 1), NOW);
+        methods = PaymentMethods.bind(methods, card("pm-3", "fp-3", 2030, 1), NOW);
+
+        List<PaymentMethod> left = PaymentMethods.remove(methods, "pm-1");
+
+        assertThat(left).extracting(PaymentMethod::paymentMethodId).containsExactly("pm-2", "pm-3");
+        assertThat(left).extracting(PaymentMethod::isDefault).containsExactly(true, false);
+        assertThat(left).extracting(PaymentMethod::priority).containsExactly(1, 2);
+    }
+
+    @Test
+    void a_new_default_and_a_new_order() {
+        List<PaymentMethod> methods = PaymentMethods.bind(List.of(), card("pm-1", "fp-1", 2030, 1), NOW);
+        methods = PaymentMethods.bind(methods, card("pm-2", "fp-2", 2030, 1), NOW);
+
+        List<PaymentMethod> defaulted = PaymentMethods.makeDefault(methods, "pm-2");
+        assertThat(defaulted).filteredOn(PaymentMethod::isDefault).extracting(PaymentMethod::paymentMethodId).containsExactly("pm-2");
+
+        List<PaymentMethod> reordered = PaymentMethods.reorder(defaulted, List.of("pm-2", "pm-1"));
+        assertThat(reordered).extracting(PaymentMethod::paymentMethodId).containsExactly("pm-2", "pm-1");
+        assertThat(PaymentMethods.candidates(reordered, null, NOW)).extracting(PaymentMethod::paymentMethodId)
+                .containsExactly("pm-2", "pm-1");
+        assertThatThrownBy(() -> PaymentMethods.reorder(defaulted, List.of("pm-2")))
+                .extracting(e -> ((PaymentMethodRejectedException) e).reason())
+                .isEqualTo(PaymentMethodRejectedException.Reason.INVALID_ORDER);
+        assertThatThrownBy(() -> PaymentMethods.remove(defaulted, "pm-9"))
+                .extracting(e -> ((PaymentMethodRejectedException) e).reason())
+                .isEqualTo(PaymentMethodRejectedException.Reason.UNKNOWN_METHOD);
+    }
+
     private static PaymentMethod card(String id, String fingerprint, int year, int month) {
         return new PaymentMethod(id, "CARD", "tok-" + id, "VISA", "4242", YearMonth.of(year, month), fingerprint, 0, false);
     }

@@ -4,6 +4,8 @@ import io.autotopup.schemas.Topic;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
@@ -23,11 +25,17 @@ public final class TransactionalListeners {
     /** A transactional, idempotent producer factory for an output topic of the catalogue. */
     public static <V> DefaultKafkaProducerFactory<String, V> producerFactory(Topic<String, V> output,
             KafkaProperties properties, String transactionIdPrefix) {
+        return producerFactory(output.valueSerde().serializer(), properties, transactionIdPrefix);
+    }
+
+    /** A transactional, idempotent producer factory for several output topics (e.g. {@code AvroSerde.anyEvent()}). */
+    public static <V> DefaultKafkaProducerFactory<String, V> producerFactory(Serializer<V> values,
+            KafkaProperties properties, String transactionIdPrefix) {
         Map<String, Object> config = new HashMap<>(properties.buildProducerProperties());
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         DefaultKafkaProducerFactory<String, V> factory = new DefaultKafkaProducerFactory<>(config,
-                output.keySerde().serializer(), output.valueSerde().serializer());
+                new StringSerializer(), values);
         factory.setTransactionIdPrefix(transactionIdPrefix);
         return factory;
     }

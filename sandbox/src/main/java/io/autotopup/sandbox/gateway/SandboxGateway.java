@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.YearMonth;
 import java.util.ArrayList;
@@ -39,7 +40,15 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public final class SandboxGateway implements AutoCloseable {
 
     private final Map<String, TokenInfo> tokens = new ConcurrentHashMap<>();
-    private final Map<String, Response> byIdempotencyKey = new ConcurrentHashMap<>();
+    /** How long an idempotency key is remembered, as at real gateways. */
+    public static final Duration IDEMPOTENCY_WINDOW = Duration.ofHours(24);
+
+    private final Map<String, Stored> byIdempotencyKey = new ConcurrentHashMap<>();
+    private volatile Duration clockOffset = Duration.ZERO;
+
+    /** A charge answered under a key: what was asked, what was answered, when. */
+    record Stored(ChargeRequest request, Response response, Instant at) {
+    }
     private final List<Charge> charges = new CopyOnWriteArrayList<>();
     private volatile Faults faults = new Faults(0, false);
     private final JsonHttpServer http;
@@ -105,6 +114,15 @@ public final class SandboxGateway implements AutoCloseable {
         this.faults = faults;
     }
 
+    /** Moves the gateway's clock on, e.g. past the 24 hours it keeps idempotency keys. */
+    public void advanceClock(Duration duration) {
+        clockOffset = clockOffset.plus(duration);
+    }
+
+    private Instant now() {
+        return Instant.now().plus(clockOffset);
+    }
+
     private Response tokens(HttpExchange exchange) {
         String path = exchange.getRequestURI().getPath();
         if ("POST".equals(exchange.getRequestMethod()) && path.equals("/v1/tokens")) {
@@ -136,11 +154,11 @@ public final class SandboxGateway implements AutoCloseable {
         if ("GET".equals(exchange.getRequestMethod())) {
             String query = exchange.getRequestURI().getQuery();
             if (query != null && query.startsWith("idempotencyKey=")) {
-                Response earlier = byIdempotencyKey.get(query.substring("idempotencyKey=".length()));
-                if (earlier == null) {
+                Stored earlier = byIdempotencyKey.get(query.substring("idempotencyKey=".length()));
+                if (earlier == null || earlier.at().isBefore(now().minus(IDEMPOTENCY_WINDOW))) {
                     throw new HttpError(404, "No charge under that idempotency key");
                 }
-                return earlier;
+                return earlier.response();
             }
             return Response.json(200, charges());
         }
@@ -160,9 +178,20 @@ public final class SandboxGateway implements AutoCloseable {
         if (current.unavailable()) {
             return Response.json(503, Map.of("status", "error", "code", "service_unavailable"));
         }
-        Response response = byIdempotencyKey.computeIfAbsent(key, k -> charge(k, request));
+        if (current.failNext() > 0) {
+            faults = new Faults(current.latencyMs(), false, current.failNext() - 1);
+            return Response.json(500, Map.of("status", "error", "code", "processing_error"));
+        }
+        Stored earlier = byIdempotencyKey.get(key);
+        if (earlier != null && earlier.at().isBefore(now().minus(IDEMPOTENCY_WINDOW))) {
+            byIdempotencyKey.remove(key, earlier);
+        }
+        Stored stored = byIdempotencyKey.computeIfAbsent(key, k -> new Stored(request, charge(k, request), now()));
+        if (!stored.request().sameCharge(request)) {
+            throw new HttpError(409, "Idempotency-Key " + key + " was used for another charge");
+        }
         save();
-        return response;
+        return stored.response();
     }
 
     private Response charge(String key, ChargeRequest request) {
@@ -173,7 +202,7 @@ public final class SandboxGateway implements AutoCloseable {
         String id = "ch_" + UUID.randomUUID().toString().replace("-", "");
         TestCard card = info == null ? TestCard.INVALID_ACCOUNT : info.card();
         Charge charge = new Charge(id, key, request.token(), request.amount(), request.currency(),
-                card.status(), card.declineCode(), Instant.now());
+                card.status(), card.declineCode(), now());
         charges.add(charge);
         return Response.json(card.httpStatus(), charge);
     }
@@ -193,7 +222,10 @@ public final class SandboxGateway implements AutoCloseable {
     }
 
     /** What the gateway keeps across restarts. */
-    record Snapshot(List<StoredToken> tokens, List<Charge> charges, Map<String, Charge> answers) {
+    record Snapshot(List<StoredToken> tokens, List<Charge> charges, Map<String, StoredAnswer> answers) {
+    }
+
+    record StoredAnswer(ChargeRequest request, Charge charge, Instant at) {
     }
 
     record StoredToken(TokenInfo info, TestCard card) {
@@ -203,8 +235,9 @@ public final class SandboxGateway implements AutoCloseable {
         if (stateFile == null) {
             return;
         }
-        Map<String, Charge> answers = new java.util.HashMap<>();
-        byIdempotencyKey.forEach((key, response) -> answers.put(key, (Charge) response.body()));
+        Map<String, StoredAnswer> answers = new java.util.HashMap<>();
+        byIdempotencyKey.forEach((key, stored) -> answers.put(key,
+                new StoredAnswer(stored.request(), (Charge) stored.response().body(), stored.at())));
         Snapshot snapshot = new Snapshot(tokens.values().stream().map(info -> new StoredToken(info, info.card())).toList(),
                 charges(), answers);
         try {
@@ -224,8 +257,8 @@ public final class SandboxGateway implements AutoCloseable {
                     info.expYear(), info.fingerprint(), stored.card()));
         }
         charges.addAll(snapshot.charges());
-        snapshot.answers().forEach((key, charge) -> byIdempotencyKey.put(key,
-                Response.json("succeeded".equals(charge.status()) ? 201 : 402, charge)));
+        snapshot.answers().forEach((key, answer) -> byIdempotencyKey.put(key, new Stored(answer.request(),
+                Response.json("succeeded".equals(answer.charge().status()) ? 201 : 402, answer.charge()), answer.at())));
     }
 
     @Override
@@ -237,6 +270,10 @@ public final class SandboxGateway implements AutoCloseable {
     }
 
     public record ChargeRequest(String token, long amount, String currency, String description) {
+        boolean sameCharge(ChargeRequest other) {
+            return java.util.Objects.equals(token, other.token) && amount == other.amount
+                    && java.util.Objects.equals(currency, other.currency);
+        }
     }
 
     /** A token's details: what a merchant may know of a card. */
@@ -249,7 +286,15 @@ public final class SandboxGateway implements AutoCloseable {
             String declineCode, Instant createdAt) {
     }
 
-    public record Faults(long latencyMs, boolean unavailable) {
+    /**
+     * @param latencyMs   added to every charge
+     * @param unavailable every charge answers 503, nothing is charged
+     * @param failNext    the next this many charges answer 500, nothing is charged
+     */
+    public record Faults(long latencyMs, boolean unavailable, int failNext) {
+        public Faults(long latencyMs, boolean unavailable) {
+            this(latencyMs, unavailable, 0);
+        }
     }
 
     /** The sandbox test cards; any other Luhn-valid number is refused at tokenization. */
@@ -258,11 +303,14 @@ public final class SandboxGateway implements AutoCloseable {
         SUCCEEDS_MASTERCARD("MASTERCARD", "succeeded", null, 201),
         DO_NOT_HONOUR("VISA", "declined", "do_not_honor", 402),
         INSUFFICIENT_FUNDS("VISA", "declined", "insufficient_funds", 402),
+        STOLEN("VISA", "declined", "stolen_card", 402),
+        EXPIRED_AT_ISSUER("VISA", "declined", "expired_card", 402),
         INVALID_ACCOUNT(null, "declined", "invalid_account", 402);
 
         private static final Map<String, TestCard> NUMBERS = Map.of(
                 "4242424242424242", SUCCEEDS, "5555555555554444", SUCCEEDS_MASTERCARD,
-                "4000000000000002", DO_NOT_HONOUR, "4000000000009995", INSUFFICIENT_FUNDS);
+                "4000000000000002", DO_NOT_HONOUR, "4000000000009995", INSUFFICIENT_FUNDS,
+                "4000000000009979", STOLEN, "4000000000000069", EXPIRED_AT_ISSUER);
 
         private final String brand;
         private final String status;
@@ -319,6 +367,8 @@ public final class SandboxGateway implements AutoCloseable {
         lines.add("5555555555554444  succeeds (MASTERCARD)");
         lines.add("4000000000000002  declined: do_not_honor");
         lines.add("4000000000009995  declined: insufficient_funds");
+        lines.add("4000000000009979  declined: stolen_card");
+        lines.add("4000000000000069  declined: expired_card");
         return lines;
     }
 }

@@ -4,6 +4,7 @@ import io.autotopup.events.TopUpRequested;
 import io.autotopup.payment.adapter.out.kafka.KafkaTopUpOutcomes;
 import io.autotopup.payment.application.ChargeTopUp;
 import io.autotopup.payment.domain.TopUpOutcome;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.kafka.annotation.KafkaListener;
@@ -23,11 +24,15 @@ public class TopUpRequestListener {
 
     @KafkaListener(id = "payment-service-top-up-requests", topics = "#{T(io.autotopup.schemas.Topics).TOP_UP_REQUESTS.name()}")
     public void onTopUpRequested(TopUpRequested request) {
-        TopUpOutcome outcome = chargeTopUp.charge(new ChargeTopUp.Command(request.getRequestId(),
+        Optional<TopUpOutcome> outcome = chargeTopUp.charge(new ChargeTopUp.Command(request.getRequestId(),
                 request.getSubscriberId(), request.getAmount().getMinorUnits(), request.getAmount().getCurrency(),
                 request.getPaymentMethodId()));
-        log.info("Top-up {} for subscriber {}: {}", request.getRequestId(), request.getSubscriberId(),
-                outcome.getClass().getSimpleName());
-        outcomes.publish(request, outcome);
+        if (outcome.isEmpty()) {
+            log.info("Top-up {} was settled before; not charged again", request.getRequestId());
+            return;
+        }
+        log.info("Top-up {} for subscriber {}: {} after {} attempt(s)", request.getRequestId(), request.getSubscriberId(),
+                outcome.get().getClass().getSimpleName(), outcome.get().attempts().size());
+        outcomes.publish(request, outcome.get());
     }
 }

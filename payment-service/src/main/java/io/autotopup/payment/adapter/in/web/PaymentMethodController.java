@@ -1,6 +1,6 @@
 package io.autotopup.payment.adapter.in.web;
 
-import io.autotopup.payment.application.BindPaymentMethod;
+import io.autotopup.payment.application.ManagePaymentMethods;
 import io.autotopup.payment.application.PaymentGateway.GatewayUnavailableException;
 import io.autotopup.payment.domain.PaymentMethod;
 import io.autotopup.payment.domain.PaymentMethodRejectedException;
@@ -8,9 +8,11 @@ import java.net.URI;
 import java.util.List;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
@@ -26,10 +28,10 @@ import reactor.core.scheduler.Schedulers;
 @RequestMapping("/v1/subscribers/{subscriberId}/payment-methods")
 class PaymentMethodController {
 
-    private final BindPaymentMethod bindPaymentMethod;
+    private final ManagePaymentMethods managePaymentMethods;
 
-    PaymentMethodController(BindPaymentMethod bindPaymentMethod) {
-        this.bindPaymentMethod = bindPaymentMethod;
+    PaymentMethodController(ManagePaymentMethods managePaymentMethods) {
+        this.managePaymentMethods = managePaymentMethods;
     }
 
     record BindRequest(String token, String number, String cardNumber, String pan, String cvc, String cvv) {
@@ -56,7 +58,7 @@ class PaymentMethodController {
         if (request.token() == null || request.token().isBlank()) {
             throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "token is required");
         }
-        return Mono.fromCallable(() -> bindPaymentMethod.bind(subscriberId, request.token()))
+        return Mono.fromCallable(() -> managePaymentMethods.bind(subscriberId, request.token()))
                 .subscribeOn(Schedulers.boundedElastic())
                 .onErrorMap(PaymentMethodRejectedException.class, e -> new ResponseStatusException(
                         e.reason() == PaymentMethodRejectedException.Reason.DUPLICATE ? HttpStatus.CONFLICT
@@ -67,9 +69,38 @@ class PaymentMethodController {
                         + "/payment-methods/" + method.paymentMethodId())).body(MethodResponse.of(method)));
     }
 
+    record OrderRequest(List<String> paymentMethodIds) {
+    }
+
+    @DeleteMapping("/{paymentMethodId}")
+    Mono<List<MethodResponse>> remove(@PathVariable String subscriberId, @PathVariable String paymentMethodId) {
+        return change(() -> managePaymentMethods.remove(subscriberId, paymentMethodId));
+    }
+
+    @PostMapping("/{paymentMethodId}/default")
+    Mono<List<MethodResponse>> makeDefault(@PathVariable String subscriberId, @PathVariable String paymentMethodId) {
+        return change(() -> managePaymentMethods.makeDefault(subscriberId, paymentMethodId));
+    }
+
+    @PutMapping("/order")
+    Mono<List<MethodResponse>> reorder(@PathVariable String subscriberId, @RequestBody OrderRequest request) {
+        if (request.paymentMethodIds() == null) {
+            throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "paymentMethodIds is required");
+        }
+        return change(() -> managePaymentMethods.reorder(subscriberId, request.paymentMethodIds()));
+    }
+
+    private static Mono<List<MethodResponse>> change(java.util.concurrent.Callable<List<PaymentMethod>> call) {
+        return Mono.fromCallable(call).subscribeOn(Schedulers.boundedElastic())
+                .map(methods -> methods.stream().map(MethodResponse::of).toList())
+                .onErrorMap(PaymentMethodRejectedException.class, e -> new ResponseStatusException(
+                        e.reason() == PaymentMethodRejectedException.Reason.UNKNOWN_METHOD ? HttpStatus.NOT_FOUND
+                                : HttpStatus.UNPROCESSABLE_CONTENT, e.getMessage()));
+    }
+
     @GetMapping
     Mono<List<MethodResponse>> list(@PathVariable String subscriberId) {
-        return Mono.fromCallable(() -> bindPaymentMethod.list(subscriberId).stream().map(MethodResponse::of).toList())
+        return Mono.fromCallable(() -> managePaymentMethods.list(subscriberId).stream().map(MethodResponse::of).toList())
                 .subscribeOn(Schedulers.boundedElastic());
     }
 }

@@ -2,10 +2,13 @@ package io.autotopup.payment.adapter.out.kafka;
 
 import static io.autotopup.schemas.Events.money;
 
+import io.autotopup.events.ChargeAttemptResult;
+import io.autotopup.events.PaymentRecorded;
 import io.autotopup.events.TopUpCompleted;
 import io.autotopup.events.TopUpFailed;
 import io.autotopup.events.TopUpFailureReason;
 import io.autotopup.events.TopUpRequested;
+import io.autotopup.payment.domain.ChargeAttempt;
 import io.autotopup.payment.domain.TopUpOutcome;
 import io.autotopup.schemas.Topics;
 import java.time.Instant;
@@ -13,29 +16,32 @@ import org.apache.avro.specific.SpecificRecord;
 import org.springframework.kafka.core.KafkaTemplate;
 
 /**
- * Publishes a request's outcome on {@code top-up-outcomes}. Called inside the listener's Kafka transaction,
- * so the outcome and the consumed offset commit together: one outcome per request.
+ * Publishes a request's outcome on {@code top-up-outcomes} and its record on {@code payments}. Called inside
+ * the listener's Kafka transaction, so both and the consumed offset commit together: one outcome per
+ * request, and a record that stops any later charge of it.
  */
 public final class KafkaTopUpOutcomes {
 
-    private final KafkaTemplate<String, SpecificRecord> outcomes;
+    private final KafkaTemplate<String, SpecificRecord> template;
 
-    public KafkaTopUpOutcomes(KafkaTemplate<String, SpecificRecord> outcomes) {
-        this.outcomes = outcomes;
+    public KafkaTopUpOutcomes(KafkaTemplate<String, SpecificRecord> template) {
+        this.template = template;
     }
 
     public void publish(TopUpRequested request, TopUpOutcome outcome) {
-        outcomes.send(Topics.TOP_UP_OUTCOMES.name(), request.getSubscriberId(), toEvent(request, outcome));
+        Instant now = Instant.now();
+        template.send(Topics.TOP_UP_OUTCOMES.name(), request.getSubscriberId(), toEvent(request, outcome, now));
+        template.send(Topics.PAYMENTS.name(), request.getRequestId(), record(request, outcome, now));
     }
 
-    static SpecificRecord toEvent(TopUpRequested request, TopUpOutcome outcome) {
+    static SpecificRecord toEvent(TopUpRequested request, TopUpOutcome outcome, Instant now) {
         if (outcome instanceof TopUpOutcome.Completed completed) {
             return TopUpCompleted.newBuilder().setRequestId(request.getRequestId())
                     .setSubscriberId(request.getSubscriberId())
                     .setAmount(money(request.getAmount().getMinorUnits(), request.getAmount().getCurrency()))
                     .setPaymentMethodId(completed.paymentMethodId())
                     .setPaymentReference(completed.paymentReference())
-                    .setCompletedAt(Instant.now()).build();
+                    .setCompletedAt(now).build();
         }
         TopUpOutcome.Failed failed = (TopUpOutcome.Failed) outcome;
         return TopUpFailed.newBuilder().setRequestId(request.getRequestId())
@@ -45,6 +51,30 @@ public final class KafkaTopUpOutcomes {
                 .setReason(TopUpFailureReason.valueOf(failed.reason().name()))
                 .setDetail(failed.detail())
                 .setIsFinal(true)
-                .setFailedAt(Instant.now()).build();
+                .setFailedAt(now).build();
+    }
+
+    static PaymentRecorded record(TopUpRequested request, TopUpOutcome outcome, Instant now) {
+        return PaymentRecorded.newBuilder()
+                .setRequestId(request.getRequestId())
+                .setSubscriberId(request.getSubscriberId())
+                .setAmount(money(request.getAmount().getMinorUnits(), request.getAmount().getCurrency()))
+                .setAttempts(outcome.attempts().stream().map(KafkaTopUpOutcomes::attempt).toList())
+                .setCompleted(outcome instanceof TopUpOutcome.Completed)
+                .setFailureReason(outcome instanceof TopUpOutcome.Failed failed
+                        ? TopUpFailureReason.valueOf(failed.reason().name()) : null)
+                .setSettledAt(now)
+                .build();
+    }
+
+    private static io.autotopup.events.ChargeAttempt attempt(ChargeAttempt attempt) {
+        return io.autotopup.events.ChargeAttempt.newBuilder()
+                .setPaymentMethodId(attempt.paymentMethodId())
+                .setIdempotencyKey(attempt.idempotencyKey())
+                .setResult(ChargeAttemptResult.valueOf(attempt.result().name()))
+                .setPaymentReference(attempt.paymentReference())
+                .setDetail(attempt.detail())
+                .setAt(attempt.at())
+                .build();
     }
 }

@@ -9,16 +9,16 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * Binds a gateway token to a subscriber. The client tokenized the card at the gateway; this service only
+ * Binds, removes and orders a subscriber's payment methods. Binding takes a gateway token: The client tokenized the card at the gateway; this service only
  * ever sees the token, and asks the gateway for what may be shown of it.
  */
-public final class BindPaymentMethod {
+public final class ManagePaymentMethods {
 
     private final PaymentGateway gateway;
     private final PaymentMethodRepository repository;
     private final Clock clock;
 
-    public BindPaymentMethod(PaymentGateway gateway, PaymentMethodRepository repository, Clock clock) {
+    public ManagePaymentMethods(PaymentGateway gateway, PaymentMethodRepository repository, Clock clock) {
         this.gateway = gateway;
         this.repository = repository;
         this.clock = clock;
@@ -39,5 +39,22 @@ public final class BindPaymentMethod {
 
     public List<PaymentMethod> list(String subscriberId) {
         return repository.methodsOf(subscriberId);
+    }
+
+    public List<PaymentMethod> remove(String subscriberId, String paymentMethodId) {
+        return save(subscriberId, PaymentMethods.remove(repository.methodsOf(subscriberId), paymentMethodId));
+    }
+
+    public List<PaymentMethod> makeDefault(String subscriberId, String paymentMethodId) {
+        return save(subscriberId, PaymentMethods.makeDefault(repository.methodsOf(subscriberId), paymentMethodId));
+    }
+
+    public List<PaymentMethod> reorder(String subscriberId, List<String> order) {
+        return save(subscriberId, PaymentMethods.reorder(repository.methodsOf(subscriberId), order));
+    }
+
+    private List<PaymentMethod> save(String subscriberId, List<PaymentMethod> methods) {
+        repository.save(subscriberId, methods);
+        return methods;
     }
 }
