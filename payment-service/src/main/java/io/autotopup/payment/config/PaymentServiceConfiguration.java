@@ -17,9 +17,12 @@ import io.autotopup.platform.kafka.CatalogueTemplates;
 import io.autotopup.platform.kafka.TransactionalListeners;
 import io.autotopup.schemas.AvroSerde;
 import io.autotopup.schemas.Topics;
+import io.github.resilience4j.bulkhead.BulkheadConfig;
+import io.github.resilience4j.bulkhead.BulkheadRegistry;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.core.IntervalFunction;
+import io.github.resilience4j.micrometer.tagged.TaggedBulkheadMetrics;
 import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
 import io.github.resilience4j.micrometer.tagged.TaggedRetryMetrics;
 import io.github.resilience4j.micrometer.tagged.TaggedTimeLimiterMetrics;
@@ -75,10 +78,10 @@ class PaymentServiceConfiguration {
     }
 
     @Bean
-    CircuitBreakerRegistry circuitBreakerRegistry(MeterRegistry meters) {
+    CircuitBreakerRegistry circuitBreakerRegistry(GatewayProperties gateway, MeterRegistry meters) {
         CircuitBreakerRegistry registry = CircuitBreakerRegistry.of(CircuitBreakerConfig.custom()
                 .slidingWindowSize(20).minimumNumberOfCalls(10).failureRateThreshold(50)
-                .waitDurationInOpenState(Duration.ofSeconds(30)).permittedNumberOfCallsInHalfOpenState(3)
+                .waitDurationInOpenState(gateway.breakerOpenFor()).permittedNumberOfCallsInHalfOpenState(3)
                 .recordExceptions(TransientGatewayException.class, TimeoutException.class, WebClientRequestException.class,
                         IOException.class)
                 .build());
@@ -107,10 +110,18 @@ class PaymentServiceConfiguration {
     }
 
     @Bean
+    BulkheadRegistry bulkheadRegistry(GatewayProperties gateway, MeterRegistry meters) {
+        BulkheadRegistry registry = BulkheadRegistry.of(BulkheadConfig.custom()
+                .maxConcurrentCalls(gateway.maxConcurrentCalls()).maxWaitDuration(Duration.ofSeconds(1)).build());
+        TaggedBulkheadMetrics.ofBulkheadRegistry(registry).bindTo(meters);
+        return registry;
+    }
+
+    @Bean
     PaymentGateway paymentGateway(GatewayProperties gateway, CircuitBreakerRegistry breakers, RetryRegistry retries,
-            TimeLimiterRegistry limiters) {
+            TimeLimiterRegistry limiters, BulkheadRegistry bulkheads) {
         return new HttpPaymentGateway(WebClient.builder().baseUrl(gateway.baseUrl()).build(),
-                breakers.circuitBreaker(CHARGE), retries.retry(CHARGE), limiters.timeLimiter(CHARGE));
+                breakers.circuitBreaker(CHARGE), retries.retry(CHARGE), limiters.timeLimiter(CHARGE), bulkheads.bulkhead(CHARGE));
     }
 
     @Bean

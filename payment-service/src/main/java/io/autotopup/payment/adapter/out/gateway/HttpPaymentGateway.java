@@ -3,8 +3,10 @@ package io.autotopup.payment.adapter.out.gateway;
 import io.autotopup.payment.application.PaymentGateway;
 import io.autotopup.payment.application.PaymentGateway.GatewayUnavailableException;
 import io.autotopup.payment.domain.ChargeResult;
+import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.reactor.bulkhead.operator.BulkheadOperator;
 import io.github.resilience4j.reactor.circuitbreaker.operator.CircuitBreakerOperator;
 import io.github.resilience4j.reactor.retry.RetryOperator;
 import io.github.resilience4j.reactor.timelimiter.TimeLimiterOperator;
@@ -13,18 +15,22 @@ import io.github.resilience4j.timelimiter.TimeLimiter;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.client.ClientResponse;
 import org.springframework.web.reactive.function.client.WebClient;
+import org.springframework.web.reactive.function.client.WebClientRequestException;
 import reactor.core.publisher.Mono;
 
 /**
- * The payment gateway over HTTP. Each charge attempt is time-limited; transient failures (timeouts,
- * connection errors, 5xx, 429) are retried with exponential backoff and jitter under the same idempotency
- * key; the circuit breaker stops calling a gateway that keeps failing. Declines are answers, not failures:
+ * The payment gateway over HTTP. Each charge attempt is time-limited; when no answer came but the charge
+ * may have been made (UNKNOWN: a time-out, a lost connection), the charge is looked up by its idempotency
+ * key before anything else; transient failures (timeouts, connection errors, 5xx, 429) are retried with
+ * exponential backoff and jitter under the same key; the circuit breaker stops calling a gateway that keeps
+ * failing, and the bulkhead bounds the calls in flight. Declines are answers, not failures:
  * they are neither retried nor counted against the breaker. When no answer can be had, the charge is
  * {@link ChargeResult.Unavailable}.
  */
@@ -32,16 +38,21 @@ public final class HttpPaymentGateway implements PaymentGateway {
 
     private static final Logger log = LoggerFactory.getLogger(HttpPaymentGateway.class);
 
+    private static final Duration LOOKUP_TIMEOUT = Duration.ofSeconds(2);
+
     private final WebClient client;
     private final CircuitBreaker circuitBreaker;
     private final Retry retry;
     private final TimeLimiter timeLimiter;
+    private final Bulkhead bulkhead;
 
-    public HttpPaymentGateway(WebClient client, CircuitBreaker circuitBreaker, Retry retry, TimeLimiter timeLimiter) {
+    public HttpPaymentGateway(WebClient client, CircuitBreaker circuitBreaker, Retry retry, TimeLimiter timeLimiter,
+            Bulkhead bulkhead) {
         this.client = client;
         this.circuitBreaker = circuitBreaker;
         this.retry = retry;
         this.timeLimiter = timeLimiter;
+        this.bulkhead = bulkhead;
     }
 
     record ChargeBody(String token, long amount, String currency) {
@@ -62,7 +73,9 @@ public final class HttpPaymentGateway implements PaymentGateway {
                 .bodyValue(new ChargeBody(token, amount, currency))
                 .exchangeToMono(HttpPaymentGateway::classify)
                 .transformDeferred(TimeLimiterOperator.of(timeLimiter))
+                .onErrorResume(HttpPaymentGateway::mayHaveCharged, error -> lookUp(idempotencyKey).switchIfEmpty(Mono.error(error)))
                 .transformDeferred(CircuitBreakerOperator.of(circuitBreaker))
+                .transformDeferred(BulkheadOperator.of(bulkhead))
                 .transformDeferred(RetryOperator.of(retry))
                 .onErrorResume(error -> {
                     log.warn("Gateway gave no answer for charge {}: {}", idempotencyKey, describe(error));
@@ -83,6 +96,22 @@ public final class HttpPaymentGateway implements PaymentGateway {
                         answer.expYear(), answer.fingerprint()))
                 .onErrorMap(error -> new GatewayUnavailableException("The payment gateway did not answer: " + describe(error)))
                 .blockOptional();
+    }
+
+    /**
+     * No answer came, but the request may have reached the gateway (a time-out, a connection lost after
+     * sending): before any retry, ask the gateway what it did under the key.
+     */
+    private static boolean mayHaveCharged(Throwable error) {
+        return error instanceof TimeoutException || error instanceof WebClientRequestException;
+    }
+
+    private Mono<ChargeResult> lookUp(String idempotencyKey) {
+        return client.get().uri(builder -> builder.path("/v1/charges").queryParam("idempotencyKey", idempotencyKey).build())
+                .exchangeToMono(response -> response.statusCode().value() == 404 ? response.releaseBody().then(Mono.empty())
+                        : classify(response))
+                .timeout(LOOKUP_TIMEOUT)
+                .onErrorResume(lookupFailed -> Mono.empty());
     }
 
     private static Mono<ChargeResult> classify(ClientResponse response) {

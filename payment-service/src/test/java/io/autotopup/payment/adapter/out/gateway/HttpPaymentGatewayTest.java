@@ -36,7 +36,8 @@ class HttpPaymentGatewayTest {
                 .intervalFunction(IntervalFunction.ofExponentialRandomBackoff(Duration.ofMillis(10), 2.0, 0.5))
                 .retryExceptions(HttpPaymentGateway.TransientGatewayException.class, TimeoutException.class).build());
         TimeLimiter limiter = TimeLimiter.of(TimeLimiterConfig.custom().timeoutDuration(Duration.ofMillis(500)).build());
-        gateway = new HttpPaymentGateway(WebClient.create(sandbox.baseUrl()), breaker, retry, limiter);
+        gateway = new HttpPaymentGateway(WebClient.create(sandbox.baseUrl()), breaker, retry, limiter,
+                io.github.resilience4j.bulkhead.Bulkhead.ofDefaults("gateway-charge"));
     }
 
     @AfterEach
@@ -83,13 +84,25 @@ class HttpPaymentGatewayTest {
     }
 
     @Test
-    void a_slow_gateway_is_cut_off_by_the_time_limit() {
+    void a_charge_made_without_an_answer_in_time_is_found_by_its_key_and_not_made_twice() {
         String token = sandbox.tokenize("4242424242424242", 12, 2035).token();
         sandbox.setFaults(new SandboxGateway.Faults(800, false));
 
         ChargeResult result = gateway.charge("k-slow", token, 500, "USD");
 
+        assertThat(result).as("the first attempt timed out, the look-up found what it did").isInstanceOf(ChargeResult.Succeeded.class);
+        assertThat(sandbox.charges()).hasSize(1);
+    }
+
+    @Test
+    void a_gateway_that_never_answers_in_time_is_unavailable() {
+        String token = sandbox.tokenize("4242424242424242", 12, 2035).token();
+        sandbox.setFaults(new SandboxGateway.Faults(800, true));
+
+        ChargeResult result = gateway.charge("k-never", token, 500, "USD");
+
         assertThat(result).isInstanceOf(ChargeResult.Unavailable.class);
         assertThat(((ChargeResult.Unavailable) result).detail()).contains("Timeout");
+        assertThat(sandbox.charges()).isEmpty();
     }
 }
