@@ -43,7 +43,8 @@ import org.springframework.test.context.DynamicPropertySource;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         args = "--spring.config.name=" + PaymentServiceApplication.CONFIG_NAME,
         properties = {"spring.kafka.bootstrap-servers=${spring.embedded.kafka.brokers}",
-                "spring.kafka.streams.state-dir=${java.io.tmpdir}/autotopup-it/${random.uuid}"})
+                "spring.kafka.streams.state-dir=${java.io.tmpdir}/autotopup-it/${random.uuid}",
+                "autotopup.gateway.breaker-open-for=2s", "autotopup.gateway.initial-backoff=50ms"})
 @SingleBrokerKafka
 class PaymentServiceIT {
 
@@ -134,6 +135,37 @@ class PaymentServiceIT {
                     .containsSubsequence("\"result\":\"DECLINED_SOFT\"", "insufficient_funds", "\"result\":\"SUCCEEDED\"");
         });
         assertThat(get("/v1/payments/req-unknown").statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void a_gateway_down_long_enough_to_open_the_breaker_fails_requests_at_once_and_the_next_ones_complete_after_it_recovers()
+            throws Exception {
+        List<String> subscribers = List.of("sub-e1", "sub-e2", "sub-e3", "sub-e4", "sub-e5");
+        for (String subscriber : subscribers) {
+            bind(subscriber, "4242424242424242");
+        }
+        GATEWAY.setFaults(new SandboxGateway.Faults(0, true));
+        try {
+            for (String subscriber : subscribers) {
+                publish(Topics.TOP_UP_REQUESTS.name(), subscriber, request("req-down-" + subscriber, subscriber, null));
+            }
+            for (String subscriber : subscribers) {
+                assertThat(outcomesFor("req-down-" + subscriber, 1)).as("nothing waits behind the outage")
+                        .singleElement().isInstanceOfSatisfying(TopUpFailed.class, failed -> {
+                            assertThat(failed.getReason()).isEqualTo(TopUpFailureReason.GATEWAY_UNAVAILABLE);
+                            assertThat(failed.getIsFinal()).isTrue();
+                        });
+            }
+        } finally {
+            GATEWAY.setFaults(new SandboxGateway.Faults(0, false));
+        }
+
+        await().atMost(PATIENCE).untilAsserted(() -> {
+            String requestId = "req-after-" + System.nanoTime();
+            publish(Topics.TOP_UP_REQUESTS.name(), "sub-e1", request(requestId, "sub-e1", null));
+            assertThat(outcomesFor(requestId, 1)).singleElement().isInstanceOf(TopUpCompleted.class);
+        });
+        assertThat(GATEWAY.charges()).filteredOn(charge -> charge.idempotencyKey().contains("req-down-")).isEmpty();
     }
 
     /** Binds a sandbox card to a subscriber and waits until payment-service can charge it; returns its id. */
