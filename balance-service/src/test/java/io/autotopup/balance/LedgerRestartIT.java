@@ -7,12 +7,12 @@ import static org.awaitility.Awaitility.await;
 import io.autotopup.events.UsageRecorded;
 import io.autotopup.events.UsageType;
 import io.autotopup.platform.testing.LocalHttp;
+import io.autotopup.platform.testing.TestBrokers;
 import io.autotopup.schemas.Topics;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.streams.KafkaStreams;
@@ -39,12 +39,7 @@ class LedgerRestartIT {
 
     @BeforeEach
     void startBroker() {
-        broker = new EmbeddedKafkaKraftBroker(1, 1);
-        broker.brokerProperties(Map.of("offsets.topic.replication.factor", "1", "offsets.topic.num.partitions", "1",
-                "transaction.state.log.replication.factor", "1", "transaction.state.log.min.isr", "1",
-                "transaction.state.log.num.partitions", "1", "group.initial.rebalance.delay.ms", "0",
-                "auto.create.topics.enable", "false"));
-        broker.afterPropertiesSet();
+        broker = TestBrokers.singleBroker();
         carrier = new KafkaProducer<>(KafkaTestUtils.producerProps(broker.getBrokersAsString()),
                 Topics.USAGE_EVENTS.keySerde().serializer(), Topics.USAGE_EVENTS.valueSerde().serializer());
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.autotopup.platform.testing.LocalHttp;
+import io.autotopup.platform.testing.TestBrokers;
 import java.net.ServerSocket;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -11,7 +12,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.AfterEach;
@@ -32,12 +32,7 @@ class TwoInstancesIT {
 
     @BeforeEach
     void startBroker() {
-        broker = new EmbeddedKafkaKraftBroker(1, 1);
-        broker.brokerProperties(Map.of("offsets.topic.replication.factor", "1", "offsets.topic.num.partitions", "1",
-                "transaction.state.log.replication.factor", "1", "transaction.state.log.min.isr", "1",
-                "transaction.state.log.num.partitions", "1", "group.initial.rebalance.delay.ms", "0",
-                "auto.create.topics.enable", "false"));
-        broker.afterPropertiesSet();
+        broker = TestBrokers.singleBroker();
     }
 
     @AfterEach

@@ -4,6 +4,7 @@ import io.autotopup.balance.BalanceServiceApplication;
 import io.autotopup.notification.NotificationServiceApplication;
 import io.autotopup.payment.PaymentServiceApplication;
 import io.autotopup.rules.RuleEngineServiceApplication;
+import io.autotopup.platform.testing.TestBrokers;
 import io.autotopup.sandbox.gateway.SandboxGateway;
 import io.autotopup.sandbox.smsc.SmsCentreSimulator;
 import java.io.IOException;
@@ -11,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
@@ -23,18 +23,6 @@ import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
  */
 final class InProcessStack implements AutoCloseable {
 
-    /** The single-broker settings of PLATFORM-NOTES, or transactions and consumer groups hang. */
-    static final Map<String, String> SINGLE_BROKER = Map.of(
-            "offsets.topic.replication.factor", "1",
-            "offsets.topic.num.partitions", "1",
-            "transaction.state.log.replication.factor", "1",
-            "transaction.state.log.min.isr", "1",
-            "transaction.state.log.num.partitions", "1",
-            "share.coordinator.state.topic.replication.factor", "1",
-            "share.coordinator.state.topic.min.isr", "1",
-            "group.initial.rebalance.delay.ms", "0",
-            "auto.create.topics.enable", "false");
-
     final EmbeddedKafkaKraftBroker broker;
     final SandboxGateway gateway;
     final SmsCentreSimulator smsc;
@@ -43,9 +31,7 @@ final class InProcessStack implements AutoCloseable {
     private final Path stateDir;
 
     InProcessStack() throws IOException {
-        broker = new EmbeddedKafkaKraftBroker(1, 1);
-        broker.brokerProperties(SINGLE_BROKER);
-        broker.afterPropertiesSet();
+        broker = TestBrokers.singleBroker();
         gateway = SandboxGateway.start(0);
         smsc = SmsCentreSimulator.start(0, 0);
         stateDir = Files.createTempDirectory("autotopup-e2e");

@@ -5,9 +5,7 @@ import static io.autotopup.schemas.Events.money;
 import io.autotopup.balance.application.AdjustBalance;
 import io.autotopup.events.BalanceAdjustmentRequested;
 import java.time.Instant;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import io.autotopup.platform.kafka.Acknowledged;
 import org.springframework.kafka.core.KafkaTemplate;
 
 /** Publishes operator adjustments on {@code balance-adjustments}, for the ledger to apply once each. */
@@ -28,13 +26,6 @@ public final class KafkaAdjustmentEvents implements AdjustBalance.AdjustmentEven
                 .setReason(command.reason())
                 .setRequestedAt(Instant.now())
                 .build();
-        try {
-            adjustments.sendDefault(command.subscriberId(), event).get(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted while publishing the adjustment", e);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("The adjustment was not acknowledged by Kafka", e);
-        }
+        Acknowledged.await(adjustments.sendDefault(command.subscriberId(), event), "the adjustment");
     }
 }

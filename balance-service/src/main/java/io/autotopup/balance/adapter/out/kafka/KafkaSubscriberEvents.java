@@ -9,10 +9,8 @@ import io.autotopup.events.SubscriberRegistered;
 import io.autotopup.events.SubscriberStatus;
 import java.time.Instant;
 import java.util.Locale;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.apache.avro.specific.SpecificRecord;
+import io.autotopup.platform.kafka.Acknowledged;
 import org.springframework.kafka.core.KafkaTemplate;
 
 /** Publishes registrations on the compacted {@code subscribers} topic. */
@@ -36,13 +34,6 @@ public final class KafkaSubscriberEvents implements SubscriberEvents {
                 .setIccid(command.iccid())
                 .setRegisteredAt(Instant.now())
                 .build();
-        try {
-            subscribers.sendDefault(subscriberId, event).get(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted while publishing the registration", e);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("The registration was not acknowledged by Kafka", e);
-        }
+        Acknowledged.await(subscribers.sendDefault(subscriberId, event), "the registration");
     }
 }

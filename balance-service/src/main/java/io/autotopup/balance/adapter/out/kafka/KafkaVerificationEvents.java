@@ -10,10 +10,8 @@ import io.autotopup.events.VerificationCodeIssued;
 import io.autotopup.schemas.Topics;
 import java.time.Instant;
 import java.util.Locale;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.apache.avro.specific.SpecificRecord;
+import io.autotopup.platform.kafka.Acknowledged;
 import org.springframework.kafka.core.KafkaTemplate;
 
 /** Codes and wrong attempts on {@code subscriber-verifications}; activation on {@code subscribers}. */
@@ -51,13 +49,6 @@ public final class KafkaVerificationEvents implements VerifySubscriber.Verificat
     }
 
     private static void send(KafkaTemplate<String, SpecificRecord> template, String topic, String key, SpecificRecord value) {
-        try {
-            template.send(topic, key, value).get(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted while publishing to " + topic, e);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException(topic + " did not acknowledge", e);
-        }
+        Acknowledged.await(template.send(topic, key, value), topic);
     }
 }

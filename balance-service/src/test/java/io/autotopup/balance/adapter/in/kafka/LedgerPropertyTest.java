@@ -18,15 +18,14 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Properties;
 import java.util.Random;
 import java.util.stream.LongStream;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import io.autotopup.platform.testing.TopologyDrivers;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -99,12 +98,9 @@ class LedgerPropertyTest {
     }
 
     private List<BalanceChanged> run(List<SpecificRecord> delivered, long seed) {
-        Properties config = new Properties();
-        config.put(StreamsConfig.APPLICATION_ID_CONFIG, "ledger-property-" + seed);
-        config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        config.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.resolve("s" + seed).toString());
-        try (TopologyTestDriver driver = new TopologyTestDriver(BalanceTopology.build(new StreamsBuilder(),
-                Duration.ofSeconds(30), BalanceTopologyTest.POLICY, LedgerMetrics.NONE).build(), config)) {
+        try (TopologyTestDriver driver = TopologyDrivers.drive(BalanceTopology.build(new StreamsBuilder(),
+                Duration.ofSeconds(30), BalanceTopologyTest.POLICY, LedgerMetrics.NONE), "ledger-property-" + seed,
+                stateDir.resolve("s" + seed))) {
             TestInputTopic<String, SpecificRecord> subscribers = driver.createInputTopic(Topics.SUBSCRIBERS.name(),
                     Serdes.String().serializer(), Topics.SUBSCRIBERS.valueSerde().serializer());
             TestInputTopic<String, UsageRecorded> usage = driver.createInputTopic(Topics.USAGE_EVENTS.name(),

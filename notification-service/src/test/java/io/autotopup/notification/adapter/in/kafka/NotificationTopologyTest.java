@@ -21,14 +21,13 @@ import io.autotopup.schemas.Topics;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
-import java.util.Properties;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import io.autotopup.platform.testing.TopologyDrivers;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -51,11 +50,7 @@ class NotificationTopologyTest {
 
     @BeforeEach
     void startDriver() {
-        Properties config = new Properties();
-        config.put(StreamsConfig.APPLICATION_ID_CONFIG, "notification-test");
-        config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        config.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        driver = new TopologyTestDriver(NotificationTopology.build(new StreamsBuilder()).build(), config);
+        driver = TopologyDrivers.drive(NotificationTopology.build(new StreamsBuilder()), "notification-test", stateDir);
         subscribers = driver.createInputTopic(Topics.SUBSCRIBERS.name(), Serdes.String().serializer(),
                 Topics.SUBSCRIBERS.valueSerde().serializer());
         balances = driver.createInputTopic(Topics.BALANCE_CHANGES.name(), Serdes.String().serializer(),

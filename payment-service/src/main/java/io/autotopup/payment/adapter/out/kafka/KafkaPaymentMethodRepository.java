@@ -8,12 +8,10 @@ import io.autotopup.payment.domain.PaymentMethod;
 import java.time.Instant;
 import java.time.YearMonth;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.apache.kafka.streams.state.ValueAndTimestamp;
+import io.autotopup.platform.kafka.Acknowledged;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.streams.KafkaStreamsInteractiveQueryService;
 
@@ -42,14 +40,7 @@ public final class KafkaPaymentMethodRepository implements PaymentMethodReposito
         PaymentMethodsChanged event = PaymentMethodsChanged.newBuilder().setSubscriberId(subscriberId)
                 .setMethods(methods.stream().map(KafkaPaymentMethodRepository::toEvent).toList())
                 .setChangedAt(Instant.now()).build();
-        try {
-            publisher.sendDefault(subscriberId, event).get(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted while publishing payment methods", e);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("Payment methods were not acknowledged by Kafka", e);
-        }
+        Acknowledged.await(publisher.sendDefault(subscriberId, event), "the payment methods");
     }
 
     private static PaymentMethod toDomain(io.autotopup.events.PaymentMethod method) {

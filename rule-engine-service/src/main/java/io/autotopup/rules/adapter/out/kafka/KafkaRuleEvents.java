@@ -5,9 +5,7 @@ import io.autotopup.rules.adapter.in.kafka.RuleMapping;
 import io.autotopup.rules.application.RuleEvents;
 import io.autotopup.rules.domain.AutoTopUpRule;
 import java.time.Instant;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import io.autotopup.platform.kafka.Acknowledged;
 import org.springframework.kafka.core.KafkaTemplate;
 
 /** Publishes rules on the compacted {@code auto-top-up-rules} topic; a delete is a tombstone. */
@@ -30,13 +28,6 @@ public final class KafkaRuleEvents implements RuleEvents {
     }
 
     private void send(String subscriberId, AutoTopUpRuleSet value) {
-        try {
-            rules.sendDefault(subscriberId, value).get(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted while publishing the rule", e);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("The rule was not acknowledged by Kafka", e);
-        }
+        Acknowledged.await(rules.sendDefault(subscriberId, value), "the rule");
     }
 }

@@ -26,15 +26,14 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.function.Consumer;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import io.autotopup.platform.testing.TopologyDrivers;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -66,11 +65,7 @@ class RuleTopologyTest {
 
     @BeforeEach
     void startDriver() {
-        Properties config = new Properties();
-        config.put(StreamsConfig.APPLICATION_ID_CONFIG, "rule-engine-test");
-        config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        config.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        driver = new TopologyTestDriver(RuleTopology.build(new StreamsBuilder(), POLICY).build(), config);
+        driver = TopologyDrivers.drive(RuleTopology.build(new StreamsBuilder(), POLICY), "rule-engine-test", stateDir);
         rules = driver.createInputTopic(Topics.AUTO_TOP_UP_RULES.name(), Serdes.String().serializer(),
                 Topics.AUTO_TOP_UP_RULES.valueSerde().serializer());
         balances = driver.createInputTopic(Topics.BALANCE_CHANGES.name(), Serdes.String().serializer(),
