@@ -30,7 +30,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.kafka.config.StreamsBuilderFactoryBean;
 import io.autotopup.platform.testing.LocalHttp;
 import io.autotopup.platform.testing.SingleBrokerKafka;
@@ -46,6 +48,7 @@ import org.springframework.test.context.DynamicPropertySource;
                 "spring.kafka.streams.state-dir=${java.io.tmpdir}/autotopup-it/${random.uuid}",
                 "autotopup.gateway.breaker-open-for=2s", "autotopup.gateway.initial-backoff=50ms"})
 @SingleBrokerKafka
+@org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
 class PaymentServiceIT {
 
     private static final Duration PATIENCE = Duration.ofSeconds(30);
@@ -55,6 +58,8 @@ class PaymentServiceIT {
     EmbeddedKafkaBroker broker;
     @Autowired
     StreamsBuilderFactoryBean streams;
+    @Autowired
+    org.springframework.kafka.core.DefaultKafkaProducerFactory<String, SpecificRecord> producerFactory;
     @Value("${local.server.port}")
     int port;
 
@@ -106,6 +111,56 @@ class PaymentServiceIT {
 
         assertThat(outcomesUntil("req-alice-1", "req-alice-marker")).as("one outcome, ever").hasSize(1);
         assertThat(chargesOf("req-alice-1")).as("one charge, ever").hasSize(1);
+    }
+
+    /**
+     * A crash between the charge and the commit: while the gateway holds its answer, this instance's producer
+     * is fenced (it is now a zombie: its transaction cannot commit), it stops, and a second instance takes
+     * the partition over and settles the request. The gateway answers the second charge under the same key.
+     * Runs last: it leaves this instance stopped.
+     */
+    @Test
+    @org.junit.jupiter.api.Order(Integer.MAX_VALUE)
+    void a_crash_after_the_charge_and_before_the_commit_charges_once_and_completes_once() throws Exception {
+        bind("sub-frank", "4242424242424242");
+        GATEWAY.setFaults(new SandboxGateway.Faults(0, false, 0, 1_500));
+        ConfigurableApplicationContext takeover = null;
+        try {
+            publish(Topics.TOP_UP_REQUESTS.name(), "sub-frank", request("req-frank-1", "sub-frank", null));
+            await().atMost(PATIENCE).until(() -> !chargesOf("req-frank-1").isEmpty());
+            GATEWAY.setFaults(new SandboxGateway.Faults(0, false));
+            fenceTheListenersProducers();
+            await().atMost(PATIENCE).untilAsserted(() -> assertThat(get("/actuator/health").body())
+                    .as("the zombie says it is down").contains("\"status\":\"DOWN\""));
+
+            takeover = new SpringApplicationBuilder(PaymentServiceApplication.class).run(
+                    "--spring.config.name=" + PaymentServiceApplication.CONFIG_NAME, "--server.port=0",
+                    "--spring.kafka.bootstrap-servers=" + broker.getBrokersAsString(),
+                    "--spring.kafka.streams.state-dir=" + java.nio.file.Files.createTempDirectory("payment-takeover"),
+                    "--autotopup.gateway.base-url=" + GATEWAY.baseUrl());
+            publish(Topics.TOP_UP_REQUESTS.name(), "sub-frank", request("req-frank-marker", "sub-frank", null));
+
+            assertThat(outcomesUntil("req-frank-1", "req-frank-marker")).as("one outcome").singleElement()
+                    .isInstanceOf(TopUpCompleted.class);
+            assertThat(chargesOf("req-frank-1")).as("one charge").hasSize(1);
+        } finally {
+            GATEWAY.setFaults(new SandboxGateway.Faults(0, false));
+            if (takeover != null) {
+                takeover.close();
+            }
+        }
+    }
+
+    private void fenceTheListenersProducers() {
+        String prefix = producerFactory.getTransactionIdPrefix();
+        for (int n = 0; n < 4; n++) {
+            Map<String, Object> props = KafkaTestUtils.producerProps(broker.getBrokersAsString());
+            props.put("transactional.id", prefix + n);
+            try (KafkaProducer<byte[], byte[]> zombieKiller = new KafkaProducer<>(props, new ByteArraySerializer(),
+                    new ByteArraySerializer())) {
+                zombieKiller.initTransactions();
+            }
+        }
     }
 
     @Test

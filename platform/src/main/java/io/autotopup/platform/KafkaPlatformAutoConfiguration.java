@@ -1,5 +1,6 @@
 package io.autotopup.platform;
 
+import io.autotopup.platform.kafka.ListenerContainersHealthIndicator;
 import io.autotopup.platform.streams.DeadLetters;
 import io.autotopup.platform.streams.KafkaStreamsHealthIndicator;
 import io.autotopup.platform.web.StoreUnavailableAdvice;
@@ -29,6 +30,7 @@ import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.kafka.annotation.KafkaStreamsDefaultConfiguration;
+import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.kafka.config.KafkaStreamsConfiguration;
 import org.springframework.kafka.config.StreamsBuilderFactoryBean;
 import org.springframework.kafka.config.StreamsBuilderFactoryBeanConfigurer;
@@ -124,6 +126,12 @@ public class KafkaPlatformAutoConfiguration {
     @ConditionalOnProperty("spring.kafka.streams.application-id")
     public StreamsBuilderFactoryBeanConfigurer leaveGroupOnClose() {
         return factoryBean -> factoryBean.setLeaveGroupOnClose(true);
+    }
+
+    @Bean
+    public ListenerContainersHealthIndicator kafkaListenersHealthIndicator(
+            org.springframework.beans.factory.ObjectProvider<KafkaListenerEndpointRegistry> registry) {
+        return new ListenerContainersHealthIndicator(registry);
     }
 
     @Bean

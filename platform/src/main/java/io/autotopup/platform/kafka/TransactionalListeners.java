@@ -15,7 +15,10 @@ import org.springframework.kafka.transaction.KafkaTransactionManager;
 /**
  * Consume-process-produce in one Kafka transaction: the listener's output and its consumed offsets commit
  * together, or not at all. A service declares the producer factory of its output topic, a
- * {@link KafkaTransactionManager} on it, and the container factory of its input topic.
+ * {@link KafkaTransactionManager} on it, and the container factory of its input topic. The transactional id
+ * prefix must be unique per instance (exactly-once v2 fences zombies through the consumer group, not the
+ * id); an instance whose producer is fenced stops its listeners, its health goes DOWN, and the instance
+ * that took the partitions over processes what the zombie could not commit.
  */
 public final class TransactionalListeners {
 
@@ -47,6 +50,8 @@ public final class TransactionalListeners {
         ConcurrentKafkaListenerContainerFactory<String, V> factory = new ConcurrentKafkaListenerContainerFactory<>();
         factory.setConsumerFactory(CatalogueConsumers.forTopic(input, properties));
         factory.getContainerProperties().setKafkaAwareTransactionManager(transactions);
+        // Fenced means another instance owns the work now (this one is a zombie): stop, do not skip records.
+        factory.getContainerProperties().setStopContainerWhenFenced(true);
         factory.setAfterRollbackProcessor(afterRollback);
         return factory;
     }

@@ -179,7 +179,7 @@ public final class SandboxGateway implements AutoCloseable {
             return Response.json(503, Map.of("status", "error", "code", "service_unavailable"));
         }
         if (current.failNext() > 0) {
-            faults = new Faults(current.latencyMs(), false, current.failNext() - 1);
+            faults = new Faults(current.latencyMs(), false, current.failNext() - 1, current.answerDelayMs());
             return Response.json(500, Map.of("status", "error", "code", "processing_error"));
         }
         Stored earlier = byIdempotencyKey.get(key);
@@ -191,6 +191,13 @@ public final class SandboxGateway implements AutoCloseable {
             throw new HttpError(409, "Idempotency-Key " + key + " was used for another charge");
         }
         save();
+        if (current.answerDelayMs() > 0) {
+            try {
+                Thread.sleep(current.answerDelayMs());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         return stored.response();
     }
 
@@ -287,13 +294,19 @@ public final class SandboxGateway implements AutoCloseable {
     }
 
     /**
-     * @param latencyMs   added to every charge
-     * @param unavailable every charge answers 503, nothing is charged
-     * @param failNext    the next this many charges answer 500, nothing is charged
+     * @param latencyMs           added to every charge, before it is made
+     * @param unavailable         every charge answers 503, nothing is charged
+     * @param failNext            the next this many charges answer 500, nothing is charged
+     * @param answerDelayMs       added after a charge is made, before it is answered: the charge exists while
+     *                            the caller still waits (for a crash between the charge and the caller's commit)
      */
-    public record Faults(long latencyMs, boolean unavailable, int failNext) {
+    public record Faults(long latencyMs, boolean unavailable, int failNext, long answerDelayMs) {
         public Faults(long latencyMs, boolean unavailable) {
-            this(latencyMs, unavailable, 0);
+            this(latencyMs, unavailable, 0, 0);
+        }
+
+        public Faults(long latencyMs, boolean unavailable, int failNext) {
+            this(latencyMs, unavailable, failNext, 0);
         }
     }
 
