@@ -46,7 +46,8 @@ import org.springframework.test.context.DynamicPropertySource;
         args = "--spring.config.name=" + PaymentServiceApplication.CONFIG_NAME,
         properties = {"spring.kafka.bootstrap-servers=${spring.embedded.kafka.brokers}",
                 "spring.kafka.streams.state-dir=${java.io.tmpdir}/autotopup-it/${random.uuid}",
-                "autotopup.gateway.breaker-open-for=2s", "autotopup.gateway.initial-backoff=50ms"})
+                "autotopup.gateway.breaker-open-for=2s", "autotopup.gateway.initial-backoff=50ms",
+                "autotopup.payment.retry.delays=1s,3s"})
 @SingleBrokerKafka
 @org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
 class PaymentServiceIT {
@@ -193,7 +194,7 @@ class PaymentServiceIT {
     }
 
     @Test
-    void a_gateway_down_long_enough_to_open_the_breaker_fails_requests_at_once_and_the_next_ones_complete_after_it_recovers()
+    void a_gateway_down_through_every_retry_tier_fails_the_requests_for_good_without_blocking_anything_and_recovers()
             throws Exception {
         List<String> subscribers = List.of("sub-e1", "sub-e2", "sub-e3", "sub-e4", "sub-e5");
         for (String subscriber : subscribers) {
@@ -205,7 +206,7 @@ class PaymentServiceIT {
                 publish(Topics.TOP_UP_REQUESTS.name(), subscriber, request("req-down-" + subscriber, subscriber, null));
             }
             for (String subscriber : subscribers) {
-                assertThat(outcomesFor("req-down-" + subscriber, 1)).as("nothing waits behind the outage")
+                assertThat(outcomesFor("req-down-" + subscriber, 1)).as("after the last retry tier")
                         .singleElement().isInstanceOfSatisfying(TopUpFailed.class, failed -> {
                             assertThat(failed.getReason()).isEqualTo(TopUpFailureReason.GATEWAY_UNAVAILABLE);
                             assertThat(failed.getIsFinal()).isTrue();
@@ -221,6 +222,23 @@ class PaymentServiceIT {
             assertThat(outcomesFor(requestId, 1)).singleElement().isInstanceOf(TopUpCompleted.class);
         });
         assertThat(GATEWAY.charges()).filteredOn(charge -> charge.idempotencyKey().contains("req-down-")).isEmpty();
+    }
+
+    @Test
+    void a_request_made_while_the_gateway_is_down_waits_in_the_retry_topics_and_completes_once_it_is_back() throws Exception {
+        bind("sub-gina", "4242424242424242");
+        GATEWAY.setFaults(new SandboxGateway.Faults(0, true));
+        try {
+            publish(Topics.TOP_UP_REQUESTS.name(), "sub-gina", request("req-gina-1", "sub-gina", null));
+            awaitDeferred("sub-gina");
+        } finally {
+            GATEWAY.setFaults(new SandboxGateway.Faults(0, false));
+        }
+
+        assertThat(outcomesFor("req-gina-1", 1)).singleElement().isInstanceOf(TopUpCompleted.class);
+        assertThat(chargesOf("req-gina-1")).hasSize(1);
+        await().atMost(PATIENCE).untilAsserted(() -> assertThat(get("/v1/payments/req-gina-1").body())
+                .contains("\"outcome\":\"COMPLETED\""));
     }
 
     /** Binds a sandbox card to a subscriber and waits until payment-service can charge it; returns its id. */
@@ -306,6 +324,21 @@ class PaymentServiceIT {
             });
         }
         return found;
+    }
+
+    /** Waits until a request of the subscriber has been moved to the first retry topic. */
+    private void awaitDeferred(String subscriberId) {
+        Map<String, Object> props = KafkaTestUtils.consumerProps(broker.getBrokersAsString(), "it-retry-" + subscriberId, false);
+        props.put("isolation.level", "read_committed");
+        try (KafkaConsumer<byte[], byte[]> reader = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            reader.subscribe(List.of("top-up-requests-retry-0"));
+            java.util.concurrent.atomic.AtomicBoolean seen = new java.util.concurrent.atomic.AtomicBoolean();
+            await().atMost(PATIENCE).until(() -> {
+                reader.poll(Duration.ofMillis(200)).forEach(record -> seen.compareAndSet(false,
+                        subscriberId.equals(new String(record.key(), StandardCharsets.UTF_8))));
+                return seen.get();
+            });
+        }
     }
 
     private ConsumerRecord<byte[], byte[]> readOne(String topic) {

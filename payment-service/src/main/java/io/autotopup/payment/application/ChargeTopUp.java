@@ -35,6 +35,34 @@ public final class ChargeTopUp {
     public record Command(String requestId, String subscriberId, long amount, String currency, String paymentMethodId) {
     }
 
+    /** What to do with a request after a charge: settle it, or try again later (tier {@code tier}, not before {@code due}). */
+    public sealed interface Decision {
+        record Settle(TopUpOutcome outcome) implements Decision {
+        }
+
+        record RetryLater(int tier, java.time.Instant due) implements Decision {
+        }
+
+        record AlreadySettled() implements Decision {
+        }
+    }
+
+    /**
+     * Charges, and when the gateway gave no answer while retry tiers remain ({@code retriesDone} of
+     * {@code delays} used), defers the request to the next tier instead of failing it.
+     */
+    public Decision chargeOrDefer(Command command, int retriesDone, List<java.time.Duration> delays) {
+        Optional<TopUpOutcome> outcome = charge(command);
+        if (outcome.isEmpty()) {
+            return new Decision.AlreadySettled();
+        }
+        if (outcome.get() instanceof TopUpOutcome.Failed failed
+                && failed.reason() == TopUpOutcome.FailureReason.GATEWAY_UNAVAILABLE && retriesDone < delays.size()) {
+            return new Decision.RetryLater(retriesDone, clock.instant().plus(delays.get(retriesDone)));
+        }
+        return new Decision.Settle(outcome.get());
+    }
+
     /** @return the outcome, or empty when the request was settled before (nothing to do, nothing to publish) */
     public Optional<TopUpOutcome> charge(Command command) {
         if (settled.settled(command.requestId())) {

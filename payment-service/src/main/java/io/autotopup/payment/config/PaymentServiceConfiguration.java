@@ -8,6 +8,7 @@ import io.autotopup.payment.adapter.out.gateway.HttpPaymentGateway.TransientGate
 import io.autotopup.payment.adapter.out.kafka.KafkaPaymentMethodRepository;
 import io.autotopup.payment.adapter.out.kafka.KafkaPayments;
 import io.autotopup.payment.adapter.out.kafka.KafkaTopUpOutcomes;
+import io.autotopup.payment.adapter.out.kafka.KafkaTopUpRetries;
 import io.autotopup.payment.application.ManagePaymentMethods;
 import io.autotopup.payment.application.ChargeTopUp;
 import io.autotopup.payment.application.PaymentGateway;
@@ -33,6 +34,13 @@ import io.github.resilience4j.timelimiter.TimeLimiterRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.time.Clock;
+import java.util.Arrays;
+import java.util.stream.IntStream;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.springframework.kafka.config.TopicBuilder;
+import org.springframework.kafka.core.KafkaAdmin;
+import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
+import org.springframework.util.backoff.FixedBackOff;
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
 import org.apache.avro.specific.SpecificRecord;
@@ -56,7 +64,7 @@ import org.springframework.web.reactive.function.client.WebClientRequestExceptio
 
 @Configuration(proxyBeanMethods = false)
 @EnableKafkaStreams
-@EnableConfigurationProperties(GatewayProperties.class)
+@EnableConfigurationProperties({GatewayProperties.class, PaymentRetryProperties.class})
 class PaymentServiceConfiguration {
 
     /** resilience4j instance name, after the operation it guards. */
@@ -165,8 +173,44 @@ class PaymentServiceConfiguration {
 
     @Bean
     TopUpRequestListener topUpRequestListener(PaymentGateway gateway, PaymentMethodRepository repository, Clock clock,
-            SettledPayments payments, KafkaTemplate<String, SpecificRecord> outcomeTemplate) {
+            SettledPayments payments, KafkaTemplate<String, SpecificRecord> outcomeTemplate, PaymentRetryProperties retry) {
         return new TopUpRequestListener(new ChargeTopUp(gateway, repository, payments, clock),
-                new KafkaTopUpOutcomes(outcomeTemplate));
+                new KafkaTopUpOutcomes(outcomeTemplate), new KafkaTopUpRetries(outcomeTemplate), retry.delays(), clock);
+    }
+
+    /** The retry topics, one per delay tier. */
+    @Bean
+    String[] paymentRetryTopics(PaymentRetryProperties retry) {
+        return IntStream.range(0, retry.delays().size()).mapToObj(KafkaTopUpRetries::topic).toArray(String[]::new);
+    }
+
+    @Bean
+    KafkaAdmin.NewTopics paymentRetryTopicDeclarations(String[] paymentRetryTopics,
+            @Value("${autotopup.kafka.replication-factor:1}") short replicationFactor) {
+        return new KafkaAdmin.NewTopics(Arrays.stream(paymentRetryTopics).map(name -> TopicBuilder.name(name)
+                .partitions(Topics.PARTITIONS).replicas(replicationFactor).build()).toArray(NewTopic[]::new));
+    }
+
+    /**
+     * Like the main container factory, but a request that is not due yet is read again when it is due (in
+     * steps of at most 30 s, well within the poll interval), for as long as it takes; any other failure is
+     * retried twice, then dead-lettered.
+     */
+    @Bean
+    ConcurrentKafkaListenerContainerFactory<String, TopUpRequested> retryContainerFactory(KafkaProperties kafka,
+            KafkaTransactionManager<String, SpecificRecord> transactions, DeadLetterPublishingRecoverer recoverer,
+            Clock clock) {
+        DefaultAfterRollbackProcessor<Object, Object> waitUntilDue = new DefaultAfterRollbackProcessor<>(recoverer,
+                new FixedBackOff(500L, 2L));
+        waitUntilDue.setBackOffFunction((record, exception) -> {
+            if (!(exception instanceof TopUpRequestListener.NotDueYetException
+                    || exception.getCause() instanceof TopUpRequestListener.NotDueYetException)) {
+                return null;
+            }
+            org.apache.kafka.common.header.Header due = record.headers().lastHeader(KafkaTopUpRetries.DUE_HEADER);
+            long wait = due == null ? 0 : KafkaTopUpRetries.due(due.value()) - clock.millis();
+            return new FixedBackOff(Math.max(100L, Math.min(wait, 30_000L)), FixedBackOff.UNLIMITED_ATTEMPTS);
+        });
+        return TransactionalListeners.containerFactory(Topics.TOP_UP_REQUESTS, kafka, transactions, waitUntilDue);
     }
 }

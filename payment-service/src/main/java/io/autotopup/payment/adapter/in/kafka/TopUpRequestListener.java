@@ -2,37 +2,78 @@ package io.autotopup.payment.adapter.in.kafka;
 
 import io.autotopup.events.TopUpRequested;
 import io.autotopup.payment.adapter.out.kafka.KafkaTopUpOutcomes;
+import io.autotopup.payment.adapter.out.kafka.KafkaTopUpRetries;
 import io.autotopup.payment.application.ChargeTopUp;
-import io.autotopup.payment.domain.TopUpOutcome;
-import java.util.Optional;
+import io.autotopup.payment.application.ChargeTopUp.Decision;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.kafka.support.KafkaHeaders;
+import org.springframework.messaging.handler.annotation.Header;
 
-/** Charges each top-up request inside the container's Kafka transaction. */
+/**
+ * Charges each top-up request inside the container's Kafka transaction; while the gateway gives no answer
+ * the request waits in the retry topics, tier by tier, and fails for good after the last.
+ */
 public class TopUpRequestListener {
 
     private static final Logger log = LoggerFactory.getLogger(TopUpRequestListener.class);
 
     private final ChargeTopUp chargeTopUp;
     private final KafkaTopUpOutcomes outcomes;
+    private final KafkaTopUpRetries retries;
+    private final List<Duration> delays;
+    private final Clock clock;
 
-    public TopUpRequestListener(ChargeTopUp chargeTopUp, KafkaTopUpOutcomes outcomes) {
+    public TopUpRequestListener(ChargeTopUp chargeTopUp, KafkaTopUpOutcomes outcomes, KafkaTopUpRetries retries,
+            List<Duration> delays, Clock clock) {
         this.chargeTopUp = chargeTopUp;
         this.outcomes = outcomes;
+        this.retries = retries;
+        this.delays = delays;
+        this.clock = clock;
     }
 
     @KafkaListener(id = "payment-service-top-up-requests", topics = "#{T(io.autotopup.schemas.Topics).TOP_UP_REQUESTS.name()}")
     public void onTopUpRequested(TopUpRequested request) {
-        Optional<TopUpOutcome> outcome = chargeTopUp.charge(new ChargeTopUp.Command(request.getRequestId(),
-                request.getSubscriberId(), request.getAmount().getMinorUnits(), request.getAmount().getCurrency(),
-                request.getPaymentMethodId()));
-        if (outcome.isEmpty()) {
-            log.info("Top-up {} was settled before; not charged again", request.getRequestId());
-            return;
+        settle(request, 0);
+    }
+
+    /** A deferred request, tried again once it is due; until then it is handed back (see {@link NotDueYetException}). */
+    @KafkaListener(id = "payment-service-top-up-retries", topics = "#{@paymentRetryTopics}",
+            containerFactory = "retryContainerFactory")
+    public void onRetry(TopUpRequested request, @Header(KafkaHeaders.RECEIVED_TOPIC) String topic,
+            @Header(KafkaTopUpRetries.DUE_HEADER) byte[] due) {
+        if (clock.millis() < KafkaTopUpRetries.due(due)) {
+            throw new NotDueYetException();
         }
-        log.info("Top-up {} for subscriber {}: {} after {} attempt(s)", request.getRequestId(), request.getSubscriberId(),
-                outcome.get().getClass().getSimpleName(), outcome.get().attempts().size());
-        outcomes.publish(request, outcome.get());
+        settle(request, KafkaTopUpRetries.tier(topic) + 1);
+    }
+
+    private void settle(TopUpRequested request, int retriesDone) {
+        Decision decision = chargeTopUp.chargeOrDefer(new ChargeTopUp.Command(request.getRequestId(),
+                request.getSubscriberId(), request.getAmount().getMinorUnits(), request.getAmount().getCurrency(),
+                request.getPaymentMethodId()), retriesDone, delays);
+        if (decision instanceof Decision.Settle settle) {
+            log.info("Top-up {} for subscriber {}: {} after {} attempt(s)", request.getRequestId(), request.getSubscriberId(),
+                    settle.outcome().getClass().getSimpleName(), settle.outcome().attempts().size());
+            outcomes.publish(request, settle.outcome());
+        } else if (decision instanceof Decision.RetryLater later) {
+            log.info("Top-up {}: the gateway gave no answer; waiting in retry tier {} until {}", request.getRequestId(),
+                    later.tier(), later.due());
+            retries.defer(request, later.tier(), later.due());
+        } else {
+            log.info("Top-up {} was settled before; not charged again", request.getRequestId());
+        }
+    }
+
+    /** The deferred request is not due yet: the transaction rolls back and the record is read again shortly. */
+    public static final class NotDueYetException extends RuntimeException {
+        public NotDueYetException() {
+            super("not due yet", null, false, false);
+        }
     }
 }
