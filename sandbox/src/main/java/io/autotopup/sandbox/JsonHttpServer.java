@@ -29,6 +29,13 @@ public final class JsonHttpServer implements AutoCloseable {
         }
     }
 
+    /** Thrown by a handler to close the connection without any answer, as a network failure would. */
+    public static final class DropConnection extends RuntimeException {
+        public DropConnection() {
+            super("connection dropped on purpose", null, false, false);
+        }
+    }
+
     /** An error answered as an RFC 9457 problem body. */
     public static final class HttpError extends RuntimeException {
         private final int status;
@@ -76,6 +83,9 @@ public final class JsonHttpServer implements AutoCloseable {
         Response response;
         try {
             response = handler.handle(exchange);
+        } catch (DropConnection e) {
+            exchange.close();
+            return;
         } catch (HttpError e) {
             response = new Response(e.status, Map.of("type", "about:blank", "title", title(e.status),
                     "status", e.status, "detail", e.getMessage()), Map.of("Content-Type", "application/problem+json"));

@@ -179,7 +179,7 @@ public final class SandboxGateway implements AutoCloseable {
             return Response.json(503, Map.of("status", "error", "code", "service_unavailable"));
         }
         if (current.failNext() > 0) {
-            faults = new Faults(current.latencyMs(), false, current.failNext() - 1, current.answerDelayMs());
+            faults = new Faults(current.latencyMs(), false, current.failNext() - 1, current.answerDelayMs(), current.dropNext());
             return Response.json(500, Map.of("status", "error", "code", "processing_error"));
         }
         Stored earlier = byIdempotencyKey.get(key);
@@ -191,9 +191,17 @@ public final class SandboxGateway implements AutoCloseable {
             throw new HttpError(409, "Idempotency-Key " + key + " was used for another charge");
         }
         save();
-        if (current.answerDelayMs() > 0) {
+        if (current.dropNext() > 0) {
+            faults = new Faults(current.latencyMs(), current.unavailable(), current.failNext(), current.answerDelayMs(),
+                    current.dropNext() - 1);
+            throw new JsonHttpServer.DropConnection();
+        }
+        TokenInfo charged = tokens.get(request.token());
+        long answerDelay = Math.max(current.answerDelayMs(),
+                charged != null && charged.card() == TestCard.TIMES_OUT ? TestCard.TIMES_OUT_AFTER.toMillis() : 0);
+        if (answerDelay > 0) {
             try {
-                Thread.sleep(current.answerDelayMs());
+                Thread.sleep(answerDelay);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -299,14 +307,20 @@ public final class SandboxGateway implements AutoCloseable {
      * @param failNext            the next this many charges answer 500, nothing is charged
      * @param answerDelayMs       added after a charge is made, before it is answered: the charge exists while
      *                            the caller still waits (for a crash between the charge and the caller's commit)
+     * @param dropNext            the next this many charges are made and then the connection is dropped
+     *                            without an answer
      */
-    public record Faults(long latencyMs, boolean unavailable, int failNext, long answerDelayMs) {
+    public record Faults(long latencyMs, boolean unavailable, int failNext, long answerDelayMs, int dropNext) {
         public Faults(long latencyMs, boolean unavailable) {
-            this(latencyMs, unavailable, 0, 0);
+            this(latencyMs, unavailable, 0, 0, 0);
         }
 
         public Faults(long latencyMs, boolean unavailable, int failNext) {
-            this(latencyMs, unavailable, failNext, 0);
+            this(latencyMs, unavailable, failNext, 0, 0);
+        }
+
+        public Faults(long latencyMs, boolean unavailable, int failNext, long answerDelayMs) {
+            this(latencyMs, unavailable, failNext, answerDelayMs, 0);
         }
     }
 
@@ -317,13 +331,17 @@ public final class SandboxGateway implements AutoCloseable {
         DO_NOT_HONOUR("VISA", "declined", "do_not_honor", 402),
         INSUFFICIENT_FUNDS("VISA", "declined", "insufficient_funds", 402),
         STOLEN("VISA", "declined", "stolen_card", 402),
+        TIMES_OUT("VISA", "succeeded", null, 201),
         EXPIRED_AT_ISSUER("VISA", "declined", "expired_card", 402),
         INVALID_ACCOUNT(null, "declined", "invalid_account", 402);
 
         private static final Map<String, TestCard> NUMBERS = Map.of(
                 "4242424242424242", SUCCEEDS, "5555555555554444", SUCCEEDS_MASTERCARD,
                 "4000000000000002", DO_NOT_HONOUR, "4000000000009995", INSUFFICIENT_FUNDS,
-                "4000000000009979", STOLEN, "4000000000000069", EXPIRED_AT_ISSUER);
+                "4000000000009979", STOLEN, "4000000000000069", EXPIRED_AT_ISSUER, "4000000000000119", TIMES_OUT);
+
+        /** The time-out card is charged, and answered only after this: later than any client waits. */
+        static final Duration TIMES_OUT_AFTER = Duration.ofSeconds(30);
 
         private final String brand;
         private final String status;
@@ -382,6 +400,7 @@ public final class SandboxGateway implements AutoCloseable {
         lines.add("4000000000009995  declined: insufficient_funds");
         lines.add("4000000000009979  declined: stolen_card");
         lines.add("4000000000000069  declined: expired_card");
+        lines.add("4000000000000119  charged, but answered only after 30 s (a time-out)");
         return lines;
     }
 }

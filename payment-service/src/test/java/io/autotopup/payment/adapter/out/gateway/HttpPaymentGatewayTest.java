@@ -95,6 +95,27 @@ class HttpPaymentGatewayTest {
     }
 
     @Test
+    void a_connection_dropped_after_the_charge_is_made_finds_the_charge_by_its_key() {
+        String token = sandbox.tokenize("4242424242424242", 12, 2035).token();
+        sandbox.setFaults(new SandboxGateway.Faults(0, false, 0, 0, 1));
+
+        ChargeResult result = gateway.charge("k-dropped", token, 500, "USD");
+
+        assertThat(result).isInstanceOf(ChargeResult.Succeeded.class);
+        assertThat(sandbox.charges()).hasSize(1);
+    }
+
+    @Test
+    void the_time_out_test_card_is_charged_and_found_by_its_key_before_any_second_charge() {
+        String token = sandbox.tokenize("4000000000000119", 12, 2035).token();
+
+        ChargeResult result = gateway.charge("k-timeout-card", token, 500, "USD");
+
+        assertThat(result).isInstanceOf(ChargeResult.Succeeded.class);
+        assertThat(sandbox.charges()).hasSize(1);
+    }
+
+    @Test
     void a_gateway_that_never_answers_in_time_is_unavailable() {
         String token = sandbox.tokenize("4242424242424242", 12, 2035).token();
         sandbox.setFaults(new SandboxGateway.Faults(800, true));
