@@ -32,6 +32,29 @@ class SmsSegmentsTest {
     }
 
     @Test
+    void a_gsm_text_of_160_characters_is_one_message_and_longer_ones_are_parts_of_153() {
+        assertThat(SmsSegments.encode("a".repeat(160), 1).payloads()).singleElement().satisfies(p -> assertThat(p).hasSize(160));
+        SmsSegments.Encoded long1 = SmsSegments.encode("b".repeat(161), 9);
+
+        assertThat(long1.gsm7()).isTrue();
+        assertThat(long1.payloads()).hasSize(2);
+        assertThat(long1.payloads().get(0)).hasSize(6 + 153);
+        assertThat(Arrays.copyOf(long1.payloads().get(0), 6)).containsExactly(5, 0, 3, 9, 2, 1);
+    }
+
+    @Test
+    void an_escape_sequence_is_never_split_between_parts() {
+        String text = "a".repeat(152) + "€" + "b".repeat(10);
+        List<byte[]> parts = SmsSegments.gsm7(text, 1);
+
+        assertThat(parts.get(0)).hasSize(6 + 152);
+        assertThat(parts.get(1)[6]).isEqualTo((byte) 0x1B);
+        StringBuilder joined = new StringBuilder();
+        parts.forEach(part -> joined.append(Gsm7.decode(Arrays.copyOfRange(part, 6, part.length))));
+        assertThat(joined.toString()).isEqualTo(text);
+    }
+
+    @Test
     void a_surrogate_pair_is_never_split() {
         String text = "a".repeat(66) + "😀" + "b".repeat(10);
         List<byte[]> parts = SmsSegments.ucs2(text, 1);

@@ -21,19 +21,19 @@ class SmsTemplatesTest {
     void every_text_carries_its_amounts_and_fits_in_two_segments(String language) {
         String succeeded = SmsTemplates.topUpSucceeded(language, 50_000, 1_250_000, "LAK");
         assertThat(succeeded).contains("50,000 ₭").contains("1,250,000 ₭").doesNotContain("{");
-        assertThat(SmsSegments.ucs2(succeeded, 1)).hasSizeLessThanOrEqualTo(2);
+        assertThat(SmsSegments.encode(succeeded, 1).segments()).isLessThanOrEqualTo(2);
         for (String reason : SmsTemplates.REASONS) {
             String failed = SmsTemplates.topUpFailed(language, 500, "USD", reason);
             assertThat(failed).contains("$5.00").doesNotContain("{");
-            assertThat(SmsSegments.ucs2(failed, 1)).as(failed).hasSizeLessThanOrEqualTo(2);
+            assertThat(SmsSegments.encode(failed, 1).segments()).as(failed).isLessThanOrEqualTo(2);
             String disabled = SmsTemplates.autoTopUpDisabled(language, 3, reason);
             assertThat(disabled).contains("3").doesNotContain("{");
-            assertThat(SmsSegments.ucs2(disabled, 1)).as(disabled).hasSizeLessThanOrEqualTo(2);
+            assertThat(SmsSegments.encode(disabled, 1).segments()).as(disabled).isLessThanOrEqualTo(2);
         }
         for (String text : new String[] {SmsTemplates.limitReached(language, false, 1_250_000, "LAK"),
                 SmsTemplates.limitReached(language, true, 1_250_000, "LAK"), SmsTemplates.lowBalance(language, 9_500, "LAK")}) {
             assertThat(text).containsAnyOf("1,250,000 ₭", "9,500 ₭").doesNotContain("{");
-            assertThat(SmsSegments.ucs2(text, 1)).as(text).hasSizeLessThanOrEqualTo(2);
+            assertThat(SmsSegments.encode(text, 1).segments()).as(text).isLessThanOrEqualTo(2);
         }
     }
 
@@ -45,7 +45,7 @@ class SmsTemplatesTest {
         assertThat(stored).contains(SmsTemplates.CODE_PLACEHOLDER).contains("5").doesNotContainPattern("\\d{6}");
         String sent = SmsTemplates.withCode(stored, "482913");
         assertThat(sent).contains("482913").doesNotContain("{");
-        assertThat(SmsSegments.ucs2(sent, 1)).as(sent).hasSizeLessThanOrEqualTo(2);
+        assertThat(SmsSegments.encode(sent, 1).segments()).as(sent).isLessThanOrEqualTo(2);
     }
 
     @org.junit.jupiter.api.Test

@@ -199,8 +199,27 @@ public final class SmsCentreSimulator implements AutoCloseable {
         return switch (coding & 0x0F) {
             case 0x08 -> new String(bytes, StandardCharsets.UTF_16BE);
             case 0x03 -> new String(bytes, StandardCharsets.ISO_8859_1);
-            default -> new String(bytes, StandardCharsets.US_ASCII);
+            default -> gsm7(bytes);
         };
+    }
+
+    /** GSM 03.38 default alphabet, unpacked, as the SMS centre reads it (its own table: it is another system). */
+    private static final String GSM_BASIC = "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞ\u001BÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
+            + "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà";
+    private static final Map<Integer, Character> GSM_EXTENSION = Map.of(0x14, '^', 0x28, '{', 0x29, '}', 0x2F, '\\',
+            0x3C, '[', 0x3D, '~', 0x3E, ']', 0x40, '|', 0x65, '€', 0x0A, '\f');
+
+    private static String gsm7(byte[] septets) {
+        StringBuilder text = new StringBuilder(septets.length);
+        for (int i = 0; i < septets.length; i++) {
+            int code = septets[i] & 0x7F;
+            if (code == 0x1B && i + 1 < septets.length) {
+                text.append(GSM_EXTENSION.getOrDefault(septets[++i] & 0x7F, ' '));
+            } else {
+                text.append(GSM_BASIC.charAt(code));
+            }
+        }
+        return text.toString();
     }
 
     private static String digits(String msisdn) {

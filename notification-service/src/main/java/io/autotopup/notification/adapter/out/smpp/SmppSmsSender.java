@@ -37,8 +37,10 @@ public final class SmppSmsSender implements SmsSender, AutoCloseable {
     @Override
     public synchronized List<String> send(String msisdn, String text) {
         int reference = ThreadLocalRandom.current().nextInt(256);
-        List<byte[]> segments = SmsSegments.ucs2(text, reference);
+        SmsSegments.Encoded encoded = SmsSegments.encode(text, reference);
+        List<byte[]> segments = encoded.payloads();
         ESMClass esm = segments.size() > 1 ? new ESMClass(0x40) : new ESMClass();
+        GeneralDataCoding coding = new GeneralDataCoding(encoded.gsm7() ? Alphabet.ALPHA_DEFAULT : Alphabet.ALPHA_UCS2);
         List<String> messageIds = new ArrayList<>();
         try {
             SMPPSession bound = session();
@@ -47,9 +49,10 @@ public final class SmppSmsSender implements SmsSender, AutoCloseable {
                         properties.sourceAddress(), TypeOfNumber.INTERNATIONAL, NumberingPlanIndicator.ISDN,
                         msisdn.startsWith("+") ? msisdn.substring(1) : msisdn, esm, (byte) 0, (byte) 1, null, null,
                         new RegisteredDelivery(SMSCDeliveryReceipt.SUCCESS_FAILURE), (byte) 0,
-                        new GeneralDataCoding(Alphabet.ALPHA_UCS2), (byte) 0, segment).getMessageId());
+                        coding, (byte) 0, segment).getMessageId());
             }
-            log.info("SMS to {} taken by the SMS centre in {} segment(s)", Msisdns.mask(msisdn), segments.size());
+            log.info("SMS to {} taken by the SMS centre in {} {} segment(s)", Msisdns.mask(msisdn), segments.size(),
+                    encoded.gsm7() ? "GSM-7" : "UCS-2");
             return messageIds;
         } catch (Exception e) {
             closeSession();

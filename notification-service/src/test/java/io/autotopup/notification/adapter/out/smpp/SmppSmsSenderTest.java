@@ -44,6 +44,16 @@ class SmppSmsSenderTest {
     }
 
     @Test
+    void an_english_text_goes_as_gsm_7_in_one_message_and_arrives_as_written() {
+        String text = "Auto top-up is off after 3 failed payments (your card was declined). Update your payment method.";
+
+        var ids = sender.send("+8562055512346", text);
+
+        assertThat(ids).as("GSM-7: 160 characters fit one message; in UCS-2 this would be two").hasSize(1);
+        assertThat(smsc.inbox("+8562055512346")).singleElement().satisfies(sms -> assertThat(sms.text()).isEqualTo(text));
+    }
+
+    @Test
     void the_sender_binds_again_after_the_sms_centre_went_away() throws Exception {
         sender.send("+8562055512345", "one");
         int port = smsc.smppPort();
