@@ -19,7 +19,7 @@ public final class SmsTemplates {
     /** Every template key, in every language. */
     public static final Set<String> KEYS = Set.of("top-up.succeeded", "top-up.failed", "reason.CARD_DECLINED",
             "reason.INSUFFICIENT_FUNDS", "reason.NO_PAYMENT_METHOD", "reason.GATEWAY_UNAVAILABLE", "reason.UNKNOWN",
-            "limit.daily", "limit.monthly", "auto-top-up.disabled", "low-balance", "one-time-code");
+            "limit.daily", "limit.monthly", "auto-top-up.disabled", "low-balance", "one-time-code", "top-up.succeeded.card");
     /** Where the one-time code goes in its text; the sender puts the code there just before sending. */
     public static final String CODE_PLACEHOLDER = "{code}";
     private static final String BUNDLE = "io.autotopup.notification.domain.sms";
@@ -28,9 +28,12 @@ public final class SmsTemplates {
     private SmsTemplates() {
     }
 
-    /** A top-up was credited: how much, and the balance now. */
-    public static String topUpSucceeded(String language, long amount, long newBalance, String currency) {
-        return format(language, "top-up.succeeded", MoneyText.format(amount, currency), MoneyText.format(newBalance, currency));
+    /** A top-up was credited: how much, the balance now, and the card it came from (null: a wallet or not known). */
+    public static String topUpSucceeded(String language, long amount, long newBalance, String currency, String cardLast4) {
+        return cardLast4 == null
+                ? format(language, "top-up.succeeded", MoneyText.format(amount, currency), MoneyText.format(newBalance, currency))
+                : format(language, "top-up.succeeded.card", MoneyText.format(amount, currency),
+                        MoneyText.format(newBalance, currency), cardLast4);
     }
 
     /** A top-up failed for good: how much, why in plain words, and what to do. */

@@ -19,8 +19,9 @@ class SmsTemplatesTest {
     @ParameterizedTest
     @ValueSource(strings = {"en", "lo", "zh", "th"})
     void every_text_carries_its_amounts_and_fits_in_two_segments(String language) {
-        String succeeded = SmsTemplates.topUpSucceeded(language, 50_000, 1_250_000, "LAK");
-        assertThat(succeeded).contains("50,000 ₭").contains("1,250,000 ₭").doesNotContain("{");
+        String succeeded = SmsTemplates.topUpSucceeded(language, 50_000, 1_250_000, "LAK", "4242");
+        assertThat(succeeded).contains("50,000 ₭").contains("1,250,000 ₭").contains("4242").doesNotContain("{");
+        assertThat(SmsTemplates.topUpSucceeded(language, 500, 650, "USD", null)).contains("$5.00").doesNotContain("{");
         assertThat(SmsSegments.encode(succeeded, 1).segments()).isLessThanOrEqualTo(2);
         for (String reason : SmsTemplates.REASONS) {
             String failed = SmsTemplates.topUpFailed(language, 500, "USD", reason);
@@ -50,7 +51,7 @@ class SmsTemplatesTest {
 
     @org.junit.jupiter.api.Test
     void a_lao_subscriber_reads_lao() {
-        String text = SmsTemplates.topUpSucceeded("lo", 50_000, 48_000, "LAK");
+        String text = SmsTemplates.topUpSucceeded("lo", 50_000, 48_000, "LAK", null);
 
         assertThat(text).startsWith("ເຕີມເງິນອັດຕະໂນມັດ").contains("50,000 ₭").contains("48,000 ₭");
     }

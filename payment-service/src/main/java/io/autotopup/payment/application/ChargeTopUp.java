@@ -83,7 +83,8 @@ public final class ChargeTopUp {
                 break;
             }
         }
-        return Optional.of(TopUpOutcome.settle(command.requestId(), attempts));
+        return Optional.of(TopUpOutcome.settle(command.requestId(), attempts, methodId -> candidates.stream()
+                .filter(method -> method.paymentMethodId().equals(methodId)).map(PaymentMethod::last4).findFirst().orElse(null)));
     }
 
     static String idempotencyKey(String requestId, String paymentMethodId) {

@@ -9,8 +9,9 @@ public sealed interface TopUpOutcome {
 
     List<ChargeAttempt> attempts();
 
-    record Completed(String requestId, String paymentMethodId, String paymentReference, List<ChargeAttempt> attempts)
-            implements TopUpOutcome {
+    /** @param paymentMethodLast4 the last 4 digits of the card charged, or null (a wallet) */
+    record Completed(String requestId, String paymentMethodId, String paymentMethodLast4, String paymentReference,
+            List<ChargeAttempt> attempts) implements TopUpOutcome {
     }
 
     record Failed(String requestId, String paymentMethodId, FailureReason reason, String detail, List<ChargeAttempt> attempts)
@@ -24,10 +25,11 @@ public sealed interface TopUpOutcome {
      * answer ends it (another method would go to the same gateway); when every method declined, the reason
      * is insufficient funds if any decline was soft, else the card was declined.
      */
-    static TopUpOutcome settle(String requestId, List<ChargeAttempt> attempts) {
+    static TopUpOutcome settle(String requestId, List<ChargeAttempt> attempts, java.util.function.Function<String, String> last4) {
         ChargeAttempt last = attempts.get(attempts.size() - 1);
         if (last.result() == ChargeAttempt.Result.SUCCEEDED) {
-            return new Completed(requestId, last.paymentMethodId(), last.paymentReference(), List.copyOf(attempts));
+            return new Completed(requestId, last.paymentMethodId(), last4.apply(last.paymentMethodId()),
+                    last.paymentReference(), List.copyOf(attempts));
         }
         if (last.result() == ChargeAttempt.Result.UNAVAILABLE) {
             return new Failed(requestId, last.paymentMethodId(), FailureReason.GATEWAY_UNAVAILABLE, last.detail(),

@@ -10,6 +10,7 @@ import io.autotopup.events.SmsMessageType;
 import io.autotopup.events.SmsRequested;
 import io.autotopup.events.SubscriberRegistered;
 import io.autotopup.events.SubscriberUpdated;
+import io.autotopup.events.TopUpCompleted;
 import io.autotopup.events.TopUpFailed;
 import io.autotopup.events.TopUpSkipped;
 import io.autotopup.events.VerificationCodeIssued;
@@ -32,12 +33,14 @@ final class NotificationProcessor implements Processor<String, SpecificRecord, S
     private ProcessorContext<String, Routed<SpecificRecord>> context;
     private KeyValueStore<String, SpecificRecord> subscribers;
     private KeyValueStore<String, Long> texted;
+    private KeyValueStore<String, String> cards;
 
     @Override
     public void init(ProcessorContext<String, Routed<SpecificRecord>> context) {
         this.context = context;
         this.subscribers = context.getStateStore(NotificationTopology.SUBSCRIBERS_STORE);
         this.texted = context.getStateStore(NotificationTopology.TEXTED_STORE);
+        this.cards = context.getStateStore(NotificationTopology.CARDS_STORE);
     }
 
     @Override
@@ -47,10 +50,16 @@ final class NotificationProcessor implements Processor<String, SpecificRecord, S
             textCode(record, issued);
         } else if (value instanceof SubscriberRegistered || value instanceof SubscriberUpdated) {
             subscribers.put(record.key(), value);
+        } else if (value instanceof TopUpCompleted completed && completed.getPaymentMethodLast4() != null) {
+            cards.put(completed.getRequestId(), completed.getPaymentMethodLast4());
         } else if (value instanceof BalanceChanged change && change.getReason() == BalanceChangeReason.TOP_UP) {
+            String card = cards.get(change.getCausationId());
             text(record, "balance:" + change.getEventId(), SmsMessageType.TOP_UP_SUCCEEDED, language -> SmsTemplates.topUpSucceeded(
                     language, change.getDelta().getMinorUnits(), change.getNewBalance().getMinorUnits(),
-                    change.getNewBalance().getCurrency()));
+                    change.getNewBalance().getCurrency(), card));
+            if (card != null) {
+                cards.delete(change.getCausationId());
+            }
         } else if (value instanceof TopUpFailed failed && failed.getIsFinal()) {
             text(record, "failed:" + failed.getRequestId(), SmsMessageType.TOP_UP_FAILED, language -> SmsTemplates.topUpFailed(
                     language, failed.getAmount().getMinorUnits(), failed.getAmount().getCurrency(), failed.getReason().name()));

@@ -26,6 +26,8 @@ public final class NotificationTopology {
     public static final String SUBSCRIBERS_STORE = "notification-subscribers";
     /** Source event ids already turned into a text. */
     public static final String TEXTED_STORE = "notification-texted";
+    /** Top-up request id to the last 4 digits of the card charged, until its credit is texted. */
+    public static final String CARDS_STORE = "notification-top-up-cards";
 
     private NotificationTopology() {
     }
@@ -35,13 +37,15 @@ public final class NotificationTopology {
                 Serdes.String(), Topics.SUBSCRIBERS.valueSerde()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TEXTED_STORE),
                 Serdes.String(), Serdes.Long()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CARDS_STORE),
+                Serdes.String(), Serdes.String()));
 
         KStream<String, Routed<SpecificRecord>> decided = stream(builder, Topics.SUBSCRIBERS)
                 .merge(stream(builder, Topics.BALANCE_CHANGES), Named.as("notification-merge-balances"))
                 .merge(stream(builder, Topics.TOP_UP_OUTCOMES), Named.as("notification-merge-outcomes"))
                 .merge(stream(builder, Topics.AUTO_TOP_UP_NOTICES), Named.as("notification-merge-notices"))
                 .merge(stream(builder, Topics.SUBSCRIBER_VERIFICATIONS), Named.as("notification-merge-verifications"))
-                .process(NotificationProcessor::new, Named.as("notification-decide"), SUBSCRIBERS_STORE, TEXTED_STORE);
+                .process(NotificationProcessor::new, Named.as("notification-decide"), SUBSCRIBERS_STORE, TEXTED_STORE, CARDS_STORE);
         DeadLetters.route(decided, AvroSerde.anyEvent(), "notification-decide")
                 .to(Topics.NOTIFICATIONS.name(), Produced.with(Topics.NOTIFICATIONS.keySerde(),
                         Topics.NOTIFICATIONS.valueSerde()).withName("notification-sms-requested"));

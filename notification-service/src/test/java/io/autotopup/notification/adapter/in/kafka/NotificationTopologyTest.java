@@ -13,6 +13,7 @@ import io.autotopup.events.SmsMessageType;
 import io.autotopup.events.SmsRequested;
 import io.autotopup.events.SubscriberRegistered;
 import io.autotopup.events.SubscriberStatus;
+import io.autotopup.events.TopUpCompleted;
 import io.autotopup.events.TopUpFailed;
 import io.autotopup.events.TopUpSkipped;
 import io.autotopup.events.VerificationCodeIssued;
@@ -84,6 +85,20 @@ class NotificationTopologyTest {
         assertThat(sms.getLanguage()).isEqualTo(Language.LO);
         assertThat(sms.getMessageType()).isEqualTo(SmsMessageType.TOP_UP_SUCCEEDED);
         assertThat(sms.getText()).startsWith("ເຕີມເງິນອັດຕະໂນມັດ").contains("50,000 ₭").contains("48,000 ₭");
+    }
+
+    @Test
+    void the_success_text_names_the_card_the_top_up_came_from() {
+        outcomes.pipeInput(ALICE, TopUpCompleted.newBuilder().setRequestId("req-9").setSubscriberId(ALICE)
+                .setAmount(money(50_000, "LAK")).setPaymentMethodId("pm-1").setPaymentMethodLast4("4444")
+                .setPaymentReference("ch_9").setCompletedAt(T0).build(), T0);
+        BalanceChanged credit = BalanceChanged.newBuilder().setEventId("bc-9").setSubscriberId(ALICE)
+                .setPreviousBalance(money(0, "LAK")).setNewBalance(money(50_000, "LAK")).setDelta(money(50_000, "LAK"))
+                .setReason(BalanceChangeReason.TOP_UP).setCausationId("req-9").setVersion(9).setOccurredAt(T0).build();
+
+        balances.pipeInput(ALICE, credit, T0);
+
+        assertThat(((SmsRequested) notifications.readValue()).getText()).contains("4444").contains("50,000 ₭");
     }
 
     @Test

@@ -40,6 +40,7 @@ public final class KafkaTopUpOutcomes {
                     .setSubscriberId(request.getSubscriberId())
                     .setAmount(money(request.getAmount().getMinorUnits(), request.getAmount().getCurrency()))
                     .setPaymentMethodId(completed.paymentMethodId())
+                    .setPaymentMethodLast4(completed.paymentMethodLast4())
                     .setPaymentReference(completed.paymentReference())
                     .setCompletedAt(now).build();
         }
