@@ -1,6 +1,7 @@
 package io.autotopup.platform.testing;
 
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.Properties;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
@@ -13,10 +14,19 @@ public final class TopologyDrivers {
     }
 
     public static TopologyTestDriver drive(StreamsBuilder topology, String applicationId, Path stateDir) {
+        return new TopologyTestDriver(topology.build(), config(applicationId, stateDir));
+    }
+
+    /** With the driver's wall clock starting at {@code wallClock}, for topologies that act on the time of day. */
+    public static TopologyTestDriver drive(StreamsBuilder topology, String applicationId, Path stateDir, Instant wallClock) {
+        return new TopologyTestDriver(topology.build(), config(applicationId, stateDir), wallClock);
+    }
+
+    private static Properties config(String applicationId, Path stateDir) {
         Properties config = new Properties();
         config.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
         config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         config.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        return new TopologyTestDriver(topology.build(), config);
+        return config;
     }
 }

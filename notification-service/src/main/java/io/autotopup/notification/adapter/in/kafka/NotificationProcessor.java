@@ -14,6 +14,7 @@ import io.autotopup.events.TopUpCompleted;
 import io.autotopup.events.TopUpFailed;
 import io.autotopup.events.TopUpSkipped;
 import io.autotopup.events.VerificationCodeIssued;
+import io.autotopup.notification.domain.QuietHours;
 import io.autotopup.notification.domain.SmsTemplates;
 import io.autotopup.platform.streams.Routed;
 import io.autotopup.schemas.Topics;
@@ -34,6 +35,12 @@ final class NotificationProcessor implements Processor<String, SpecificRecord, S
     private KeyValueStore<String, SpecificRecord> subscribers;
     private KeyValueStore<String, Long> texted;
     private KeyValueStore<String, String> cards;
+    private KeyValueStore<String, SpecificRecord> held;
+    private final QuietHours quietHours;
+
+    NotificationProcessor(QuietHours quietHours) {
+        this.quietHours = quietHours;
+    }
 
     @Override
     public void init(ProcessorContext<String, Routed<SpecificRecord>> context) {
@@ -41,6 +48,9 @@ final class NotificationProcessor implements Processor<String, SpecificRecord, S
         this.subscribers = context.getStateStore(NotificationTopology.SUBSCRIBERS_STORE);
         this.texted = context.getStateStore(NotificationTopology.TEXTED_STORE);
         this.cards = context.getStateStore(NotificationTopology.CARDS_STORE);
+        this.held = context.getStateStore(NotificationTopology.HELD_STORE);
+        context.schedule(java.time.Duration.ofMinutes(1), org.apache.kafka.streams.processor.PunctuationType.WALL_CLOCK_TIME,
+                this::releaseHeld);
     }
 
     @Override
@@ -74,7 +84,7 @@ final class NotificationProcessor implements Processor<String, SpecificRecord, S
         } else if (value instanceof LowBalanceWarning warning) {
             text(record, "low-balance:" + warning.getTriggeringEventId(), SmsMessageType.LOW_BALANCE,
                     language -> SmsTemplates.lowBalance(language, warning.getBalance().getMinorUnits(),
-                            warning.getBalance().getCurrency()));
+                            warning.getBalance().getCurrency()), false);
         }
     }
 
@@ -101,6 +111,12 @@ final class NotificationProcessor implements Processor<String, SpecificRecord, S
 
     private void text(Record<String, SpecificRecord> record, String sourceEventId, SmsMessageType type,
             java.util.function.Function<String, String> render) {
+        text(record, sourceEventId, type, render, true);
+    }
+
+    /** Urgent texts go at once; the others wait out the quiet hours in the held store. */
+    private void text(Record<String, SpecificRecord> record, String sourceEventId, SmsMessageType type,
+            java.util.function.Function<String, String> render, boolean urgent) {
         if (texted.get(sourceEventId) != null) {
             return;
         }
@@ -128,6 +144,31 @@ final class NotificationProcessor implements Processor<String, SpecificRecord, S
                 .setRequestedAt(Instant.ofEpochMilli(record.timestamp()))
                 .build();
         texted.put(sourceEventId, record.timestamp());
+        Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
+        Instant from = urgent ? now : quietHours.sendableFrom(now);
+        if (from.isAfter(now)) {
+            held.put(String.format("%019d|%s", from.toEpochMilli(), sms.getSmsId()), sms);
+            return;
+        }
         context.forward(record.withValue(Routed.accepted(sms)));
+    }
+
+    /** Sends what waited out the quiet hours, once they are over. */
+    private void releaseHeld(long now) {
+        java.util.List<org.apache.kafka.streams.KeyValue<String, SpecificRecord>> due = new java.util.ArrayList<>();
+        try (org.apache.kafka.streams.state.KeyValueIterator<String, SpecificRecord> waiting = held.all()) {
+            while (waiting.hasNext()) {
+                org.apache.kafka.streams.KeyValue<String, SpecificRecord> entry = waiting.next();
+                if (Long.parseLong(entry.key.substring(0, entry.key.indexOf('|'))) > now) {
+                    break;
+                }
+                due.add(entry);
+            }
+        }
+        for (org.apache.kafka.streams.KeyValue<String, SpecificRecord> entry : due) {
+            held.delete(entry.key);
+            SmsRequested sms = (SmsRequested) entry.value;
+            context.forward(new Record<>(sms.getSubscriberId(), Routed.accepted(entry.value), now));
+        }
     }
 }

@@ -1,5 +1,6 @@
 package io.autotopup.notification.adapter.in.kafka;
 
+import io.autotopup.notification.domain.QuietHours;
 import io.autotopup.platform.streams.DeadLetters;
 import io.autotopup.platform.streams.Routed;
 import io.autotopup.schemas.AvroSerde;
@@ -26,6 +27,8 @@ public final class NotificationTopology {
     public static final String SUBSCRIBERS_STORE = "notification-subscribers";
     /** Source event ids already turned into a text. */
     public static final String TEXTED_STORE = "notification-texted";
+    /** Non-urgent texts waiting out the quiet hours, keyed by when they may go ({@code millis|smsId}). */
+    public static final String HELD_STORE = "notification-held";
     /** Top-up request id to the last 4 digits of the card charged, until its credit is texted. */
     public static final String CARDS_STORE = "notification-top-up-cards";
 
@@ -33,19 +36,26 @@ public final class NotificationTopology {
     }
 
     public static StreamsBuilder build(StreamsBuilder builder) {
+        return build(builder, QuietHours.VIENTIANE);
+    }
+
+    public static StreamsBuilder build(StreamsBuilder builder, QuietHours quietHours) {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SUBSCRIBERS_STORE),
                 Serdes.String(), Topics.SUBSCRIBERS.valueSerde()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TEXTED_STORE),
                 Serdes.String(), Serdes.Long()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CARDS_STORE),
                 Serdes.String(), Serdes.String()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(HELD_STORE),
+                Serdes.String(), Topics.NOTIFICATIONS.valueSerde()));
 
         KStream<String, Routed<SpecificRecord>> decided = stream(builder, Topics.SUBSCRIBERS)
                 .merge(stream(builder, Topics.BALANCE_CHANGES), Named.as("notification-merge-balances"))
                 .merge(stream(builder, Topics.TOP_UP_OUTCOMES), Named.as("notification-merge-outcomes"))
                 .merge(stream(builder, Topics.AUTO_TOP_UP_NOTICES), Named.as("notification-merge-notices"))
                 .merge(stream(builder, Topics.SUBSCRIBER_VERIFICATIONS), Named.as("notification-merge-verifications"))
-                .process(NotificationProcessor::new, Named.as("notification-decide"), SUBSCRIBERS_STORE, TEXTED_STORE, CARDS_STORE);
+                .process(() -> new NotificationProcessor(quietHours), Named.as("notification-decide"), SUBSCRIBERS_STORE,
+                        TEXTED_STORE, CARDS_STORE, HELD_STORE);
         DeadLetters.route(decided, AvroSerde.anyEvent(), "notification-decide")
                 .to(Topics.NOTIFICATIONS.name(), Produced.with(Topics.NOTIFICATIONS.keySerde(),
                         Topics.NOTIFICATIONS.valueSerde()).withName("notification-sms-requested"));

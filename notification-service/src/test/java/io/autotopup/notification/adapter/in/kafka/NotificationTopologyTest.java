@@ -42,6 +42,9 @@ class NotificationTopologyTest {
     @TempDir
     Path stateDir;
 
+    /** 10:00 in Vientiane unless a test says otherwise: outside the quiet hours. */
+    private Instant wallClock = T0;
+
     private TopologyTestDriver driver;
     private TestInputTopic<String, SpecificRecord> subscribers;
     private TestInputTopic<String, BalanceChanged> balances;
@@ -51,7 +54,8 @@ class NotificationTopologyTest {
 
     @BeforeEach
     void startDriver() {
-        driver = TopologyDrivers.drive(NotificationTopology.build(new StreamsBuilder()), "notification-test", stateDir);
+        driver = TopologyDrivers.drive(NotificationTopology.build(new StreamsBuilder()), "notification-test", stateDir,
+                wallClock);
         subscribers = driver.createInputTopic(Topics.SUBSCRIBERS.name(), Serdes.String().serializer(),
                 Topics.SUBSCRIBERS.valueSerde().serializer());
         balances = driver.createInputTopic(Topics.BALANCE_CHANGES.name(), Serdes.String().serializer(),
@@ -99,6 +103,30 @@ class NotificationTopologyTest {
         balances.pipeInput(ALICE, credit, T0);
 
         assertThat(((SmsRequested) notifications.readValue()).getText()).contains("4444").contains("50,000 ₭");
+    }
+
+    @Test
+    void a_low_balance_warning_at_night_waits_until_seven_and_a_code_does_not() {
+        driver.close();
+        wallClock = Instant.parse("2026-11-24T16:00:00Z"); // 23:00 in Vientiane
+        stateDir = stateDir.resolve("night");
+        startDriver();
+        TestInputTopic<String, SpecificRecord> verifications = driver.createInputTopic(Topics.SUBSCRIBER_VERIFICATIONS.name(),
+                Serdes.String().serializer(), Topics.SUBSCRIBER_VERIFICATIONS.valueSerde().serializer());
+
+        notices.pipeInput(ALICE, LowBalanceWarning.newBuilder().setSubscriberId(ALICE).setBalance(money(9_000, "LAK"))
+                .setThreshold(money(10_000, "LAK")).setTriggeringEventId("bc-night").setWarnedAt(wallClock).build(), wallClock);
+        verifications.pipeInput(ALICE, VerificationCodeIssued.newBuilder().setSubscriberId(ALICE).setMsisdn("+8562055512345")
+                .setLanguage(Language.LO).setSealedCode("c2VhbGVk").setCodeHash("h").setIssuedAt(wallClock)
+                .setExpiresAt(wallClock.plusSeconds(300)).build(), wallClock);
+
+        assertThat(notifications.readValuesToList()).extracting(sms -> ((SmsRequested) sms).getMessageType())
+                .as("the code goes at once").containsExactly(SmsMessageType.ONE_TIME_CODE);
+        driver.advanceWallClockTime(java.time.Duration.ofHours(8).minusMinutes(2)); // 06:58 in Vientiane
+        assertThat(notifications.isEmpty()).isTrue();
+        driver.advanceWallClockTime(java.time.Duration.ofMinutes(3)); // 07:01 in Vientiane
+        assertThat(notifications.readValuesToList()).extracting(sms -> ((SmsRequested) sms).getMessageType())
+                .containsExactly(SmsMessageType.LOW_BALANCE);
     }
 
     @Test
