@@ -19,7 +19,11 @@ import org.springframework.kafka.annotation.EnableKafkaStreams;
 import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
 import org.springframework.kafka.listener.DefaultAfterRollbackProcessor;
+import org.springframework.util.backoff.ExponentialBackOff;
+import org.springframework.util.backoff.FixedBackOff;
+import io.autotopup.notification.application.SmsSender;
 import org.springframework.kafka.transaction.KafkaTransactionManager;
 
 @Configuration(proxyBeanMethods = false)
@@ -55,11 +59,25 @@ class NotificationServiceConfiguration {
         return new KafkaTemplate<>(notificationProducerFactory);
     }
 
+    /**
+     * While the SMS centre does not take texts, the text is tried again (1 s, doubling, at most 30 s between
+     * tries) for as long as it takes: nothing is dropped, and the texts behind it wait, as they would have to
+     * anyway. Any other failure is retried twice, then dead-lettered.
+     */
     @Bean
     ConcurrentKafkaListenerContainerFactory<String, SpecificRecord> kafkaListenerContainerFactory(KafkaProperties kafka,
-            KafkaTransactionManager<String, SpecificRecord> transactions,
-            DefaultAfterRollbackProcessor<Object, Object> afterRollback) {
-        return TransactionalListeners.containerFactory(Topics.NOTIFICATIONS, kafka, transactions, afterRollback);
+            KafkaTransactionManager<String, SpecificRecord> transactions, DeadLetterPublishingRecoverer recoverer) {
+        DefaultAfterRollbackProcessor<Object, Object> waitForTheSmsCentre = new DefaultAfterRollbackProcessor<>(recoverer,
+                new FixedBackOff(500L, 2L));
+        waitForTheSmsCentre.setBackOffFunction((record, exception) -> {
+            if (!(exception instanceof SmsSender.SmsNotSentException || exception.getCause() instanceof SmsSender.SmsNotSentException)) {
+                return null;
+            }
+            ExponentialBackOff backOff = new ExponentialBackOff(1_000L, 2.0);
+            backOff.setMaxInterval(30_000L);
+            return backOff;
+        });
+        return TransactionalListeners.containerFactory(Topics.NOTIFICATIONS, kafka, transactions, waitForTheSmsCentre);
     }
 
     @Bean

@@ -1,0 +1,112 @@
+package io.autotopup.notification;
+
+import static io.autotopup.schemas.Events.money;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.autotopup.events.BalanceChangeReason;
+import io.autotopup.events.BalanceChanged;
+import io.autotopup.events.Language;
+import io.autotopup.events.SubscriberRegistered;
+import io.autotopup.events.SubscriberStatus;
+import io.autotopup.platform.testing.SingleBrokerKafka;
+import io.autotopup.sandbox.smsc.SmsCentreSimulator;
+import io.autotopup.schemas.Topic;
+import io.autotopup.schemas.Topics;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.time.Instant;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.kafka.test.EmbeddedKafkaBroker;
+import org.springframework.kafka.test.utils.KafkaTestUtils;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/** notification-service on a real broker and SMS centre: a text waits while the SMS centre is down, and goes out after. */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        args = "--spring.config.name=" + NotificationServiceApplication.CONFIG_NAME,
+        properties = {"spring.kafka.bootstrap-servers=${spring.embedded.kafka.brokers}",
+                "spring.kafka.streams.state-dir=${java.io.tmpdir}/autotopup-it/${random.uuid}",
+                "autotopup.verification.key=MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="})
+@SingleBrokerKafka
+class NotificationServiceIT {
+
+    private static final Duration PATIENCE = Duration.ofSeconds(60);
+    private static final int SMPP_PORT = freePort();
+    private static SmsCentreSimulator smsc = start();
+
+    @Autowired
+    EmbeddedKafkaBroker broker;
+
+    @DynamicPropertySource
+    static void smsCentre(DynamicPropertyRegistry registry) {
+        registry.add("autotopup.smpp.port", () -> SMPP_PORT);
+    }
+
+    @AfterAll
+    static void stopSmsCentre() {
+        smsc.close();
+    }
+
+    @Test
+    void a_text_made_while_the_sms_centre_is_down_goes_out_once_it_is_back() throws Exception {
+        publish(Topics.SUBSCRIBERS, "sub-1", SubscriberRegistered.newBuilder().setSubscriberId("sub-1")
+                .setMsisdn("+8562055500077").setCurrency("LAK").setLanguage(Language.EN).setStatus(SubscriberStatus.ACTIVE)
+                .setRegisteredAt(Instant.now()).build());
+        smsc.close();
+
+        publish(Topics.BALANCE_CHANGES, "sub-1", BalanceChanged.newBuilder().setEventId("bc-1").setSubscriberId("sub-1")
+                .setPreviousBalance(money(0, "LAK")).setNewBalance(money(50_000, "LAK")).setDelta(money(50_000, "LAK"))
+                .setReason(BalanceChangeReason.TOP_UP).setCausationId("req-1").setVersion(1).setOccurredAt(Instant.now()).build());
+        await("the text is decided while the SMS centre is down").atMost(PATIENCE)
+                .until(() -> count(Topics.NOTIFICATIONS.name()) >= 1);
+        await("the text is neither sent nor dead-lettered while the SMS centre is down")
+                .during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5))
+                .until(() -> count(Topics.NOTIFICATIONS.deadLetterTopic()) == 0);
+        smsc = start();
+
+        await().atMost(PATIENCE).untilAsserted(() -> assertThat(smsc.inbox("+8562055500077")).singleElement()
+                .satisfies(sms -> assertThat(sms.text()).contains("50,000 ₭")));
+    }
+
+    private int count(String topic) {
+        java.util.Map<String, Object> props = KafkaTestUtils.consumerProps(broker.getBrokersAsString(), "it-count-" + System.nanoTime(), false);
+        try (org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]> reader = new org.apache.kafka.clients.consumer.KafkaConsumer<>(
+                props, new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
+                new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+            java.util.List<org.apache.kafka.common.TopicPartition> partitions = reader.partitionsFor(topic).stream()
+                    .map(info -> new org.apache.kafka.common.TopicPartition(topic, info.partition())).toList();
+            return reader.endOffsets(partitions).values().stream().mapToInt(Long::intValue).sum();
+        }
+    }
+
+    private <V> void publish(Topic<String, V> topic, String key, V value) throws Exception {
+        try (KafkaProducer<String, V> producer = new KafkaProducer<>(KafkaTestUtils.producerProps(broker.getBrokersAsString()),
+                topic.keySerde().serializer(), topic.valueSerde().serializer())) {
+            producer.send(new ProducerRecord<>(topic.name(), key, value)).get();
+        }
+    }
+
+    private static SmsCentreSimulator start() {
+        try {
+            return SmsCentreSimulator.start(SMPP_PORT, 0);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
