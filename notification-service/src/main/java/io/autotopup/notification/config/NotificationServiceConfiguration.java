@@ -4,6 +4,18 @@ import io.autotopup.notification.adapter.in.kafka.NotificationTopology;
 import io.autotopup.notification.adapter.in.kafka.SmsRequestListener;
 import io.autotopup.notification.adapter.out.smpp.SmppProperties;
 import io.autotopup.notification.adapter.out.smpp.SmppSmsSender;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.github.resilience4j.core.IntervalFunction;
+import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
+import io.github.resilience4j.micrometer.tagged.TaggedRateLimiterMetrics;
+import io.github.resilience4j.micrometer.tagged.TaggedRetryMetrics;
+import io.github.resilience4j.ratelimiter.RateLimiterConfig;
+import io.github.resilience4j.ratelimiter.RateLimiterRegistry;
+import io.github.resilience4j.retry.RetryConfig;
+import io.github.resilience4j.retry.RetryRegistry;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
 import io.autotopup.platform.kafka.TransactionalListeners;
 import io.autotopup.platform.security.OneTimeCodes;
 import io.autotopup.schemas.Topics;
@@ -36,9 +48,25 @@ class NotificationServiceConfiguration {
         NotificationTopology.build(builder);
     }
 
+    /** resilience4j instance name, after the operation it guards. */
+    static final String SUBMIT = "sms-submit";
+
     @Bean(destroyMethod = "close")
-    SmppSmsSender smsSender(SmppProperties properties) {
-        return new SmppSmsSender(properties);
+    SmppSmsSender smsSender(SmppProperties properties, MeterRegistry meters) {
+        RateLimiterRegistry limiters = RateLimiterRegistry.of(RateLimiterConfig.custom()
+                .limitForPeriod(properties.messagesPerSecond()).limitRefreshPeriod(Duration.ofSeconds(1))
+                .timeoutDuration(Duration.ofSeconds(10)).build());
+        RetryRegistry retries = RetryRegistry.of(RetryConfig.custom().maxAttempts(5)
+                .intervalFunction(IntervalFunction.ofExponentialRandomBackoff(Duration.ofMillis(200), 2.0, 0.5))
+                .retryOnException(SmppSmsSender::isThrottling).build());
+        CircuitBreakerRegistry breakers = CircuitBreakerRegistry.of(CircuitBreakerConfig.custom()
+                .slidingWindowSize(10).minimumNumberOfCalls(5).failureRateThreshold(50)
+                .waitDurationInOpenState(Duration.ofSeconds(15)).build());
+        TaggedRateLimiterMetrics.ofRateLimiterRegistry(limiters).bindTo(meters);
+        TaggedRetryMetrics.ofRetryRegistry(retries).bindTo(meters);
+        TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(breakers).bindTo(meters);
+        return new SmppSmsSender(properties, limiters.rateLimiter(SUBMIT), retries.retry(SUBMIT),
+                breakers.circuitBreaker(SUBMIT));
     }
 
     @Bean

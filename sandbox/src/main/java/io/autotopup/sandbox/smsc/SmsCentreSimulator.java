@@ -74,6 +74,7 @@ public final class SmsCentreSimulator implements AutoCloseable {
     private final Map<String, Parts> partial = new ConcurrentHashMap<>();
     private final RandomMessageIDGenerator ids = new RandomMessageIDGenerator();
     private volatile boolean running = true;
+    private final java.util.concurrent.atomic.AtomicInteger throttleNext = new java.util.concurrent.atomic.AtomicInteger();
     private final List<SMPPServerSession> open = new CopyOnWriteArrayList<>();
     private volatile int boundSmppPort;
 
@@ -99,6 +100,11 @@ public final class SmsCentreSimulator implements AutoCloseable {
 
     public String inboxUrl() {
         return "http://127.0.0.1:" + httpPort() + "/v1/inbox";
+    }
+
+    /** The next {@code submits} submit_sm are refused with ESME_RTHROTTLED, as an SMS centre over its rate does. */
+    public void throttleNext(int submits) {
+        throttleNext.set(submits);
     }
 
     /** Every complete message received, oldest first. */
@@ -281,6 +287,9 @@ public final class SmsCentreSimulator implements AutoCloseable {
     private final class Receiver implements ServerMessageReceiverListener {
         @Override
         public SubmitSmResult onAcceptSubmitSm(SubmitSm submitSm, SMPPServerSession source) throws ProcessRequestException {
+            if (throttleNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                throw new ProcessRequestException("throttled", org.jsmpp.SMPPConstant.STAT_ESME_RTHROTTLED);
+            }
             try {
                 return new SubmitSmResult(new MessageId(accept(submitSm)), new org.jsmpp.bean.OptionalParameter[0]);
             } catch (org.jsmpp.PDUStringException e) {

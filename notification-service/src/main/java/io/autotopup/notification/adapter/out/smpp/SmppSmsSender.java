@@ -6,6 +6,10 @@ import io.autotopup.platform.Msisdns;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.ratelimiter.RateLimiter;
+import io.github.resilience4j.retry.Retry;
+import org.jsmpp.SMPPConstant;
 import org.jsmpp.bean.Alphabet;
 import org.jsmpp.bean.BindType;
 import org.jsmpp.bean.ESMClass;
@@ -14,6 +18,7 @@ import org.jsmpp.bean.NumberingPlanIndicator;
 import org.jsmpp.bean.RegisteredDelivery;
 import org.jsmpp.bean.SMSCDeliveryReceipt;
 import org.jsmpp.bean.TypeOfNumber;
+import org.jsmpp.extra.NegativeResponseException;
 import org.jsmpp.session.BindParameter;
 import org.jsmpp.session.SMPPSession;
 import org.slf4j.Logger;
@@ -22,16 +27,35 @@ import org.slf4j.LoggerFactory;
 /**
  * Sends texts over SMPP 3.4 with jSMPP: binds as a transceiver on first use, keeps the link alive with
  * enquire_link, asks for delivery receipts, and binds again after the SMS centre dropped the session.
+ * Segments go out no faster than the SMS centre allows (rate limiter); a segment refused as throttled is
+ * tried again after a short wait; a circuit breaker stops calling an SMS centre that keeps failing.
  */
 public final class SmppSmsSender implements SmsSender, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(SmppSmsSender.class);
 
     private final SmppProperties properties;
+    private final RateLimiter rateLimiter;
+    private final Retry throttled;
+    private final CircuitBreaker breaker;
     private SMPPSession session;
 
+    /** Without limits, for tests of the protocol alone. */
     public SmppSmsSender(SmppProperties properties) {
+        this(properties, RateLimiter.ofDefaults("sms-submit"), Retry.ofDefaults("sms-submit"),
+                CircuitBreaker.ofDefaults("sms-submit"));
+    }
+
+    /**
+     * @param rateLimiter at the SMS centre's allowed rate, per segment
+     * @param throttled   retries a segment the SMS centre refused with ESME_RTHROTTLED
+     * @param breaker     stops trying an SMS centre that keeps failing; the listener waits and tries again
+     */
+    public SmppSmsSender(SmppProperties properties, RateLimiter rateLimiter, Retry throttled, CircuitBreaker breaker) {
         this.properties = properties;
+        this.rateLimiter = rateLimiter;
+        this.throttled = throttled;
+        this.breaker = breaker;
     }
 
     @Override
@@ -43,13 +67,15 @@ public final class SmppSmsSender implements SmsSender, AutoCloseable {
         GeneralDataCoding coding = new GeneralDataCoding(encoded.gsm7() ? Alphabet.ALPHA_DEFAULT : Alphabet.ALPHA_UCS2);
         List<String> messageIds = new ArrayList<>();
         try {
-            SMPPSession bound = session();
+            SMPPSession bound = breaker.executeCallable(this::session);
             for (byte[] segment : segments) {
-                messageIds.add(bound.submitShortMessage("", TypeOfNumber.ALPHANUMERIC, NumberingPlanIndicator.UNKNOWN,
-                        properties.sourceAddress(), TypeOfNumber.INTERNATIONAL, NumberingPlanIndicator.ISDN,
+                RateLimiter.waitForPermission(rateLimiter);
+                messageIds.add(breaker.executeCallable(() -> throttled.executeCallable(() -> bound.submitShortMessage("",
+                        TypeOfNumber.ALPHANUMERIC, NumberingPlanIndicator.UNKNOWN, properties.sourceAddress(),
+                        TypeOfNumber.INTERNATIONAL, NumberingPlanIndicator.ISDN,
                         msisdn.startsWith("+") ? msisdn.substring(1) : msisdn, esm, (byte) 0, (byte) 1, null, null,
                         new RegisteredDelivery(SMSCDeliveryReceipt.SUCCESS_FAILURE), (byte) 0,
-                        coding, (byte) 0, segment).getMessageId());
+                        coding, (byte) 0, segment).getMessageId())));
             }
             log.info("SMS to {} taken by the SMS centre in {} {} segment(s)", Msisdns.mask(msisdn), segments.size(),
                     encoded.gsm7() ? "GSM-7" : "UCS-2");
@@ -59,6 +85,12 @@ public final class SmppSmsSender implements SmsSender, AutoCloseable {
             throw new SmsNotSentException("SMS centre did not take the text for " + Msisdns.mask(msisdn) + ": "
                     + e.getMessage(), e);
         }
+    }
+
+    /** Whether the SMS centre refused a submit because we sent too fast (worth a short wait and a retry). */
+    public static boolean isThrottling(Throwable error) {
+        return error instanceof NegativeResponseException negative
+                && negative.getCommandStatus() == SMPPConstant.STAT_ESME_RTHROTTLED;
     }
 
     private SMPPSession session() throws java.io.IOException {

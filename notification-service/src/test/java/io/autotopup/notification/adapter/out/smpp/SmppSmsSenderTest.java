@@ -15,12 +15,14 @@ class SmppSmsSenderTest {
 
     private SmsCentreSimulator smsc;
     private SmppSmsSender sender;
+    private SmppProperties properties;
 
     @BeforeEach
     void start() throws Exception {
         smsc = SmsCentreSimulator.start(0, 0);
-        sender = new SmppSmsSender(new SmppProperties("127.0.0.1", smsc.smppPort(), "autotopup", "secret", "AutoTopUp",
-                Duration.ofSeconds(30), Duration.ofSeconds(5)));
+        properties = new SmppProperties("127.0.0.1", smsc.smppPort(), "autotopup", "secret", "AutoTopUp",
+                Duration.ofSeconds(30), Duration.ofSeconds(5), 50);
+        sender = new SmppSmsSender(properties);
     }
 
     @AfterEach
@@ -51,6 +53,22 @@ class SmppSmsSenderTest {
 
         assertThat(ids).as("GSM-7: 160 characters fit one message; in UCS-2 this would be two").hasSize(1);
         assertThat(smsc.inbox("+8562055512346")).singleElement().satisfies(sms -> assertThat(sms.text()).isEqualTo(text));
+    }
+
+    @Test
+    void a_throttled_segment_is_sent_again_after_a_short_wait() {
+        sender.close();
+        io.github.resilience4j.retry.Retry throttled = io.github.resilience4j.retry.Retry.of("sms-submit",
+                io.github.resilience4j.retry.RetryConfig.custom().maxAttempts(5).waitDuration(Duration.ofMillis(50))
+                        .retryOnException(SmppSmsSender::isThrottling).build());
+        sender = new SmppSmsSender(properties, io.github.resilience4j.ratelimiter.RateLimiter.ofDefaults("sms-submit"),
+                throttled, io.github.resilience4j.circuitbreaker.CircuitBreaker.ofDefaults("sms-submit"));
+        smsc.throttleNext(2);
+
+        sender.send("+8562055512347", "Your balance is low: $1.50. Top up to stay connected.");
+
+        assertThat(smsc.inbox("+8562055512347")).hasSize(1);
+        assertThat(throttled.getMetrics().getNumberOfSuccessfulCallsWithRetryAttempt()).isEqualTo(1);
     }
 
     @Test
