@@ -74,6 +74,27 @@ class NotificationServiceIT {
 
         await().atMost(PATIENCE).untilAsserted(() -> assertThat(smsc.inbox("+8562055500077")).singleElement()
                 .satisfies(sms -> assertThat(sms.text()).contains("50,000 ₭")));
+        await("the delivery receipt is recorded").atMost(PATIENCE).until(() -> deliveryReports().stream()
+                .anyMatch(report -> "sub-1".equals(report.getSubscriberId())
+                        && report.getStatus() == io.autotopup.events.SmsDeliveryStatus.DELIVERED && report.getSmsId() != null));
+    }
+
+    private java.util.List<io.autotopup.events.SmsDeliveryReported> deliveryReports() {
+        java.util.Map<String, Object> props = KafkaTestUtils.consumerProps(broker.getBrokersAsString(), "it-reports-" + System.nanoTime(), false);
+        java.util.List<io.autotopup.events.SmsDeliveryReported> reports = new java.util.ArrayList<>();
+        try (org.apache.kafka.clients.consumer.KafkaConsumer<String, org.apache.avro.specific.SpecificRecord> reader =
+                new org.apache.kafka.clients.consumer.KafkaConsumer<>(props, Topics.NOTIFICATIONS.keySerde().deserializer(),
+                        Topics.NOTIFICATIONS.valueSerde().deserializer())) {
+            reader.subscribe(java.util.List.of(Topics.NOTIFICATIONS.name()));
+            for (int polls = 0; polls < 10; polls++) {
+                reader.poll(Duration.ofMillis(300)).forEach(record -> {
+                    if (record.value() instanceof io.autotopup.events.SmsDeliveryReported report) {
+                        reports.add(report);
+                    }
+                });
+            }
+        }
+        return reports;
     }
 
     private int count(String topic) {

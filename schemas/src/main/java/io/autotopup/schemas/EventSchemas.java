@@ -7,6 +7,7 @@ import io.autotopup.events.BalanceChanged;
 import io.autotopup.events.LowBalanceWarning;
 import io.autotopup.events.PaymentMethodsChanged;
 import io.autotopup.events.PaymentRecorded;
+import io.autotopup.events.SmsDeliveryReported;
 import io.autotopup.events.SmsRequested;
 import io.autotopup.events.SmsSent;
 import io.autotopup.events.SubscriberRegistered;
@@ -51,7 +52,7 @@ public final class EventSchemas implements SchemaStore {
             AutoTopUpRuleSet.class, PaymentMethodsChanged.class, TopUpRequested.class, TopUpCompleted.class,
             TopUpFailed.class, SmsRequested.class, SmsSent.class, TopUpSkipped.class, AutoTopUpDisabled.class,
             LowBalanceWarning.class, BalanceAdjustmentRequested.class, VerificationCodeIssued.class,
-            VerificationAttemptFailed.class, PaymentRecorded.class);
+            VerificationAttemptFailed.class, PaymentRecorded.class, SmsDeliveryReported.class);
 
     private static final String EVENTS_PACKAGE = "io.autotopup.events.";
     private static final String PUBLISHED_ROOT = "io/autotopup/schemas/published/";

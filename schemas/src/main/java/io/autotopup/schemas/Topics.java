@@ -7,6 +7,7 @@ import io.autotopup.events.BalanceChanged;
 import io.autotopup.events.LowBalanceWarning;
 import io.autotopup.events.PaymentMethodsChanged;
 import io.autotopup.events.PaymentRecorded;
+import io.autotopup.events.SmsDeliveryReported;
 import io.autotopup.events.SmsRequested;
 import io.autotopup.events.SmsSent;
 import io.autotopup.events.SubscriberRegistered;
@@ -75,9 +76,9 @@ public final class Topics {
     public static final Topic<String, SpecificRecord> TOP_UP_OUTCOMES = new Topic<>("top-up-outcomes", KEY,
             AvroSerde.anyOf(TopUpCompleted.class, TopUpFailed.class), false);
 
-    /** What was texted to whom (requested, then sent), key = subscriber id. */
+    /** What was texted to whom (requested, sent, delivery receipts), key = subscriber id. */
     public static final Topic<String, SpecificRecord> NOTIFICATIONS = new Topic<>("notifications", KEY,
-            AvroSerde.anyOf(SmsRequested.class, SmsSent.class), false);
+            AvroSerde.anyOf(SmsRequested.class, SmsSent.class, SmsDeliveryReported.class), false);
 
     /** What the rule engine tells subscribers besides top-ups (cap reached, disabled, low balance), key = subscriber id. */
     public static final Topic<String, SpecificRecord> AUTO_TOP_UP_NOTICES = new Topic<>("auto-top-up-notices", KEY,

@@ -16,6 +16,8 @@ import io.github.resilience4j.retry.RetryConfig;
 import io.github.resilience4j.retry.RetryRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
+import io.autotopup.notification.adapter.out.kafka.KafkaDeliveryReports;
+import io.autotopup.platform.kafka.CatalogueTemplates;
 import io.autotopup.platform.kafka.TransactionalListeners;
 import io.autotopup.platform.security.OneTimeCodes;
 import io.autotopup.schemas.Topics;
@@ -51,8 +53,14 @@ class NotificationServiceConfiguration {
     /** resilience4j instance name, after the operation it guards. */
     static final String SUBMIT = "sms-submit";
 
+    /** Delivery receipts are recorded with a plain (non-transactional) producer: they come on the SMPP session's thread. */
+    @Bean
+    KafkaDeliveryReports deliveryReports(KafkaProperties kafka) {
+        return new KafkaDeliveryReports(CatalogueTemplates.forTopic(Topics.NOTIFICATIONS, kafka));
+    }
+
     @Bean(destroyMethod = "close")
-    SmppSmsSender smsSender(SmppProperties properties, MeterRegistry meters) {
+    SmppSmsSender smsSender(SmppProperties properties, MeterRegistry meters, KafkaDeliveryReports deliveryReports) {
         RateLimiterRegistry limiters = RateLimiterRegistry.of(RateLimiterConfig.custom()
                 .limitForPeriod(properties.messagesPerSecond()).limitRefreshPeriod(Duration.ofSeconds(1))
                 .timeoutDuration(Duration.ofSeconds(10)).build());
@@ -66,7 +74,7 @@ class NotificationServiceConfiguration {
         TaggedRetryMetrics.ofRetryRegistry(retries).bindTo(meters);
         TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(breakers).bindTo(meters);
         return new SmppSmsSender(properties, limiters.rateLimiter(SUBMIT), retries.retry(SUBMIT),
-                breakers.circuitBreaker(SUBMIT));
+                breakers.circuitBreaker(SUBMIT), deliveryReports);
     }
 
     @Bean
@@ -110,7 +118,7 @@ class NotificationServiceConfiguration {
 
     @Bean
     SmsRequestListener smsRequestListener(SmppSmsSender sender, KafkaTemplate<String, SpecificRecord> notificationTemplate,
-            @Value("${autotopup.verification.key:}") String codeKey) {
-        return new SmsRequestListener(sender, notificationTemplate, OneTimeCodes.fromBase64(codeKey));
+            @Value("${autotopup.verification.key:}") String codeKey, KafkaDeliveryReports deliveryReports) {
+        return new SmsRequestListener(sender, notificationTemplate, OneTimeCodes.fromBase64(codeKey), deliveryReports);
     }
 }

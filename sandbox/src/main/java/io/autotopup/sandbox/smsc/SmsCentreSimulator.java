@@ -75,6 +75,13 @@ public final class SmsCentreSimulator implements AutoCloseable {
     private final RandomMessageIDGenerator ids = new RandomMessageIDGenerator();
     private volatile boolean running = true;
     private final java.util.concurrent.atomic.AtomicInteger throttleNext = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.Set<String> undeliverable = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final java.util.concurrent.ScheduledExecutorService receipts =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(runnable -> {
+                Thread thread = new Thread(runnable, "smsc-receipts");
+                thread.setDaemon(true);
+                return thread;
+            });
     private final List<SMPPServerSession> open = new CopyOnWriteArrayList<>();
     private volatile int boundSmppPort;
 
@@ -105,6 +112,38 @@ public final class SmsCentreSimulator implements AutoCloseable {
     /** The next {@code submits} submit_sm are refused with ESME_RTHROTTLED, as an SMS centre over its rate does. */
     public void throttleNext(int submits) {
         throttleNext.set(submits);
+    }
+
+    /** Texts to this MSISDN are taken but reported undeliverable (a phone switched off for good). */
+    public void undeliverableTo(String msisdn) {
+        undeliverable.add(digits(msisdn));
+    }
+
+    /**
+     * When the submitter asked for one, sends a delivery receipt (deliver_sm) a moment after the submit_sm_resp,
+     * as an SMS centre does once the phone has the text.
+     */
+    private void receipt(SubmitSm submit, SMPPServerSession session, String messageId) {
+        if ((submit.getRegisteredDelivery() & 0x03) == 0) {
+            return;
+        }
+        org.jsmpp.util.DeliveryReceiptState state = undeliverable.contains(digits(submit.getDestAddress()))
+                ? org.jsmpp.util.DeliveryReceiptState.UNDELIV : org.jsmpp.util.DeliveryReceiptState.DELIVRD;
+        java.util.Date now = new java.util.Date();
+        String text = new org.jsmpp.bean.DeliveryReceipt(messageId, 1, state == org.jsmpp.util.DeliveryReceiptState.DELIVRD ? 1 : 0,
+                now, now, state, "000", "").toString();
+        receipts.schedule(() -> {
+            try {
+                session.deliverShortMessage("", org.jsmpp.bean.TypeOfNumber.INTERNATIONAL, org.jsmpp.bean.NumberingPlanIndicator.ISDN,
+                        submit.getDestAddress(), org.jsmpp.bean.TypeOfNumber.ALPHANUMERIC, org.jsmpp.bean.NumberingPlanIndicator.UNKNOWN,
+                        submit.getSourceAddr(), new org.jsmpp.bean.ESMClass(org.jsmpp.bean.MessageMode.DEFAULT,
+                                org.jsmpp.bean.MessageType.SMSC_DEL_RECEIPT, org.jsmpp.bean.GSMSpecificFeature.DEFAULT),
+                        (byte) 0, (byte) 0, new org.jsmpp.bean.RegisteredDelivery(0), org.jsmpp.bean.DataCodings.ZERO,
+                        text.getBytes(StandardCharsets.US_ASCII));
+            } catch (Exception e) {
+                log.debug("Delivery receipt for {} not delivered: {}", messageId, e.getMessage());
+            }
+        }, 100, java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
     /** Every complete message received, oldest first. */
@@ -244,6 +283,7 @@ public final class SmsCentreSimulator implements AutoCloseable {
         } catch (IOException e) {
             log.debug("closing SMPP listener", e);
         }
+        receipts.shutdownNow();
         open.forEach(SMPPServerSession::close);
         http.close();
         sessions.shutdownNow();
@@ -291,7 +331,9 @@ public final class SmsCentreSimulator implements AutoCloseable {
                 throw new ProcessRequestException("throttled", org.jsmpp.SMPPConstant.STAT_ESME_RTHROTTLED);
             }
             try {
-                return new SubmitSmResult(new MessageId(accept(submitSm)), new org.jsmpp.bean.OptionalParameter[0]);
+                String messageId = accept(submitSm);
+                receipt(submitSm, source, messageId);
+                return new SubmitSmResult(new MessageId(messageId), new org.jsmpp.bean.OptionalParameter[0]);
             } catch (org.jsmpp.PDUStringException e) {
                 throw new ProcessRequestException(e.getMessage(), org.jsmpp.SMPPConstant.STAT_ESME_RSYSERR);
             }

@@ -2,6 +2,7 @@ package io.autotopup.notification.adapter.in.kafka;
 
 import io.autotopup.events.SmsRequested;
 import io.autotopup.events.SmsSent;
+import io.autotopup.notification.adapter.out.kafka.KafkaDeliveryReports;
 import io.autotopup.notification.application.SmsSender;
 import io.autotopup.notification.domain.SmsTemplates;
 import io.autotopup.platform.security.OneTimeCodes;
@@ -22,11 +23,14 @@ public class SmsRequestListener {
     private final SmsSender sender;
     private final KafkaTemplate<String, SpecificRecord> notifications;
     private final OneTimeCodes codes;
+    private final KafkaDeliveryReports deliveries;
 
-    public SmsRequestListener(SmsSender sender, KafkaTemplate<String, SpecificRecord> notifications, OneTimeCodes codes) {
+    public SmsRequestListener(SmsSender sender, KafkaTemplate<String, SpecificRecord> notifications, OneTimeCodes codes,
+            KafkaDeliveryReports deliveries) {
         this.sender = sender;
         this.notifications = notifications;
         this.codes = codes;
+        this.deliveries = deliveries;
     }
 
     @KafkaListener(id = "notification-service-sms", topics = "#{T(io.autotopup.schemas.Topics).NOTIFICATIONS.name()}")
@@ -35,6 +39,7 @@ public class SmsRequestListener {
             String text = sms.getSealedCode() == null ? sms.getText()
                     : SmsTemplates.withCode(sms.getText(), codes.open(sms.getSealedCode()));
             List<String> messageIds = sender.send(sms.getMsisdn(), text);
+            deliveries.sent(sms.getSmsId(), sms.getSubscriberId(), messageIds);
             notifications.send(Topics.NOTIFICATIONS.name(), sms.getSubscriberId(), SmsSent.newBuilder()
                     .setSmsId(sms.getSmsId()).setSubscriberId(sms.getSubscriberId()).setSmscMessageIds(messageIds)
                     .setSentAt(Instant.now()).build());

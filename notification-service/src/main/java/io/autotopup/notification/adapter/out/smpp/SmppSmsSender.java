@@ -38,12 +38,19 @@ public final class SmppSmsSender implements SmsSender, AutoCloseable {
     private final RateLimiter rateLimiter;
     private final Retry throttled;
     private final CircuitBreaker breaker;
+    private final DeliveryReports deliveries;
     private SMPPSession session;
+
+    /** Where delivery receipts go: the SMS centre's message id and DELIVERED, FAILED, EXPIRED or UNKNOWN. */
+    @FunctionalInterface
+    public interface DeliveryReports {
+        void delivered(String smscMessageId, String status);
+    }
 
     /** Without limits, for tests of the protocol alone. */
     public SmppSmsSender(SmppProperties properties) {
         this(properties, RateLimiter.ofDefaults("sms-submit"), Retry.ofDefaults("sms-submit"),
-                CircuitBreaker.ofDefaults("sms-submit"));
+                CircuitBreaker.ofDefaults("sms-submit"), (id, status) -> { });
     }
 
     /**
@@ -51,11 +58,13 @@ public final class SmppSmsSender implements SmsSender, AutoCloseable {
      * @param throttled   retries a segment the SMS centre refused with ESME_RTHROTTLED
      * @param breaker     stops trying an SMS centre that keeps failing; the listener waits and tries again
      */
-    public SmppSmsSender(SmppProperties properties, RateLimiter rateLimiter, Retry throttled, CircuitBreaker breaker) {
+    public SmppSmsSender(SmppProperties properties, RateLimiter rateLimiter, Retry throttled, CircuitBreaker breaker,
+            DeliveryReports deliveries) {
         this.properties = properties;
         this.rateLimiter = rateLimiter;
         this.throttled = throttled;
         this.breaker = breaker;
+        this.deliveries = deliveries;
     }
 
     @Override
@@ -101,6 +110,7 @@ public final class SmppSmsSender implements SmsSender, AutoCloseable {
         SMPPSession fresh = new SMPPSession();
         fresh.setEnquireLinkTimer((int) properties.enquireLinkInterval().toMillis());
         fresh.setTransactionTimer(properties.responseTimeout().toMillis());
+        fresh.setMessageReceiverListener(new Receipts());
         fresh.connectAndBind(properties.host(), properties.port(), new BindParameter(BindType.BIND_TRX,
                 properties.systemId(), properties.password(), "autotopup", TypeOfNumber.UNKNOWN,
                 NumberingPlanIndicator.UNKNOWN, null));
@@ -119,5 +129,37 @@ public final class SmppSmsSender implements SmsSender, AutoCloseable {
     @Override
     public synchronized void close() {
         closeSession();
+    }
+
+    /** deliver_sm from the SMS centre: delivery receipts are handed on; anything else is acknowledged and ignored. */
+    private final class Receipts implements org.jsmpp.session.MessageReceiverListener {
+        @Override
+        public void onAcceptDeliverSm(org.jsmpp.bean.DeliverSm deliverSm) {
+            if (!org.jsmpp.bean.MessageType.SMSC_DEL_RECEIPT.containedIn(deliverSm.getEsmClass())) {
+                return;
+            }
+            try {
+                org.jsmpp.bean.DeliveryReceipt receipt = deliverSm.getShortMessageAsDeliveryReceipt();
+                deliveries.delivered(receipt.getId(), switch (receipt.getFinalStatus()) {
+                    case DELIVRD -> "DELIVERED";
+                    case EXPIRED -> "EXPIRED";
+                    case UNDELIV, REJECTD, DELETED -> "FAILED";
+                    default -> "UNKNOWN";
+                });
+            } catch (org.jsmpp.util.InvalidDeliveryReceiptException e) {
+                log.warn("Unreadable delivery receipt: {}", e.getMessage());
+            }
+        }
+
+        @Override
+        public void onAcceptAlertNotification(org.jsmpp.bean.AlertNotification alertNotification) {
+            // nothing to do
+        }
+
+        @Override
+        public org.jsmpp.session.DataSmResult onAcceptDataSm(org.jsmpp.bean.DataSm dataSm, org.jsmpp.session.Session source)
+                throws org.jsmpp.extra.ProcessRequestException {
+            throw new org.jsmpp.extra.ProcessRequestException("data_sm not supported", SMPPConstant.STAT_ESME_RINVCMDID);
+        }
     }
 }

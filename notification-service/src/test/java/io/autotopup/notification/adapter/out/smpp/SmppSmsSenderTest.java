@@ -2,6 +2,7 @@ package io.autotopup.notification.adapter.out.smpp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.autotopup.notification.application.SmsSender.SmsNotSentException;
 import io.autotopup.sandbox.smsc.SmsCentreSimulator;
@@ -56,13 +57,31 @@ class SmppSmsSenderTest {
     }
 
     @Test
+    void delivery_receipts_come_back_for_each_segment_with_their_status() {
+        sender.close();
+        java.util.Map<String, String> receipts = new java.util.concurrent.ConcurrentHashMap<>();
+        sender = new SmppSmsSender(properties, io.github.resilience4j.ratelimiter.RateLimiter.ofDefaults("sms-submit"),
+                io.github.resilience4j.retry.Retry.ofDefaults("sms-submit"),
+                io.github.resilience4j.circuitbreaker.CircuitBreaker.ofDefaults("sms-submit"), receipts::put);
+        smsc.undeliverableTo("+8562055599999");
+
+        var delivered = sender.send("+8562055512348", "Your balance is low: $1.50.");
+        var failed = sender.send("+8562055599999", "Your balance is low: $1.50.");
+
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            assertThat(receipts).containsEntry(delivered.get(0), "DELIVERED");
+            assertThat(receipts).containsEntry(failed.get(0), "FAILED");
+        });
+    }
+
+    @Test
     void a_throttled_segment_is_sent_again_after_a_short_wait() {
         sender.close();
         io.github.resilience4j.retry.Retry throttled = io.github.resilience4j.retry.Retry.of("sms-submit",
                 io.github.resilience4j.retry.RetryConfig.custom().maxAttempts(5).waitDuration(Duration.ofMillis(50))
                         .retryOnException(SmppSmsSender::isThrottling).build());
         sender = new SmppSmsSender(properties, io.github.resilience4j.ratelimiter.RateLimiter.ofDefaults("sms-submit"),
-                throttled, io.github.resilience4j.circuitbreaker.CircuitBreaker.ofDefaults("sms-submit"));
+                throttled, io.github.resilience4j.circuitbreaker.CircuitBreaker.ofDefaults("sms-submit"), (id, status) -> { });
         smsc.throttleNext(2);
 
         sender.send("+8562055512347", "Your balance is low: $1.50. Top up to stay connected.");
