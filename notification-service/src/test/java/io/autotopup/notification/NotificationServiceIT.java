@@ -79,17 +79,58 @@ class NotificationServiceIT {
                         && report.getStatus() == io.autotopup.events.SmsDeliveryStatus.DELIVERED && report.getSmsId() != null));
     }
 
+    @Test
+    void texts_keep_flowing_through_an_sms_centre_that_drops_and_returns_none_lost_none_twice_and_throttling_honoured()
+            throws Exception {
+        publish(Topics.SUBSCRIBERS, "sub-2", SubscriberRegistered.newBuilder().setSubscriberId("sub-2")
+                .setMsisdn("+8562055500088").setCurrency("USD").setLanguage(Language.EN).setStatus(SubscriberStatus.ACTIVE)
+                .setRegisteredAt(Instant.now()).build());
+        smsc.throttleNext(2);
+        BalanceChanged first = credit("sub-2", "bc-2-1", 1, 500, 500);
+        publish(Topics.BALANCE_CHANGES, "sub-2", first);
+        publish(Topics.BALANCE_CHANGES, "sub-2", first);
+        await().atMost(PATIENCE).until(() -> smsc.inbox("+8562055500088").size() == 1);
+
+        smsc.close();
+        for (int n = 2; n <= 5; n++) {
+            publish(Topics.BALANCE_CHANGES, "sub-2", credit("sub-2", "bc-2-" + n, n, 500, 500L * n));
+        }
+        await("the texts are decided while the SMS centre is gone").atMost(PATIENCE)
+                .until(() -> records(io.autotopup.events.SmsRequested.class).stream()
+                        .filter(sms -> sms.getSubscriberId().equals("sub-2")).count() == 5);
+        smsc = start();
+
+        await().atMost(PATIENCE).untilAsserted(() -> assertThat(smsc.inbox("+8562055500088"))
+                .extracting(SmsCentreSimulator.ReceivedSms::text)
+                .containsExactlyInAnyOrder("Auto top-up: $5.00 added. New balance: $10.00.",
+                        "Auto top-up: $5.00 added. New balance: $15.00.", "Auto top-up: $5.00 added. New balance: $20.00.",
+                        "Auto top-up: $5.00 added. New balance: $25.00."));
+    }
+
+    private static BalanceChanged credit(String subscriberId, String eventId, long version, long amount, long after) {
+        return BalanceChanged.newBuilder().setEventId(eventId).setSubscriberId(subscriberId)
+                .setPreviousBalance(money(after - amount, "USD")).setNewBalance(money(after, "USD")).setDelta(money(amount, "USD"))
+                .setReason(BalanceChangeReason.TOP_UP).setCausationId("req-" + eventId).setVersion(version)
+                .setOccurredAt(Instant.now()).build();
+    }
+
     private java.util.List<io.autotopup.events.SmsDeliveryReported> deliveryReports() {
+        return records(io.autotopup.events.SmsDeliveryReported.class);
+    }
+
+    /** Every committed record of the type on notifications. */
+    private <T> java.util.List<T> records(Class<T> type) {
         java.util.Map<String, Object> props = KafkaTestUtils.consumerProps(broker.getBrokersAsString(), "it-reports-" + System.nanoTime(), false);
-        java.util.List<io.autotopup.events.SmsDeliveryReported> reports = new java.util.ArrayList<>();
+        props.put("isolation.level", "read_committed");
+        java.util.List<T> reports = new java.util.ArrayList<>();
         try (org.apache.kafka.clients.consumer.KafkaConsumer<String, org.apache.avro.specific.SpecificRecord> reader =
                 new org.apache.kafka.clients.consumer.KafkaConsumer<>(props, Topics.NOTIFICATIONS.keySerde().deserializer(),
                         Topics.NOTIFICATIONS.valueSerde().deserializer())) {
             reader.subscribe(java.util.List.of(Topics.NOTIFICATIONS.name()));
             for (int polls = 0; polls < 10; polls++) {
                 reader.poll(Duration.ofMillis(300)).forEach(record -> {
-                    if (record.value() instanceof io.autotopup.events.SmsDeliveryReported report) {
-                        reports.add(report);
+                    if (type.isInstance(record.value())) {
+                        reports.add(type.cast(record.value()));
                     }
                 });
             }
