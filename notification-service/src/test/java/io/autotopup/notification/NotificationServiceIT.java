@@ -44,6 +44,8 @@ class NotificationServiceIT {
 
     @Autowired
     EmbeddedKafkaBroker broker;
+    @org.springframework.beans.factory.annotation.Value("${local.server.port}")
+    int port;
 
     @DynamicPropertySource
     static void smsCentre(DynamicPropertyRegistry registry) {
@@ -77,6 +79,10 @@ class NotificationServiceIT {
         await("the delivery receipt is recorded").atMost(PATIENCE).until(() -> deliveryReports().stream()
                 .anyMatch(report -> "sub-1".equals(report.getSubscriberId())
                         && report.getStatus() == io.autotopup.events.SmsDeliveryStatus.DELIVERED && report.getSmsId() != null));
+        await("the subscriber's notifications show it delivered").atMost(PATIENCE).untilAsserted(() ->
+                assertThat(new io.autotopup.platform.testing.LocalHttp(port).get("/v1/subscribers/sub-1/notifications").body())
+                        .contains("\"messageType\":\"TOP_UP_SUCCEEDED\"").contains("\"status\":\"DELIVERED\"")
+                        .contains("50,000 ₭"));
     }
 
     @Test

@@ -31,7 +31,9 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.annotation.EnableKafkaStreams;
 import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
+import org.springframework.kafka.config.StreamsBuilderFactoryBean;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
+import org.springframework.kafka.streams.KafkaStreamsInteractiveQueryService;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
 import org.springframework.kafka.listener.DefaultAfterRollbackProcessor;
@@ -48,6 +50,11 @@ class NotificationServiceConfiguration {
     @Autowired
     void defineTopology(StreamsBuilder builder) {
         NotificationTopology.build(builder);
+    }
+
+    @Bean
+    KafkaStreamsInteractiveQueryService notificationQueries(StreamsBuilderFactoryBean streams) {
+        return new KafkaStreamsInteractiveQueryService(streams);
     }
 
     /** resilience4j instance name, after the operation it guards. */

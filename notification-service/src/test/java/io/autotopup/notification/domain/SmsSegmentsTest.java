@@ -55,6 +55,18 @@ class SmsSegmentsTest {
     }
 
     @Test
+    void a_text_mixing_english_with_lao_or_an_emoji_goes_as_ucs_2() {
+        assertThat(SmsSegments.encode("Hello ສະບາຍດີ", 1).gsm7()).isFalse();
+        assertThat(SmsSegments.encode("Top-up done 👍", 1).gsm7()).isFalse();
+        assertThat(SmsSegments.encode("Top-up done: $5.00 {ok}", 1).gsm7()).isTrue();
+        String mixed = "Balance ຍອດເງິນ 50,000 ₭ 👍 ".repeat(4);
+        StringBuilder joined = new StringBuilder();
+        SmsSegments.encode(mixed, 3).payloads().forEach(part ->
+                joined.append(new String(part, 6, part.length - 6, StandardCharsets.UTF_16BE)));
+        assertThat(joined.toString()).isEqualTo(mixed);
+    }
+
+    @Test
     void a_surrogate_pair_is_never_split() {
         String text = "a".repeat(66) + "😀" + "b".repeat(10);
         List<byte[]> parts = SmsSegments.ucs2(text, 1);

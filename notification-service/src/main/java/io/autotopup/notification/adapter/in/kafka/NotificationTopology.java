@@ -1,6 +1,8 @@
 package io.autotopup.notification.adapter.in.kafka;
 
 import io.autotopup.notification.domain.QuietHours;
+import io.autotopup.notification.domain.SmsHistory;
+import io.autotopup.platform.streams.JsonSerde;
 import io.autotopup.platform.streams.DeadLetters;
 import io.autotopup.platform.streams.Routed;
 import io.autotopup.schemas.AvroSerde;
@@ -29,6 +31,8 @@ public final class NotificationTopology {
     public static final String TEXTED_STORE = "notification-texted";
     /** Non-urgent texts waiting out the quiet hours, keyed by when they may go ({@code millis|smsId}). */
     public static final String HELD_STORE = "notification-held";
+    /** Subscriber id to the {@link io.autotopup.notification.domain.SmsHistory} of what was texted. */
+    public static final String HISTORY_STORE = "notification-history";
     /** Top-up request id to the last 4 digits of the card charged, until its credit is texted. */
     public static final String CARDS_STORE = "notification-top-up-cards";
 
@@ -48,6 +52,12 @@ public final class NotificationTopology {
                 Serdes.String(), Serdes.String()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(HELD_STORE),
                 Serdes.String(), Topics.NOTIFICATIONS.valueSerde()));
+
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(HISTORY_STORE),
+                Serdes.String(), new JsonSerde<>(SmsHistory.class)));
+        builder.stream(Topics.NOTIFICATIONS.name(), Consumed.with(Topics.NOTIFICATIONS.keySerde(), Topics.NOTIFICATIONS.valueSerde())
+                        .withName("notification-history-source"))
+                .process(SmsHistoryProcessor::new, Named.as("notification-history"), HISTORY_STORE);
 
         KStream<String, Routed<SpecificRecord>> decided = stream(builder, Topics.SUBSCRIBERS)
                 .merge(stream(builder, Topics.BALANCE_CHANGES), Named.as("notification-merge-balances"))
