@@ -1,6 +1,7 @@
 package io.autotopup.notification.domain;
 
-import java.text.MessageFormat;
+import com.ibm.icu.text.MessageFormat;
+import com.ibm.icu.util.ULocale;
 import java.util.Locale;
 import java.util.MissingResourceException;
 import java.util.ResourceBundle;
@@ -8,7 +9,8 @@ import java.util.Set;
 
 /**
  * The texts, one resource bundle per language ({@code sms_en}, {@code sms_lo}, {@code sms_zh}, {@code sms_th},
- * UTF-8 properties). A key missing in a language falls back to English.
+ * UTF-8 properties), in ICU MessageFormat (plural rules per language). A key missing in a language falls
+ * back to English, logged once.
  */
 public final class SmsTemplates {
 
@@ -77,8 +79,7 @@ public final class SmsTemplates {
     }
 
     private static String format(String language, String key, Object... arguments) {
-        Locale locale = Locale.forLanguageTag(language);
-        return new MessageFormat(text(language, key), locale).format(arguments);
+        return new MessageFormat(text(language, key), ULocale.forLanguageTag(language)).format(arguments);
     }
 
     private static String text(String language, String key) {

@@ -57,6 +57,13 @@ class SmsTemplatesTest {
     }
 
     @org.junit.jupiter.api.Test
+    void english_counts_with_plural_rules() {
+        assertThat(SmsTemplates.autoTopUpDisabled("en", 1, "CARD_DECLINED")).contains("after 1 failed payment (");
+        assertThat(SmsTemplates.autoTopUpDisabled("en", 3, "CARD_DECLINED")).contains("after 3 failed payments (");
+        assertThat(SmsTemplates.oneTimeCode("en", 1)).contains("in 1 minute.");
+    }
+
+    @org.junit.jupiter.api.Test
     void an_unknown_failure_reason_is_told_in_plain_words() {
         assertThat(SmsTemplates.topUpFailed("en", 500, "USD", "SOMETHING_NEW")).contains("an unexpected error");
     }

@@ -89,7 +89,7 @@ public final class SmsCentreSimulator implements AutoCloseable {
         smpp = new SMPPServerSessionListener(smppPort, new LoopbackConnections());
         smpp.setMessageReceiverListener(new Receiver());
         sessions.submit(this::acceptSessions);
-        http = new JsonHttpServer(httpPort).route("/v1/inbox", this::inbox).start();
+        http = new JsonHttpServer(httpPort).route("/v1/inbox", this::inbox).route("/v1/sandbox/smsc", this::control).start();
     }
 
     /** Starts the SMPP server and the HTTP inbox on the given ports (0: any free port). */
@@ -112,6 +112,20 @@ public final class SmsCentreSimulator implements AutoCloseable {
     /** The next {@code submits} submit_sm are refused with ESME_RTHROTTLED, as an SMS centre over its rate does. */
     public void throttleNext(int submits) {
         throttleNext.set(submits);
+    }
+
+    private volatile boolean down;
+
+    /**
+     * An outage: while down, sessions are dropped and binds refused; back up, binds are accepted again. The
+     * same at {@code POST /v1/sandbox/smsc {"down": true|false, "throttleNext": n}}.
+     */
+    public void setDown(boolean down) {
+        this.down = down;
+        if (down) {
+            open.forEach(SMPPServerSession::close);
+            open.clear();
+        }
     }
 
     /** Texts to this MSISDN are taken but reported undeliverable (a phone switched off for good). */
@@ -168,6 +182,21 @@ public final class SmsCentreSimulator implements AutoCloseable {
         return Response.json(200, inbox(path.substring("/v1/inbox/".length())));
     }
 
+    /** Faults for tests and demos: {@code {"down": true|false, "throttleNext": n}}. */
+    record Control(Boolean down, Integer throttleNext) {
+    }
+
+    private Response control(HttpExchange exchange) {
+        Control control = JsonHttpServer.readBody(exchange, Control.class);
+        if (control.down() != null) {
+            setDown(control.down());
+        }
+        if (control.throttleNext() != null) {
+            throttleNext(control.throttleNext());
+        }
+        return Response.json(200, java.util.Map.of("down", down, "throttleNext", throttleNext.get()));
+    }
+
     private void acceptSessions() {
         while (running) {
             try {
@@ -189,6 +218,10 @@ public final class SmsCentreSimulator implements AutoCloseable {
     private void bind(SMPPServerSession session) {
         try {
             BindRequest request = session.waitForBind(5_000);
+            if (down) {
+                request.reject(org.jsmpp.SMPPConstant.STAT_ESME_RBINDFAIL);
+                return;
+            }
             if (request.getBindType() == BindType.BIND_RX) {
                 request.reject(org.jsmpp.SMPPConstant.STAT_ESME_RINVBNDSTS);
                 return;

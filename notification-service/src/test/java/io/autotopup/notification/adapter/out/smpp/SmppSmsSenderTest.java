@@ -75,6 +75,18 @@ class SmppSmsSenderTest {
     }
 
     @Test
+    void during_an_outage_nothing_is_taken_and_after_it_the_sender_binds_again() {
+        sender.send("+8562055512349", "before");
+        smsc.setDown(true);
+
+        assertThatThrownBy(() -> sender.send("+8562055512349", "during")).isInstanceOf(SmsNotSentException.class);
+        smsc.setDown(false);
+        sender.send("+8562055512349", "after");
+
+        assertThat(smsc.inbox("+8562055512349")).extracting(SmsCentreSimulator.ReceivedSms::text).containsExactly("before", "after");
+    }
+
+    @Test
     void a_throttled_segment_is_sent_again_after_a_short_wait() {
         sender.close();
         io.github.resilience4j.retry.Retry throttled = io.github.resilience4j.retry.Retry.of("sms-submit",
