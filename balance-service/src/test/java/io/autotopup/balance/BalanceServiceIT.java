@@ -183,6 +183,18 @@ class BalanceServiceIT {
     }
 
     @Test
+    void the_ledger_counts_for_prometheus() throws Exception {
+        String subscriberId = register("+8562055510020", "LAK", "lo", "{\"amount\":\"1000\",\"currency\":\"LAK\"}");
+        await().atMost(PATIENCE).until(() -> get("/v1/subscribers/" + subscriberId + "/balance").body().contains("\"version\":1"));
+
+        HttpResponse<String> metrics = get("/actuator/prometheus");
+
+        assertThat(metrics.statusCode()).isEqualTo(200);
+        assertThat(metrics.body()).contains("autotopup_ledger_applied_total{reason=\"ADJUSTMENT\"}")
+                .contains("kafka_stream");
+    }
+
+    @Test
     void the_api_is_described_in_openapi() throws Exception {
         HttpResponse<String> docs = get("/v3/api-docs");
 

@@ -125,7 +125,7 @@ class NotificationServiceConfiguration {
 
     @Bean
     SmsRequestListener smsRequestListener(SmppSmsSender sender, KafkaTemplate<String, SpecificRecord> notificationTemplate,
-            @Value("${autotopup.verification.key:}") String codeKey, KafkaDeliveryReports deliveryReports) {
-        return new SmsRequestListener(sender, notificationTemplate, OneTimeCodes.fromBase64(codeKey), deliveryReports);
+            @Value("${autotopup.verification.key:}") String codeKey, KafkaDeliveryReports deliveryReports, MeterRegistry meters) {
+        return new SmsRequestListener(sender, notificationTemplate, OneTimeCodes.fromBase64(codeKey), deliveryReports, meters);
     }
 }

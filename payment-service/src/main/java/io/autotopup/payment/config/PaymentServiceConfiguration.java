@@ -173,9 +173,10 @@ class PaymentServiceConfiguration {
 
     @Bean
     TopUpRequestListener topUpRequestListener(PaymentGateway gateway, PaymentMethodRepository repository, Clock clock,
-            SettledPayments payments, KafkaTemplate<String, SpecificRecord> outcomeTemplate, PaymentRetryProperties retry) {
+            SettledPayments payments, KafkaTemplate<String, SpecificRecord> outcomeTemplate, PaymentRetryProperties retry,
+            MeterRegistry meters) {
         return new TopUpRequestListener(new ChargeTopUp(gateway, repository, payments, clock),
-                new KafkaTopUpOutcomes(outcomeTemplate), new KafkaTopUpRetries(outcomeTemplate), retry.delays(), clock);
+                new KafkaTopUpOutcomes(outcomeTemplate), new KafkaTopUpRetries(outcomeTemplate), retry.delays(), clock, meters);
     }
 
     /** The retry topics, one per delay tier. */

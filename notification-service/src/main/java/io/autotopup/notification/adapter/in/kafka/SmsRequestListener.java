@@ -7,6 +7,7 @@ import io.autotopup.notification.application.SmsSender;
 import io.autotopup.notification.domain.SmsTemplates;
 import io.autotopup.platform.security.OneTimeCodes;
 import io.autotopup.schemas.Topics;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Instant;
 import java.util.List;
 import org.apache.avro.specific.SpecificRecord;
@@ -24,13 +25,15 @@ public class SmsRequestListener {
     private final KafkaTemplate<String, SpecificRecord> notifications;
     private final OneTimeCodes codes;
     private final KafkaDeliveryReports deliveries;
+    private final MeterRegistry meters;
 
     public SmsRequestListener(SmsSender sender, KafkaTemplate<String, SpecificRecord> notifications, OneTimeCodes codes,
-            KafkaDeliveryReports deliveries) {
+            KafkaDeliveryReports deliveries, MeterRegistry meters) {
         this.sender = sender;
         this.notifications = notifications;
         this.codes = codes;
         this.deliveries = deliveries;
+        this.meters = meters;
     }
 
     @KafkaListener(id = "notification-service-sms", topics = "#{T(io.autotopup.schemas.Topics).NOTIFICATIONS.name()}")
@@ -38,7 +41,14 @@ public class SmsRequestListener {
         if (notification instanceof SmsRequested sms) {
             String text = sms.getSealedCode() == null ? sms.getText()
                     : SmsTemplates.withCode(sms.getText(), codes.open(sms.getSealedCode()));
-            List<String> messageIds = sender.send(sms.getMsisdn(), text);
+            List<String> messageIds;
+            try {
+                messageIds = sender.send(sms.getMsisdn(), text);
+            } catch (SmsSender.SmsNotSentException e) {
+                meters.counter("autotopup.sms.send-failures").increment();
+                throw e;
+            }
+            meters.counter("autotopup.sms.sent", "type", sms.getMessageType().name()).increment();
             deliveries.sent(sms.getSmsId(), sms.getSubscriberId(), messageIds);
             notifications.send(Topics.NOTIFICATIONS.name(), sms.getSubscriberId(), SmsSent.newBuilder()
                     .setSmsId(sms.getSmsId()).setSubscriberId(sms.getSubscriberId()).setSmscMessageIds(messageIds)

@@ -5,6 +5,7 @@ import io.autotopup.payment.adapter.out.kafka.KafkaTopUpOutcomes;
 import io.autotopup.payment.adapter.out.kafka.KafkaTopUpRetries;
 import io.autotopup.payment.application.ChargeTopUp;
 import io.autotopup.payment.application.ChargeTopUp.Decision;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -27,14 +28,16 @@ public class TopUpRequestListener {
     private final KafkaTopUpRetries retries;
     private final List<Duration> delays;
     private final Clock clock;
+    private final MeterRegistry meters;
 
     public TopUpRequestListener(ChargeTopUp chargeTopUp, KafkaTopUpOutcomes outcomes, KafkaTopUpRetries retries,
-            List<Duration> delays, Clock clock) {
+            List<Duration> delays, Clock clock, MeterRegistry meters) {
         this.chargeTopUp = chargeTopUp;
         this.outcomes = outcomes;
         this.retries = retries;
         this.delays = delays;
         this.clock = clock;
+        this.meters = meters;
     }
 
     @KafkaListener(id = "payment-service-top-up-requests", topics = "#{T(io.autotopup.schemas.Topics).TOP_UP_REQUESTS.name()}")
@@ -61,10 +64,14 @@ public class TopUpRequestListener {
             log.info("Top-up {} for subscriber {}: {} after {} attempt(s)", request.getRequestId(), request.getSubscriberId(),
                     settle.outcome().getClass().getSimpleName(), settle.outcome().attempts().size());
             outcomes.publish(request, settle.outcome());
+            meters.counter("autotopup.topups", "outcome", settle.outcome() instanceof io.autotopup.payment.domain.TopUpOutcome.Failed failed
+                    ? "failed" : "completed", "reason", settle.outcome() instanceof io.autotopup.payment.domain.TopUpOutcome.Failed failed2
+                    ? failed2.reason().name() : "none").increment();
         } else if (decision instanceof Decision.RetryLater later) {
             log.info("Top-up {}: the gateway gave no answer; waiting in retry tier {} until {}", request.getRequestId(),
                     later.tier(), later.due());
             retries.defer(request, later.tier(), later.due());
+            meters.counter("autotopup.topups.deferred", "tier", Integer.toString(later.tier())).increment();
         } else {
             log.info("Top-up {} was settled before; not charged again", request.getRequestId());
         }
