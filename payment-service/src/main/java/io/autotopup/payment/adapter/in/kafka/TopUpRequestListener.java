@@ -5,6 +5,7 @@ import io.autotopup.payment.adapter.out.kafka.KafkaTopUpOutcomes;
 import io.autotopup.payment.adapter.out.kafka.KafkaTopUpRetries;
 import io.autotopup.payment.application.ChargeTopUp;
 import io.autotopup.payment.application.ChargeTopUp.Decision;
+import io.autotopup.payment.domain.TopUpOutcome;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -64,9 +65,9 @@ public class TopUpRequestListener {
             log.info("Top-up {} for subscriber {}: {} after {} attempt(s)", request.getRequestId(), request.getSubscriberId(),
                     settle.outcome().getClass().getSimpleName(), settle.outcome().attempts().size());
             outcomes.publish(request, settle.outcome());
-            meters.counter("autotopup.topups", "outcome", settle.outcome() instanceof io.autotopup.payment.domain.TopUpOutcome.Failed failed
-                    ? "failed" : "completed", "reason", settle.outcome() instanceof io.autotopup.payment.domain.TopUpOutcome.Failed failed2
-                    ? failed2.reason().name() : "none").increment();
+            String reason = settle.outcome() instanceof TopUpOutcome.Failed failed ? failed.reason().name() : "none";
+            meters.counter("autotopup.topups", "outcome", "none".equals(reason) ? "completed" : "failed", "reason", reason)
+                    .increment();
         } else if (decision instanceof Decision.RetryLater later) {
             log.info("Top-up {}: the gateway gave no answer; waiting in retry tier {} until {}", request.getRequestId(),
                     later.tier(), later.due());
