@@ -4,6 +4,8 @@ import com.google.i18n.phonenumbers.NumberParseException;
 import com.google.i18n.phonenumbers.PhoneNumberUtil;
 import com.google.i18n.phonenumbers.Phonenumber.PhoneNumber;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** Phone numbers: normalized to E.164 on the way in, masked on the way to a log. */
 public final class Msisdns {
@@ -12,6 +14,9 @@ public final class Msisdns {
     public static final String DEFAULT_REGION = "LA";
 
     private static final PhoneNumberUtil PHONES = PhoneNumberUtil.getInstance();
+
+    /** What an E.164 number looks like inside free text: a plus and 8 to 15 digits, not part of a longer run. */
+    private static final Pattern E164_IN_TEXT = Pattern.compile("(?<![\\w+])\\+\\d{8,15}(?!\\d)");
 
     private Msisdns() {
     }
@@ -31,11 +36,19 @@ public final class Msisdns {
         }
     }
 
-    /** {@code +8562055512345} becomes {@code +856*****2345}: enough to tell numbers apart in a log. */
+    /** {@code +8562055512345} becomes {@code +856******2345}: enough to tell numbers apart in a log. */
     public static String mask(String msisdn) {
         if (msisdn == null || msisdn.length() <= 8) {
             return "****";
         }
         return msisdn.substring(0, 4) + "*".repeat(msisdn.length() - 8) + msisdn.substring(msisdn.length() - 4);
+    }
+
+    /** Every E.164 number inside {@code text} masked as {@link #mask} does; the rest of the text unchanged. */
+    public static String maskWithin(String text) {
+        if (text == null || text.indexOf('+') < 0) {
+            return text;
+        }
+        return E164_IN_TEXT.matcher(text).replaceAll(match -> Matcher.quoteReplacement(mask(match.group())));
     }
 }
