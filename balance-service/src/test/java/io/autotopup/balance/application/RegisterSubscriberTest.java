@@ -10,38 +10,12 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class RegisterSubscriberTest {
 
     private final List<String> published = new ArrayList<>();
-    private final SubscriberDirectory emptyDirectory = new SubscriberDirectory() {
-        @Override
-        public Optional<String> subscriberIdByMsisdn(String msisdn) {
-            return Optional.empty();
-        }
-
-        @Override
-        public Optional<AccountBalance> balanceOf(String subscriberId) {
-            return Optional.empty();
-        }
-
-        @Override
-        public Optional<SubscriberProfile> profile(String subscriberId) {
-            return Optional.empty();
-        }
-
-        @Override
-        public List<LedgerLine> ledger(String subscriberId, int limit) {
-            return List.of();
-        }
-
-        @Override
-        public Optional<io.autotopup.balance.domain.Verification> verification(String subscriberId) {
-            return Optional.empty();
-        }
-    };
+    private final SubscriberDirectory emptyDirectory = new EmptyDirectory();
     private final List<String> codesIssued = new ArrayList<>();
     private final VerifySubscriber verification = new VerifySubscriber(emptyDirectory, new VerifySubscriber.VerificationEvents() {
         @Override

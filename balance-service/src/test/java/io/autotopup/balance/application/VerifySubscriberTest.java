@@ -23,25 +23,10 @@ class VerifySubscriberTest {
     private Verification state = Verification.issued("hash-of-123456", NOW.plus(Verification.CODE_LIFETIME), null);
 
     private VerifySubscriber at(Instant now) {
-        SubscriberDirectory directory = new SubscriberDirectory() {
-            @Override
-            public Optional<String> subscriberIdByMsisdn(String msisdn) {
-                return Optional.empty();
-            }
-
-            @Override
-            public Optional<AccountBalance> balanceOf(String subscriberId) {
-                return Optional.empty();
-            }
-
+        SubscriberDirectory directory = new EmptyDirectory() {
             @Override
             public Optional<SubscriberProfile> profile(String subscriberId) {
                 return Optional.of(new SubscriberProfile(subscriberId, "+8562055512345", "LAK", "lo", status, null));
-            }
-
-            @Override
-            public List<LedgerLine> ledger(String subscriberId, int limit) {
-                return List.of();
             }
 
             @Override

@@ -358,6 +358,12 @@ public final class SmsCentreSimulator implements AutoCloseable {
     }
 
     private final class Receiver implements ServerMessageReceiverListener {
+
+        /** The answer to a command this simulator does not implement, as a real SMS centre gives it. */
+        private static ProcessRequestException unsupported(String command) {
+            return new ProcessRequestException(command + " not supported", org.jsmpp.SMPPConstant.STAT_ESME_RINVCMDID);
+        }
+
         @Override
         public SubmitSmResult onAcceptSubmitSm(SubmitSm submitSm, SMPPServerSession source) throws ProcessRequestException {
             if (throttleNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
@@ -375,45 +381,45 @@ public final class SmsCentreSimulator implements AutoCloseable {
         @Override
         public SubmitMultiResult onAcceptSubmitMulti(SubmitMulti submitMulti, SMPPServerSession source)
                 throws ProcessRequestException {
-            throw new ProcessRequestException("submit_multi not supported", org.jsmpp.SMPPConstant.STAT_ESME_RINVCMDID);
+            throw unsupported("submit_multi");
         }
 
         @Override
         public QuerySmResult onAcceptQuerySm(QuerySm querySm, SMPPServerSession source) throws ProcessRequestException {
-            throw new ProcessRequestException("query_sm not supported", org.jsmpp.SMPPConstant.STAT_ESME_RINVCMDID);
+            throw unsupported("query_sm");
         }
 
         @Override
         public void onAcceptReplaceSm(ReplaceSm replaceSm, SMPPServerSession source) throws ProcessRequestException {
-            throw new ProcessRequestException("replace_sm not supported", org.jsmpp.SMPPConstant.STAT_ESME_RINVCMDID);
+            throw unsupported("replace_sm");
         }
 
         @Override
         public void onAcceptCancelSm(CancelSm cancelSm, SMPPServerSession source) throws ProcessRequestException {
-            throw new ProcessRequestException("cancel_sm not supported", org.jsmpp.SMPPConstant.STAT_ESME_RINVCMDID);
+            throw unsupported("cancel_sm");
         }
 
         @Override
         public BroadcastSmResult onAcceptBroadcastSm(BroadcastSm broadcastSm, SMPPServerSession source)
                 throws ProcessRequestException {
-            throw new ProcessRequestException("broadcast_sm not supported", org.jsmpp.SMPPConstant.STAT_ESME_RINVCMDID);
+            throw unsupported("broadcast_sm");
         }
 
         @Override
         public void onAcceptCancelBroadcastSm(CancelBroadcastSm cancelBroadcastSm, SMPPServerSession source)
                 throws ProcessRequestException {
-            throw new ProcessRequestException("cancel_broadcast_sm not supported", org.jsmpp.SMPPConstant.STAT_ESME_RINVCMDID);
+            throw unsupported("cancel_broadcast_sm");
         }
 
         @Override
         public QueryBroadcastSmResult onAcceptQueryBroadcastSm(QueryBroadcastSm queryBroadcastSm, SMPPServerSession source)
                 throws ProcessRequestException {
-            throw new ProcessRequestException("query_broadcast_sm not supported", org.jsmpp.SMPPConstant.STAT_ESME_RINVCMDID);
+            throw unsupported("query_broadcast_sm");
         }
 
         @Override
         public DataSmResult onAcceptDataSm(DataSm dataSm, Session source) throws ProcessRequestException {
-            throw new ProcessRequestException("data_sm not supported", org.jsmpp.SMPPConstant.STAT_ESME_RINVCMDID);
+            throw unsupported("data_sm");
         }
     }
 }
