@@ -16,7 +16,6 @@ import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -66,13 +65,10 @@ public class KafkaPlatformAutoConfiguration {
     public KafkaAdmin.NewTopics catalogueTopics(@Value("${autotopup.kafka.replication-factor:1}") short replicationFactor) {
         List<NewTopic> topics = new ArrayList<>();
         for (Topic<String, ?> topic : Topics.ALL) {
-            TopicBuilder builder = TopicBuilder.name(topic.name()).partitions(Topics.PARTITIONS).replicas(replicationFactor);
-            if (topic.compacted()) {
-                builder.config(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
-            }
-            topics.add(builder.build());
-            topics.add(TopicBuilder.name(topic.deadLetterTopic()).partitions(Topics.PARTITIONS)
-                    .replicas(replicationFactor).build());
+            topics.add(TopicBuilder.name(topic.name()).partitions(Topics.PARTITIONS).replicas(replicationFactor)
+                    .configs(topic.configs()).build());
+            topics.add(TopicBuilder.name(topic.deadLetterTopic()).partitions(Topics.PARTITIONS).replicas(replicationFactor)
+                    .configs(Topic.logConfigs(Topic.DEAD_LETTER_RETENTION)).build());
         }
         return new KafkaAdmin.NewTopics(topics.toArray(NewTopic[]::new));
     }

@@ -13,7 +13,10 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
-/** A small JSON-over-HTTP server on loopback, for the simulators of the outside world. */
+/**
+ * A small JSON-over-HTTP server for the simulators of the outside world. It listens on loopback only, unless
+ * {@value #BIND_VARIABLE} names another address (a container, where the services reach it over the network).
+ */
 public final class JsonHttpServer implements AutoCloseable {
 
     /** Handles one request; returns the response or throws {@link HttpError}. */
@@ -52,9 +55,18 @@ public final class JsonHttpServer implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService executor = Executors.newFixedThreadPool(4);
 
+    /** Environment variable with the address the simulators listen on, e.g. {@code 0.0.0.0} in a container. */
+    public static final String BIND_VARIABLE = "SANDBOX_BIND_ADDRESS";
+
     public JsonHttpServer(int port) throws IOException {
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 50);
+        server = HttpServer.create(new InetSocketAddress(bindAddress(), port), 50);
         server.setExecutor(executor);
+    }
+
+    /** Loopback, unless {@value #BIND_VARIABLE} says otherwise. */
+    public static InetAddress bindAddress() throws IOException {
+        String address = System.getenv(BIND_VARIABLE);
+        return address == null || address.isBlank() ? InetAddress.getLoopbackAddress() : InetAddress.getByName(address);
     }
 
     public JsonHttpServer route(String pathPrefix, Handler handler) {

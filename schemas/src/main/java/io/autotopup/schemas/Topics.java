@@ -19,6 +19,7 @@ import io.autotopup.events.TopUpSkipped;
 import io.autotopup.events.UsageRecorded;
 import io.autotopup.events.VerificationAttemptFailed;
 import io.autotopup.events.VerificationCodeIssued;
+import java.time.Duration;
 import java.util.List;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
@@ -36,53 +37,56 @@ public final class Topics {
 
     private static final Serde<String> KEY = Serdes.String();
 
+    /** Logs that are the audit trail of what happened (ledger changes, top-ups, texts) are kept this long. */
+    public static final Duration AUDIT_TRAIL = Duration.ofDays(30);
+
     /** Rated usage from carrier billing systems, key = MSISDN (E.164). */
     public static final Topic<String, UsageRecorded> USAGE_EVENTS =
-            new Topic<>("usage-events", KEY, AvroSerde.of(UsageRecorded.class), false);
+            Topic.log("usage-events", KEY, AvroSerde.of(UsageRecorded.class), Duration.ofDays(7));
 
     /** Subscriber accounts (latest state per subscriber), key = subscriber id. */
-    public static final Topic<String, SpecificRecord> SUBSCRIBERS = new Topic<>("subscribers", KEY,
-            AvroSerde.anyOf(SubscriberRegistered.class, SubscriberUpdated.class), true);
+    public static final Topic<String, SpecificRecord> SUBSCRIBERS = Topic.compacted("subscribers", KEY,
+            AvroSerde.anyOf(SubscriberRegistered.class, SubscriberUpdated.class));
 
     /** Every applied ledger change, key = subscriber id. */
     public static final Topic<String, BalanceChanged> BALANCE_CHANGES =
-            new Topic<>("balance-changes", KEY, AvroSerde.of(BalanceChanged.class), false);
+            Topic.log("balance-changes", KEY, AvroSerde.of(BalanceChanged.class), AUDIT_TRAIL);
 
     /** One-time codes issued (sealed) and wrong attempts, key = subscriber id; short retention. */
-    public static final Topic<String, SpecificRecord> SUBSCRIBER_VERIFICATIONS = new Topic<>("subscriber-verifications", KEY,
-            AvroSerde.anyOf(VerificationCodeIssued.class, VerificationAttemptFailed.class), false);
+    public static final Topic<String, SpecificRecord> SUBSCRIBER_VERIFICATIONS = Topic.log("subscriber-verifications", KEY,
+            AvroSerde.anyOf(VerificationCodeIssued.class, VerificationAttemptFailed.class), Duration.ofDays(1));
 
     /** Operator adjustments of balances (credit or debit, once per adjustment id), key = subscriber id. */
     public static final Topic<String, BalanceAdjustmentRequested> BALANCE_ADJUSTMENTS =
-            new Topic<>("balance-adjustments", KEY, AvroSerde.of(BalanceAdjustmentRequested.class), false);
+            Topic.log("balance-adjustments", KEY, AvroSerde.of(BalanceAdjustmentRequested.class), AUDIT_TRAIL);
 
     /** Auto top-up rules (latest per subscriber; a tombstone removes it), key = subscriber id. */
     public static final Topic<String, AutoTopUpRuleSet> AUTO_TOP_UP_RULES =
-            new Topic<>("auto-top-up-rules", KEY, AvroSerde.of(AutoTopUpRuleSet.class), true);
+            Topic.compacted("auto-top-up-rules", KEY, AvroSerde.of(AutoTopUpRuleSet.class));
 
     /** Bound payment methods (latest list per subscriber), key = subscriber id. */
     public static final Topic<String, PaymentMethodsChanged> PAYMENT_METHODS =
-            new Topic<>("payment-methods", KEY, AvroSerde.of(PaymentMethodsChanged.class), true);
+            Topic.compacted("payment-methods", KEY, AvroSerde.of(PaymentMethodsChanged.class));
 
     /** How each top-up request was settled (attempts and outcome), key = request id; compacted, kept for good. */
     public static final Topic<String, PaymentRecorded> PAYMENTS =
-            new Topic<>("payments", KEY, AvroSerde.of(PaymentRecorded.class), true);
+            Topic.compacted("payments", KEY, AvroSerde.of(PaymentRecorded.class));
 
     /** Top-ups the rule engine asks for, key = subscriber id. */
     public static final Topic<String, TopUpRequested> TOP_UP_REQUESTS =
-            new Topic<>("top-up-requests", KEY, AvroSerde.of(TopUpRequested.class), false);
+            Topic.log("top-up-requests", KEY, AvroSerde.of(TopUpRequested.class), AUDIT_TRAIL);
 
     /** Payment outcomes, one topic so that a subscriber's outcomes stay in order, key = subscriber id. */
-    public static final Topic<String, SpecificRecord> TOP_UP_OUTCOMES = new Topic<>("top-up-outcomes", KEY,
-            AvroSerde.anyOf(TopUpCompleted.class, TopUpFailed.class), false);
+    public static final Topic<String, SpecificRecord> TOP_UP_OUTCOMES = Topic.log("top-up-outcomes", KEY,
+            AvroSerde.anyOf(TopUpCompleted.class, TopUpFailed.class), AUDIT_TRAIL);
 
     /** What was texted to whom (requested, sent, delivery receipts), key = subscriber id. */
-    public static final Topic<String, SpecificRecord> NOTIFICATIONS = new Topic<>("notifications", KEY,
-            AvroSerde.anyOf(SmsRequested.class, SmsSent.class, SmsDeliveryReported.class), false);
+    public static final Topic<String, SpecificRecord> NOTIFICATIONS = Topic.log("notifications", KEY,
+            AvroSerde.anyOf(SmsRequested.class, SmsSent.class, SmsDeliveryReported.class), AUDIT_TRAIL);
 
     /** What the rule engine tells subscribers besides top-ups (cap reached, disabled, low balance), key = subscriber id. */
-    public static final Topic<String, SpecificRecord> AUTO_TOP_UP_NOTICES = new Topic<>("auto-top-up-notices", KEY,
-            AvroSerde.anyOf(TopUpSkipped.class, AutoTopUpDisabled.class, LowBalanceWarning.class), false);
+    public static final Topic<String, SpecificRecord> AUTO_TOP_UP_NOTICES = Topic.log("auto-top-up-notices", KEY,
+            AvroSerde.anyOf(TopUpSkipped.class, AutoTopUpDisabled.class, LowBalanceWarning.class), AUDIT_TRAIL);
 
     /** Every topic of the catalogue. */
     public static final List<Topic<String, ?>> ALL = List.of(USAGE_EVENTS, SUBSCRIBERS, SUBSCRIBER_VERIFICATIONS, BALANCE_ADJUSTMENTS, BALANCE_CHANGES,

@@ -17,6 +17,7 @@ import io.autotopup.payment.application.SettledPayments;
 import io.autotopup.platform.kafka.CatalogueTemplates;
 import io.autotopup.platform.kafka.TransactionalListeners;
 import io.autotopup.schemas.AvroSerde;
+import io.autotopup.schemas.Topic;
 import io.autotopup.schemas.Topics;
 import io.github.resilience4j.bulkhead.BulkheadConfig;
 import io.github.resilience4j.bulkhead.BulkheadRegistry;
@@ -131,7 +132,12 @@ class PaymentServiceConfiguration {
     @Bean
     PaymentGateway paymentGateway(GatewayProperties gateway, CircuitBreakerRegistry breakers, RetryRegistry retries,
             TimeLimiterRegistry limiters, BulkheadRegistry bulkheads) {
-        return new HttpPaymentGateway(WebClient.builder().baseUrl(gateway.baseUrl()).build(),
+        return new HttpPaymentGateway(WebClient.builder().baseUrl(gateway.baseUrl())
+                        .defaultHeaders(headers -> {
+                            if (gateway.apiKey() != null && !gateway.apiKey().isBlank()) {
+                                headers.setBearerAuth(gateway.apiKey());
+                            }
+                        }).build(),
                 breakers.circuitBreaker(CHARGE), retries.retry(CHARGE), limiters.timeLimiter(CHARGE), bulkheads.bulkhead(CHARGE));
     }
 
@@ -192,7 +198,8 @@ class PaymentServiceConfiguration {
     KafkaAdmin.NewTopics paymentRetryTopicDeclarations(String[] paymentRetryTopics,
             @Value("${autotopup.kafka.replication-factor:1}") short replicationFactor) {
         return new KafkaAdmin.NewTopics(Arrays.stream(paymentRetryTopics).map(name -> TopicBuilder.name(name)
-                .partitions(Topics.PARTITIONS).replicas(replicationFactor).build()).toArray(NewTopic[]::new));
+                .partitions(Topics.PARTITIONS).replicas(replicationFactor).configs(Topic.logConfigs(Topic.RETRY_RETENTION)).build())
+                .toArray(NewTopic[]::new));
     }
 
     /**

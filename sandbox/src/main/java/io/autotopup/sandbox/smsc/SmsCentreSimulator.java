@@ -5,7 +5,6 @@ import io.autotopup.sandbox.JsonHttpServer;
 import io.autotopup.sandbox.JsonHttpServer.HttpError;
 import io.autotopup.sandbox.JsonHttpServer.Response;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
@@ -86,7 +85,7 @@ public final class SmsCentreSimulator implements AutoCloseable {
     private volatile int boundSmppPort;
 
     private SmsCentreSimulator(int smppPort, int httpPort) throws IOException {
-        smpp = new SMPPServerSessionListener(smppPort, new LoopbackConnections());
+        smpp = new SMPPServerSessionListener(smppPort, new BoundConnections());
         smpp.setMessageReceiverListener(new Receiver());
         sessions.submit(this::acceptSessions);
         http = new JsonHttpServer(httpPort).route("/v1/inbox", this::inbox).route("/v1/sandbox/smsc", this::control).start();
@@ -328,7 +327,7 @@ public final class SmsCentreSimulator implements AutoCloseable {
     }
 
     /** Listens on loopback only, and remembers the port it got (the caller may ask for any free one). */
-    private final class LoopbackConnections implements ServerConnectionFactory {
+    private final class BoundConnections implements ServerConnectionFactory {
         @Override
         public ServerConnection listen(int port) throws IOException {
             return listen(port, 0, 50);
@@ -341,7 +340,7 @@ public final class SmsCentreSimulator implements AutoCloseable {
 
         @Override
         public ServerConnection listen(int port, int timeout, int backlog) throws IOException {
-            ServerSocket socket = new ServerSocket(port, backlog, InetAddress.getLoopbackAddress());
+            ServerSocket socket = new ServerSocket(port, backlog, JsonHttpServer.bindAddress());
             socket.setSoTimeout(timeout);
             boundSmppPort = socket.getLocalPort();
             return new ServerSocketConnection(socket);

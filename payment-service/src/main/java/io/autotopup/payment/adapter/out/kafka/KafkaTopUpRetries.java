@@ -25,7 +25,7 @@ public final class KafkaTopUpRetries {
     }
 
     public static String topic(int tier) {
-        return Topics.TOP_UP_REQUESTS.name() + "-retry-" + tier;
+        return Topics.TOP_UP_REQUESTS.retryTopic(tier);
     }
 
     public static int tier(String topic) {

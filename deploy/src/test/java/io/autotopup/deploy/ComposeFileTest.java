@@ -1,0 +1,131 @@
+package io.autotopup.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.Yaml;
+
+/**
+ * The rules {@code docker-compose.yml} must keep, checked without a Docker engine (none runs on our build
+ * machines): everything it needs is in it, every container says when it is healthy, nothing starts before
+ * what it depends on is healthy, and no container can take all the machine's memory.
+ */
+class ComposeFileTest {
+
+    private static final List<String> SERVICES = List.of("balance-service", "rule-engine-service", "payment-service",
+            "notification-service");
+
+    private static Map<String, Map<String, Object>> services;
+
+    @BeforeAll
+    @SuppressWarnings("unchecked")
+    static void readComposeFile() throws IOException {
+        try (Reader reader = Files.newBufferedReader(RepositoryFiles.root().resolve("docker-compose.yml"))) {
+            Map<String, Object> compose = new Yaml().load(reader);
+            services = (Map<String, Map<String, Object>>) compose.get("services");
+        }
+    }
+
+    @Test
+    void runsKafkaInKraftModeTheSandboxAndTheFourServices() {
+        assertThat(services).containsOnlyKeys(concat(SERVICES, "kafka", "sandbox"));
+        assertThat((String) services.get("kafka").get("image")).startsWith("apache/kafka:");
+        assertThat(environment("kafka")).containsEntry("KAFKA_PROCESS_ROLES", "broker,controller");
+    }
+
+    @Test
+    void everyContainerHasAHealthCheckAndAMemoryLimit() {
+        services.forEach((name, service) -> {
+            assertThat(service).as(name).containsKeys("healthcheck", "mem_limit");
+            assertThat(((Map<?, ?>) service.get("healthcheck")).containsKey("test")).as(name + " health check has a test").isTrue();
+        });
+    }
+
+    @Test
+    void theServicesAreHealthyOnlyWhenReadySoTheirDependantsWaitForKafkaStreams() {
+        for (String name : SERVICES) {
+            assertThat(String.join(" ", healthCheck(name))).as(name).contains("/actuator/health/readiness");
+        }
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void nothingStartsBeforeWhatItDependsOnIsHealthy() {
+        services.forEach((name, service) -> {
+            Map<String, Map<String, String>> dependsOn = (Map<String, Map<String, String>>) service.getOrDefault("depends_on", Map.of());
+            dependsOn.forEach((dependency, condition) -> {
+                assertThat(services).as(name + " depends on " + dependency).containsKey(dependency);
+                assertThat(condition).as(name + " waits for " + dependency).containsEntry("condition", "service_healthy");
+            });
+        });
+        for (String name : SERVICES) {
+            assertThat((Map<String, ?>) services.get(name).get("depends_on")).as(name).containsKeys("kafka", "sandbox");
+        }
+    }
+
+    @Test
+    void everyServiceReachesKafkaAndTheSandboxByTheirComposeNames() {
+        for (String name : SERVICES) {
+            Map<String, Object> environment = environment(name);
+            assertThat(environment.get("KAFKA_BOOTSTRAP_SERVERS")).as(name).isEqualTo("kafka:19092");
+            assertThat(String.valueOf(environment.get("GATEWAY_BASE_URL"))).as(name).startsWith("http://sandbox:");
+            assertThat(environment.get("SMPP_HOST")).as(name).isEqualTo("sandbox");
+        }
+        assertThat(environment("kafka").get("KAFKA_ADVERTISED_LISTENERS").toString()).contains("kafka:19092");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void everyImageIsBuiltByTheDockerfileFromAModuleOfTheReactor() throws IOException {
+        Path root = RepositoryFiles.root();
+        String reactor = Files.readString(root.resolve("pom.xml"));
+        Set<String> built = new HashSet<>();
+        services.forEach((name, service) -> {
+            Map<String, Object> build = (Map<String, Object>) service.get("build");
+            if (build == null) {
+                return;
+            }
+            assertThat(root.resolve(build.get("dockerfile").toString())).as(name).isRegularFile();
+            String module = ((Map<String, String>) build.get("args")).get("MODULE");
+            assertThat(reactor).as(name + "'s module").contains("<module>" + module + "</module>");
+            built.add(name);
+        });
+        assertThat(built).containsExactlyInAnyOrderElementsOf(concat(SERVICES, "sandbox"));
+    }
+
+    @Test
+    void statefulServicesKeepTheirKafkaStreamsStateOnAVolume() {
+        for (String name : SERVICES) {
+            Object stateDirectory = environment(name).entrySet().stream()
+                    .filter(entry -> entry.getKey().endsWith("_STATE_DIR")).map(Map.Entry::getValue).findFirst().orElse(null);
+            assertThat(stateDirectory).as(name + " state directory").isNotNull();
+            assertThat(services.get(name).get("volumes").toString()).as(name).contains(":" + stateDirectory);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> environment(String service) {
+        return (Map<String, Object>) services.get(service).get("environment");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String> healthCheck(String service) {
+        return (List<String>) ((Map<String, Object>) services.get(service).get("healthcheck")).get("test");
+    }
+
+    private static List<String> concat(List<String> names, String... more) {
+        List<String> all = new ArrayList<>(names);
+        all.addAll(List.of(more));
+        return all;
+    }
+}

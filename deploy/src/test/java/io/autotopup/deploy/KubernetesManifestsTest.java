@@ -1,0 +1,264 @@
+package io.autotopup.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.autotopup.schemas.Topic;
+import io.autotopup.schemas.Topics;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerPort;
+import io.fabric8.kubernetes.api.model.EnvFromSource;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HTTPGetAction;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Renders each overlay of {@code deploy/k8s} with {@code kubectl kustomize} and checks what an operator relies
+ * on: the objects parse as Kubernetes objects; Strimzi creates exactly the topics the code's catalogue names,
+ * with its partitions, retention and compaction; every container is probed, limited and runs as non-root on
+ * a read-only filesystem; every reference to a ConfigMap or Secret resolves.
+ */
+class KubernetesManifestsTest {
+
+    private static final List<String> SERVICES = List.of("balance-service", "rule-engine-service", "payment-service",
+            "notification-service");
+
+    /** The payment retry tiers the manifests create: the default of {@code autotopup.payment.retry.delays}. */
+    private static final int PAYMENT_RETRY_TIERS = 3;
+
+    /** Created out of band in prod (from a vault), so not rendered; dev generates throwaway values. */
+    private static final String CREDENTIALS = "autotopup-credentials";
+
+    @BeforeAll
+    static void needsKubectl() {
+        assumeTrue(RenderedOverlay.kubectlAvailable(), "kubectl is not on the PATH: the Kubernetes manifests were NOT checked");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "prod"})
+    void everyTopicOfTheCatalogueHasAKafkaTopicWithItsSettingsAndNoOtherTopicHasOne(String name) throws Exception {
+        RenderedOverlay overlay = RenderedOverlay.render(name);
+        Map<String, Map<String, String>> expected = new HashMap<>();
+        for (Topic<String, ?> topic : Topics.ALL) {
+            expected.put(topic.name(), topic.configs());
+            expected.put(topic.deadLetterTopic(), Topic.logConfigs(Topic.DEAD_LETTER_RETENTION));
+        }
+        IntStream.range(0, PAYMENT_RETRY_TIERS).forEach(tier ->
+                expected.put(Topics.TOP_UP_REQUESTS.retryTopic(tier), Topic.logConfigs(Topic.RETRY_RETENTION)));
+
+        Map<String, GenericKubernetesResource> declared = overlay.custom("KafkaTopic").stream()
+                .collect(Collectors.toMap(topic -> topic.getMetadata().getName(), topic -> topic));
+        assertThat(declared.keySet()).as("KafkaTopics of " + overlay).containsExactlyInAnyOrderElementsOf(expected.keySet());
+        int replicas = name.equals("prod") ? 3 : 1;
+        declared.forEach((topicName, topic) -> {
+            assertThat(number(topic.get("spec", "partitions"))).as(topicName + " partitions").isEqualTo(Topics.PARTITIONS);
+            assertThat(number(topic.get("spec", "replicas"))).as(topicName + " replicas").isEqualTo(replicas);
+            Map<String, String> config = strings(topic.get("spec", "config"));
+            assertThat(config).as(topicName + " config").containsAllEntriesOf(expected.get(topicName));
+            if (name.equals("prod")) {
+                assertThat(config).as(topicName).containsEntry("min.insync.replicas", "2");
+            }
+            assertThat(topic.getMetadata().getLabels()).as(topicName).containsEntry("strimzi.io/cluster", "autotopup");
+        });
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "prod"})
+    void kafkaRunsInKraftModeWithNodePoolsSizedForTheOverlay(String name) throws Exception {
+        RenderedOverlay overlay = RenderedOverlay.render(name);
+        assertThat(overlay.custom("Kafka")).singleElement().satisfies(kafka -> {
+            assertThat(kafka.getMetadata().getAnnotations())
+                    .containsEntry("strimzi.io/kraft", "enabled").containsEntry("strimzi.io/node-pools", "enabled");
+            Map<String, String> config = strings(kafka.get("spec", "kafka", "config"));
+            assertThat(config).containsEntry("auto.create.topics.enable", "false");
+            if (name.equals("prod")) {
+                assertThat(config).containsEntry("default.replication.factor", "3").containsEntry("min.insync.replicas", "2")
+                        .containsEntry("transaction.state.log.replication.factor", "3")
+                        .containsEntry("transaction.state.log.min.isr", "2");
+            }
+        });
+        int brokers = overlay.custom("KafkaNodePool").stream().mapToInt(pool -> number(pool.get("spec", "replicas"))).sum();
+        assertThat(brokers).isEqualTo(name.equals("prod") ? 3 : 1);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "prod"})
+    void everyContainerIsProbedLimitedAndRunsAsNonRootOnAReadOnlyFilesystem(String name) throws Exception {
+        RenderedOverlay overlay = RenderedOverlay.render(name);
+        Map<String, PodSpec> pods = overlay.podSpecs();
+        assertThat(pods).isNotEmpty();
+        pods.forEach((workload, pod) -> {
+            for (Container container : RenderedOverlay.containers(pod)) {
+                String where = overlay + "/" + workload + "/" + container.getName();
+                assertThat(container.getLivenessProbe()).as(where + " liveness probe").isNotNull();
+                assertThat(container.getReadinessProbe()).as(where + " readiness probe").isNotNull();
+                assertThat(container.getResources().getLimits()).as(where + " limits").containsKeys("cpu", "memory");
+                assertThat(container.getResources().getRequests()).as(where + " requests").containsKeys("cpu", "memory");
+                boolean nonRoot = Boolean.TRUE.equals(container.getSecurityContext() != null
+                        && container.getSecurityContext().getRunAsNonRoot() != null
+                        ? container.getSecurityContext().getRunAsNonRoot()
+                        : pod.getSecurityContext() != null ? pod.getSecurityContext().getRunAsNonRoot() : null);
+                assertThat(nonRoot).as(where + " runs as non-root").isTrue();
+                assertThat(container.getSecurityContext().getReadOnlyRootFilesystem()).as(where + " read-only root").isTrue();
+                assertThat(container.getSecurityContext().getAllowPrivilegeEscalation()).as(where + " escalation").isFalse();
+            }
+        });
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "prod"})
+    void everyServiceIsAStatefulSetWithStateVolumeStandbysServicesAndADisruptionBudget(String name) throws Exception {
+        RenderedOverlay overlay = RenderedOverlay.render(name);
+        for (String service : SERVICES) {
+            StatefulSet set = overlay.named(StatefulSet.class, service).orElseThrow(() -> new AssertionError(service + " StatefulSet"));
+            assertThat(set.getSpec().getReplicas()).as(service + " replicas").isEqualTo(name.equals("prod") ? 3 : 1);
+            assertThat(set.getSpec().getVolumeClaimTemplates()).as(service + " state volume")
+                    .anySatisfy(claim -> assertThat(claim.getMetadata().getName()).isEqualTo("state"));
+            Container container = set.getSpec().getTemplate().getSpec().getContainers().get(0);
+            assertThat(container.getVolumeMounts()).as(service + " mounts")
+                    .anySatisfy(mount -> assertThat(mount.getName()).isEqualTo("state"));
+            String stateDirectory = container.getVolumeMounts().stream().filter(mount -> mount.getName().equals("state"))
+                    .findFirst().orElseThrow().getMountPath();
+            assertThat(container.getEnv()).as(service + " keeps Kafka Streams state on its volume")
+                    .anySatisfy(env -> {
+                        assertThat(env.getName()).endsWith("_STATE_DIR");
+                        assertThat(env.getValue()).isEqualTo(stateDirectory);
+                    });
+
+            assertThat(overlay.named(Service.class, set.getSpec().getServiceName())).as(service + " headless service")
+                    .hasValueSatisfying(headless -> assertThat(headless.getSpec().getClusterIP()).isEqualTo("None"));
+            assertThat(overlay.named(Service.class, service)).as(service + " service").isPresent();
+            assertThat(overlay.named(PodDisruptionBudget.class, service)).as(service + " disruption budget")
+                    .hasValueSatisfying(budget -> assertThat(budget.getSpec().getSelector().getMatchLabels())
+                            .isEqualTo(set.getSpec().getSelector().getMatchLabels()));
+        }
+        ConfigMap settings = overlay.generatedConfigMap("autotopup-settings").orElseThrow();
+        assertThat(settings.getData().get("autotopup.yml")).as("standby replicas of Kafka Streams")
+                .contains("num.standby.replicas: 1")
+                .contains("replication.factor: " + (name.equals("prod") ? 3 : 1))
+                .contains("replication-factor: " + (name.equals("prod") ? 3 : 1));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "prod"})
+    void probesAskTheActuatorHealthGroupsOnAPortTheContainerOpens(String name) throws Exception {
+        RenderedOverlay overlay = RenderedOverlay.render(name);
+        for (String service : SERVICES) {
+            Container container = overlay.named(StatefulSet.class, service).orElseThrow().getSpec().getTemplate().getSpec()
+                    .getContainers().get(0);
+            Set<String> ports = container.getPorts().stream().map(ContainerPort::getName).collect(Collectors.toSet());
+            assertThat(httpGet(container.getLivenessProbe(), ports)).as(service).isEqualTo("/actuator/health/liveness");
+            assertThat(httpGet(container.getReadinessProbe(), ports)).as(service).isEqualTo("/actuator/health/readiness");
+            assertThat(httpGet(container.getStartupProbe(), ports)).as(service).isEqualTo("/actuator/health/liveness");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "prod"})
+    void autoscalersOnlyScaleServicesThatCanAndNeverBeyondThePartitions(String name) throws Exception {
+        RenderedOverlay overlay = RenderedOverlay.render(name);
+        List<HorizontalPodAutoscaler> autoscalers = overlay.all(HorizontalPodAutoscaler.class);
+        assertThat(autoscalers).extracting(hpa -> hpa.getSpec().getScaleTargetRef().getName())
+                .containsExactlyInAnyOrder("payment-service", "notification-service");
+        for (HorizontalPodAutoscaler hpa : autoscalers) {
+            assertThat(overlay.named(StatefulSet.class, hpa.getSpec().getScaleTargetRef().getName())).isPresent();
+            assertThat(hpa.getSpec().getMaxReplicas()).isLessThanOrEqualTo(Topics.PARTITIONS);
+            assertThat(hpa.getSpec().getMinReplicas()).isLessThanOrEqualTo(hpa.getSpec().getMaxReplicas());
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "prod"})
+    void everyConfigMapAndSecretAWorkloadNamesExistsWithTheKeysItReads(String name) throws Exception {
+        RenderedOverlay overlay = RenderedOverlay.render(name);
+        Map<String, Set<String>> configMaps = overlay.all(ConfigMap.class).stream()
+                .collect(Collectors.toMap(map -> map.getMetadata().getName(), map -> map.getData().keySet()));
+        Map<String, Set<String>> secrets = overlay.all(Secret.class).stream().collect(Collectors.toMap(
+                secret -> secret.getMetadata().getName(), secret -> keys(secret)));
+        Set<String> credentialKeys = new java.util.TreeSet<>();
+        overlay.podSpecs().forEach((workload, pod) -> {
+            for (Volume volume : pod.getVolumes() == null ? List.<Volume>of() : pod.getVolumes()) {
+                if (volume.getConfigMap() != null) {
+                    assertThat(configMaps).as(workload + " volume").containsKey(volume.getConfigMap().getName());
+                }
+            }
+            for (Container container : RenderedOverlay.containers(pod)) {
+                for (EnvFromSource source : container.getEnvFrom() == null ? List.<EnvFromSource>of() : container.getEnvFrom()) {
+                    assertThat(configMaps).as(workload + " envFrom").containsKey(source.getConfigMapRef().getName());
+                }
+                for (EnvVar env : container.getEnv() == null ? List.<EnvVar>of() : container.getEnv()) {
+                    if (env.getValueFrom() == null) {
+                        continue;
+                    }
+                    if (env.getValueFrom().getConfigMapKeyRef() != null) {
+                        var reference = env.getValueFrom().getConfigMapKeyRef();
+                        assertThat(configMaps.get(reference.getName())).as(workload + " " + env.getName()).contains(reference.getKey());
+                    }
+                    if (env.getValueFrom().getSecretKeyRef() != null) {
+                        var reference = env.getValueFrom().getSecretKeyRef();
+                        if (name.equals("prod")) {
+                            assertThat(reference.getName()).as(workload + " " + env.getName()).isEqualTo(CREDENTIALS);
+                            credentialKeys.add(reference.getKey());
+                        } else {
+                            assertThat(secrets.get(reference.getName())).as(workload + " " + env.getName()).contains(reference.getKey());
+                        }
+                    }
+                }
+            }
+        });
+        if (name.equals("prod")) {
+            assertThat(secrets).as("prod renders no Secret; the operator creates " + CREDENTIALS).isEmpty();
+            assertThat(credentialKeys).as("the keys deploy/README.md tells operators to put in " + CREDENTIALS)
+                    .containsExactlyInAnyOrder("verification-code-key", "operator-api-key", "gateway-api-key", "smpp-system-id",
+                            "smpp-password");
+        }
+    }
+
+    private static String httpGet(Probe probe, Set<String> ports) {
+        assertThat(probe).isNotNull();
+        HTTPGetAction get = probe.getHttpGet();
+        assertThat(get).as("an HTTP probe").isNotNull();
+        assertThat(ports).as("the probe's port is opened by the container").contains(get.getPort().getStrVal());
+        return get.getPath();
+    }
+
+    private static Set<String> keys(Secret secret) {
+        Set<String> keys = new java.util.HashSet<>();
+        if (secret.getData() != null) {
+            keys.addAll(secret.getData().keySet());
+        }
+        if (secret.getStringData() != null) {
+            keys.addAll(secret.getStringData().keySet());
+        }
+        return keys;
+    }
+
+    private static int number(Object value) {
+        return ((Number) value).intValue();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, String> strings(Object map) {
+        Map<String, String> strings = new HashMap<>();
+        ((Map<String, Object>) map).forEach((key, value) -> strings.put(key, String.valueOf(value)));
+        return strings;
+    }
+}
