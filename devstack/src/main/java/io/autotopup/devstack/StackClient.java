@@ -14,6 +14,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
@@ -22,6 +23,7 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
 
 /**
  * Drives a running stack the way its users do: a subscriber app over HTTP, a carrier's billing system
@@ -139,9 +141,14 @@ public final class StackClient implements AutoCloseable {
 
     /** Publishes usage as a carrier's billing system does, keyed by MSISDN, and waits for the broker's ack. */
     public void publishUsage(UsageRecorded... usage) {
+        publishUsage(List.of(), usage);
+    }
+
+    /** Publishes usage with headers, e.g. a W3C {@code traceparent} from the carrier's own tracing. */
+    public void publishUsage(List<Header> headers, UsageRecorded... usage) {
         try {
             for (UsageRecorded event : usage) {
-                carrier.send(new ProducerRecord<>(Topics.USAGE_EVENTS.name(), event.getMsisdn(), event))
+                carrier.send(new ProducerRecord<>(Topics.USAGE_EVENTS.name(), null, event.getMsisdn(), event, headers))
                         .get(10, TimeUnit.SECONDS);
             }
         } catch (InterruptedException e) {

@@ -7,11 +7,23 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.autotopup.events.UsageRecorded;
 import io.autotopup.events.UsageType;
+import io.autotopup.schemas.Topics;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -119,6 +131,76 @@ class AutoTopUpJourneyIT {
         assertThat(client.balance(subscriberId).body().path("balance").path("amount").asText()).isEqualTo("7000");
         await().atMost(PATIENCE).untilAsserted(() ->
                 assertThat(client.autoTopUpRule(subscriberId).text("state")).isEqualTo("SUSPENDED"));
+    }
+
+    @Test
+    void one_usage_event_is_traced_from_the_carrier_through_every_service_to_the_sms() {
+        String msisdn = newLaoMsisdn();
+        var registered = client.registerSubscriber(msisdn, "LAK", "th", "12000");
+        String subscriberId = registered.text("subscriberId");
+        assertThat(client.verifyWithTextedCode(subscriberId, msisdn, PATIENCE).status()).isEqualTo(200);
+        var bound = client.bindPaymentMethod(subscriberId, client.tokenizeCard("4242424242424242", 12, 2035));
+        assertThat(client.setAutoTopUpRule(subscriberId, "10000", "50000", "LAK", bound.text("paymentMethodId"), PATIENCE)
+                .status()).isEqualTo(200);
+        await().atMost(PATIENCE).until(() -> client.autoTopUpRule(subscriberId).status() == 200);
+
+        // the carrier's billing system traces its own pipeline and hands the trace over with the usage event
+        String traceId = UUID.randomUUID().toString().replace("-", "");
+        String carrierSpan = "00f067aa0ba902b7";
+        List<String> topics = List.of(Topics.BALANCE_CHANGES.name(), Topics.TOP_UP_REQUESTS.name(), Topics.TOP_UP_OUTCOMES.name(),
+                Topics.NOTIFICATIONS.name());
+        Map<TopicPartition, Long> before = endOffsets(topics);
+        client.publishUsage(List.of(new RecordHeader("traceparent",
+                ("00-" + traceId + "-" + carrierSpan + "-01").getBytes(StandardCharsets.UTF_8))),
+                usage(msisdn, "cdr-" + UUID.randomUUID(), 5_000));
+
+        await().atMost(PATIENCE).untilAsserted(() -> assertThat(topUpTexts(msisdn)).hasSize(1));
+        Map<String, List<String>> parents = new TreeMap<>();
+        for (String topic : topics) {
+            parents.put(topic, traceparents(topic, subscriberId, before));
+        }
+        parents.forEach((topic, traceparents) -> {
+            assertThat(traceparents).as("every record on " + topic + " for the subscriber after the usage event").isNotEmpty();
+            assertThat(traceparents).as(topic).allSatisfy(traceparent -> {
+                assertThat(traceparent).as("same trace as the carrier's").startsWith("00-" + traceId + "-");
+                assertThat(traceparent).as("a span of our own, not the carrier's").doesNotContain(carrierSpan);
+            });
+        });
+        assertThat(parents.get(Topics.NOTIFICATIONS.name())).as("requested, then sent: two hops, two spans")
+                .hasSizeGreaterThanOrEqualTo(2).doesNotHaveDuplicates();
+    }
+
+    private static KafkaConsumer<String, byte[]> consumer() {
+        return new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.endpoints.kafkaBootstrap(),
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new StringDeserializer(), new ByteArrayDeserializer());
+    }
+
+    private static Map<TopicPartition, Long> endOffsets(List<String> topics) {
+        try (KafkaConsumer<String, byte[]> consumer = consumer()) {
+            List<TopicPartition> partitions = topics.stream().flatMap(topic -> consumer.partitionsFor(topic).stream())
+                    .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
+            return consumer.endOffsets(partitions);
+        }
+    }
+
+    /** The {@code traceparent} headers of the subscriber's records written since {@code from}, where they carry one. */
+    private static List<String> traceparents(String topic, String subscriberId, Map<TopicPartition, Long> from) {
+        List<String> found = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> consumer = consumer()) {
+            List<TopicPartition> partitions = from.keySet().stream().filter(partition -> partition.topic().equals(topic)).toList();
+            consumer.assign(partitions);
+            partitions.forEach(partition -> consumer.seek(partition, from.get(partition)));
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            while (partitions.stream().anyMatch(partition -> consumer.position(partition) < end.get(partition))) {
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+                    Header traceparent = record.headers().lastHeader("traceparent");
+                    if (subscriberId.equals(record.key()) && traceparent != null) {
+                        found.add(new String(traceparent.value(), StandardCharsets.UTF_8));
+                    }
+                }
+            }
+        }
+        return found;
     }
 
     /** A fresh Unitel-style number, +856 20 5xxx xxxx, so the journeys never share a subscriber. */

@@ -3,10 +3,14 @@ package io.autotopup.platform;
 import io.autotopup.platform.kafka.ListenerContainersHealthIndicator;
 import io.autotopup.platform.streams.DeadLetters;
 import io.autotopup.platform.streams.KafkaStreamsHealthIndicator;
+import io.autotopup.platform.tracing.StreamsTracing;
+import io.autotopup.platform.tracing.TracingProcessorWrapper;
 import io.autotopup.platform.web.StoreUnavailableAdvice;
 import io.autotopup.schemas.AvroSerde;
 import io.autotopup.schemas.Topic;
 import io.autotopup.schemas.Topics;
+import io.micrometer.tracing.Tracer;
+import io.micrometer.tracing.propagation.Propagator;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -20,6 +24,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.StreamsConfig;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -126,7 +131,7 @@ public class KafkaPlatformAutoConfiguration {
 
     @Bean
     public ListenerContainersHealthIndicator kafkaListenersHealthIndicator(
-            org.springframework.beans.factory.ObjectProvider<KafkaListenerEndpointRegistry> registry) {
+            ObjectProvider<KafkaListenerEndpointRegistry> registry) {
         return new ListenerContainersHealthIndicator(registry);
     }
 
@@ -138,12 +143,18 @@ public class KafkaPlatformAutoConfiguration {
     @Bean(name = KafkaStreamsDefaultConfiguration.DEFAULT_STREAMS_CONFIG_BEAN_NAME)
     @ConditionalOnProperty("spring.kafka.streams.application-id")
     public KafkaStreamsConfiguration defaultKafkaStreamsConfig(KafkaProperties properties,
-            DeadLetterPublishingRecoverer recoverer) {
+            DeadLetterPublishingRecoverer recoverer, ObjectProvider<Tracer> tracer, ObjectProvider<Propagator> propagator) {
         Map<String, Object> config = new HashMap<>(properties.buildStreamsProperties());
         config.putIfAbsent(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         config.put(StreamsConfig.DEFAULT_DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
                 RecoveringDeserializationExceptionHandler.class);
         config.put(RecoveringDeserializationExceptionHandler.KSTREAM_DESERIALIZATION_RECOVERER, recoverer);
+        // Each record's trace goes on through the topology (spring-kafka traces listeners and templates only).
+        if (tracer.getIfAvailable() != null && propagator.getIfAvailable() != null) {
+            config.put(StreamsConfig.PROCESSOR_WRAPPER_CLASS_CONFIG, TracingProcessorWrapper.class);
+            config.put(TracingProcessorWrapper.TRACING_CONFIG, new StreamsTracing(tracer.getObject(), propagator.getObject(),
+                    String.valueOf(config.get(StreamsConfig.APPLICATION_ID_CONFIG))));
+        }
         return new KafkaStreamsConfiguration(config);
     }
 }

@@ -99,7 +99,7 @@ class NotificationServiceConfiguration {
     @Bean
     KafkaTemplate<String, SpecificRecord> notificationTemplate(
             DefaultKafkaProducerFactory<String, SpecificRecord> notificationProducerFactory) {
-        return new KafkaTemplate<>(notificationProducerFactory);
+        return TransactionalListeners.template(notificationProducerFactory);
     }
 
     /**

@@ -165,7 +165,7 @@ class PaymentServiceConfiguration {
 
     @Bean
     KafkaTemplate<String, SpecificRecord> outcomeTemplate(DefaultKafkaProducerFactory<String, SpecificRecord> outcomeProducerFactory) {
-        return new KafkaTemplate<>(outcomeProducerFactory);
+        return TransactionalListeners.template(outcomeProducerFactory);
     }
 
     @Bean

@@ -8,6 +8,7 @@ import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
+import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.listener.AfterRollbackProcessor;
 import org.springframework.kafka.transaction.KafkaTransactionManager;
@@ -43,6 +44,16 @@ public final class TransactionalListeners {
         return factory;
     }
 
+    /**
+     * The template a listener writes its results with, inside the listener's transaction. Observed: each record
+     * it writes carries the listener's span on, so a trace goes on to the next service.
+     */
+    public static <V> KafkaTemplate<String, V> template(DefaultKafkaProducerFactory<String, V> transactionalFactory) {
+        KafkaTemplate<String, V> template = new KafkaTemplate<>(transactionalFactory);
+        template.setObservationEnabled(true);
+        return template;
+    }
+
     /** A listener container factory for an input topic of the catalogue, run inside the manager's transactions. */
     public static <V> ConcurrentKafkaListenerContainerFactory<String, V> containerFactory(Topic<String, V> input,
             KafkaProperties properties, KafkaTransactionManager<?, ?> transactions,
@@ -52,6 +63,8 @@ public final class TransactionalListeners {
         factory.getContainerProperties().setKafkaAwareTransactionManager(transactions);
         // Fenced means another instance owns the work now (this one is a zombie): stop, do not skip records.
         factory.getContainerProperties().setStopContainerWhenFenced(true);
+        // a span per record, the child of the trace its headers carry (the registry comes from the context)
+        factory.getContainerProperties().setObservationEnabled(true);
         factory.setAfterRollbackProcessor(afterRollback);
         return factory;
     }

@@ -83,7 +83,8 @@ final class RuleProcessor implements Processor<String, SpecificRecord, String, S
         }
         accounts.put(subscriberId, account);
         for (Emission emission : emissions) {
-            context.forward(new Record<>(subscriberId, RuleMapping.toEvent(subscriberId, emission, at), record.timestamp()));
+            context.forward(new Record<>(subscriberId, RuleMapping.toEvent(subscriberId, emission, at), record.timestamp(),
+                    record.headers()));
         }
     }
 

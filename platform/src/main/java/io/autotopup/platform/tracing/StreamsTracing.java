@@ -1,0 +1,55 @@
+package io.autotopup.platform.tracing;
+
+import io.micrometer.tracing.Span;
+import io.micrometer.tracing.Tracer;
+import io.micrometer.tracing.propagation.Propagator;
+import java.nio.charset.StandardCharsets;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+
+/**
+ * Traces Kafka Streams hops the way spring-kafka traces listeners and templates: the trace context comes in
+ * with a record's headers ({@code traceparent}), the service opens a span for the record, and the records it
+ * writes carry that span on. So one usage event's trace runs through balance-service and rule-engine-service
+ * (Kafka Streams) into payment-service and notification-service (listeners) and ends at the SMS.
+ *
+ * @param tracer        the tracer (OpenTelemetry through Micrometer Tracing)
+ * @param propagator    reads and writes the trace context in headers (W3C trace context by default)
+ * @param applicationId the Kafka Streams application id, a tag of every span
+ */
+public record StreamsTracing(Tracer tracer, Propagator propagator, String applicationId) {
+
+    private static final Propagator.Getter<Headers> GETTER = (headers, key) -> {
+        Header header = headers.lastHeader(key);
+        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+    };
+
+    private static final Propagator.Setter<Headers> SETTER = (headers, key, value) -> {
+        headers.remove(key);
+        headers.add(key, value.getBytes(StandardCharsets.UTF_8));
+    };
+
+    /** Whether a span is open on this thread: the record is already being traced by an upstream processor. */
+    boolean inSpan() {
+        return tracer.currentSpan() != null;
+    }
+
+    /**
+     * Opens the span of one record, the child of the context its headers carry (a new trace if none), and puts
+     * the new span into the headers so that every record forwarded from it names it as parent.
+     */
+    Span open(String processor, Headers headers, RecordMetadata metadata) {
+        Span.Builder builder = propagator.extract(headers, GETTER).kind(Span.Kind.CONSUMER)
+                .name(metadata == null ? applicationId + " " + processor : "process " + metadata.topic())
+                .tag("kafka.streams.application.id", applicationId).tag("kafka.streams.processor", processor);
+        if (metadata != null) {
+            builder.tag("messaging.system", "kafka").tag("messaging.source.name", metadata.topic())
+                    .tag("messaging.kafka.partition", Integer.toString(metadata.partition()))
+                    .tag("messaging.kafka.offset", Long.toString(metadata.offset()));
+        }
+        Span span = builder.start();
+        propagator.inject(span.context(), headers, SETTER);
+        return span;
+    }
+}
