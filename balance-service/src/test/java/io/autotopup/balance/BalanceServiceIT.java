@@ -87,6 +87,8 @@ class BalanceServiceIT {
             assertThat(header(dead, "kafka_dlt-original-topic")).isEqualTo(Topics.USAGE_EVENTS.name());
             assertThat(header(dead, "autotopup-dlt-reason")).isEqualTo("UNDECODABLE");
         }
+        assertThat(get("/actuator/prometheus").body()).as("operators can alert on dead letters")
+                .containsPattern("autotopup_dead_letters_total\\{application=\"balance-service\",reason=\"UNDECODABLE\",topic=\"usage-events-dlt\"\\} [1-9]");
     }
 
     @Test
@@ -190,7 +192,7 @@ class BalanceServiceIT {
         HttpResponse<String> metrics = get("/actuator/prometheus");
 
         assertThat(metrics.statusCode()).isEqualTo(200);
-        assertThat(metrics.body()).contains("autotopup_ledger_applied_total{reason=\"ADJUSTMENT\"}")
+        assertThat(metrics.body()).contains("autotopup_ledger_applied_total{application=\"balance-service\",reason=\"ADJUSTMENT\"}")
                 .contains("kafka_stream");
     }
 

@@ -8,13 +8,23 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.autotopup.events.UsageRecorded;
 import io.autotopup.events.UsageType;
 import io.autotopup.schemas.Topics;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -61,7 +71,7 @@ class AutoTopUpJourneyIT {
     }
 
     @Test
-    void usage_below_the_threshold_tops_up_once_credits_the_balance_and_texts_in_lao() {
+    void usage_below_the_threshold_tops_up_once_credits_the_balance_and_texts_in_lao() throws Exception {
         String msisdn = newLaoMsisdn();
         String nationalFormat = "0" + msisdn.substring(4, 6) + " " + msisdn.substring(6, 10) + " " + msisdn.substring(10);
         var registered = client.registerSubscriber(nationalFormat, "LAK", "lo", "30000");
@@ -109,6 +119,53 @@ class AutoTopUpJourneyIT {
         assertThat(chargesOf(msisdnTokenCharges())).as("no second charge").isEqualTo(1);
         assertThat(topUpTexts(msisdn)).as("no second SMS").hasSize(1);
         assertThat(client.inbox(msisdn)).as("the code and the top-up, nothing else").hasSize(2);
+
+        assertThat(prometheus(stack.endpoints.ruleEngineUrl())).as("top-ups requested")
+                .containsPattern("autotopup_rule_emissions_total\\{application=\"rule-engine-service\",event=\"TopUpRequested\"\\} [1-9]");
+        assertThat(prometheus(stack.endpoints.paymentUrl())).as("charge latency")
+                .containsPattern("autotopup_charge_seconds_count\\{application=\"payment-service\",decision=\"Settle\"\\} [1-9]")
+                .containsPattern("autotopup_charge_seconds_bucket\\{application=\"payment-service\",decision=\"Settle\",le=");
+        assertTheDashboardPlotsWhatTheServicesPublish();
+    }
+
+    /**
+     * Every series the Grafana dashboard (deploy/grafana) plots is published by a service, with its
+     * {@code application} label, except those that only appear once something has failed.
+     */
+    private static void assertTheDashboardPlotsWhatTheServicesPublish() throws Exception {
+        String dashboard = Files.readString(repositoryRoot().resolve("deploy/grafana/autotopup-dashboard.json"));
+        Set<String> plotted = new TreeSet<>();
+        Matcher series = Pattern.compile("\\b([a-z][a-z0-9_]+)\\{application=~").matcher(dashboard);
+        while (series.find()) {
+            plotted.add(series.group(1));
+        }
+        Set<String> onlyAfterAFailure = Set.of("autotopup_ledger_refused_total", "autotopup_topups_deferred_total",
+                "autotopup_sms_send_failures_total", "autotopup_dead_letters_total");
+        StringBuilder published = new StringBuilder();
+        for (String service : List.of(stack.endpoints.balanceUrl(), stack.endpoints.ruleEngineUrl(), stack.endpoints.paymentUrl(),
+                stack.endpoints.notificationUrl())) {
+            published.append(prometheus(service));
+        }
+        assertThat(plotted).hasSizeGreaterThan(10);
+        for (String name : plotted) {
+            if (!onlyAfterAFailure.contains(name)) {
+                assertThat(published.toString()).as("the dashboard plots " + name).containsPattern(
+                        "(?m)^" + Pattern.quote(name) + "\\{[^}]*application=\"[a-z-]+-service\"");
+            }
+        }
+    }
+
+    private static Path repositoryRoot() {
+        Path directory = Path.of("").toAbsolutePath();
+        while (!Files.exists(directory.resolve("mvnw"))) {
+            directory = directory.getParent();
+        }
+        return directory;
+    }
+
+    private static String prometheus(String serviceUrl) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(serviceUrl + "/actuator/prometheus")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
     }
 
     @Test

@@ -4,7 +4,6 @@ import io.autotopup.balance.BalanceServiceApplication;
 import io.autotopup.notification.NotificationServiceApplication;
 import io.autotopup.payment.PaymentServiceApplication;
 import io.autotopup.rules.RuleEngineServiceApplication;
-import io.autotopup.platform.testing.TestBrokers;
 import io.autotopup.sandbox.gateway.SandboxGateway;
 import io.autotopup.sandbox.smsc.SmsCentreSimulator;
 import java.io.IOException;
@@ -14,16 +13,15 @@ import java.util.ArrayList;
 import java.util.List;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 
 /**
- * The whole system in one JVM for end-to-end tests: a real KRaft broker (spring-kafka-test's embedded
- * one), the sandbox gateway and SMS centre on loopback, and the four services as four Spring Boot
- * applications, each with its own configuration file, state directory and port.
+ * The whole system in one JVM for end-to-end tests: a real KRaft broker ({@link TestKafka}: the apache/kafka
+ * image where Docker runs, else the embedded one), the sandbox gateway and SMS centre on loopback, and the four
+ * services as four Spring Boot applications, each with its own configuration file, state directory and port.
  */
 final class InProcessStack implements AutoCloseable {
 
-    final EmbeddedKafkaKraftBroker broker;
+    final TestKafka broker;
     final SandboxGateway gateway;
     final SmsCentreSimulator smsc;
     final StackEndpoints endpoints;
@@ -31,11 +29,11 @@ final class InProcessStack implements AutoCloseable {
     private final Path stateDir;
 
     InProcessStack() throws IOException {
-        broker = TestBrokers.singleBroker();
+        broker = TestKafka.start();
         gateway = SandboxGateway.start(0);
         smsc = SmsCentreSimulator.start(0, 0);
         stateDir = Files.createTempDirectory("autotopup-e2e");
-        String bootstrap = broker.getBrokersAsString();
+        String bootstrap = broker.bootstrapServers();
         String codeKey = "autotopup.verification.key=" + java.util.Base64.getEncoder().encodeToString(
                 "in-process-stack-one-time-codes!".getBytes(java.nio.charset.StandardCharsets.UTF_8));
         String balance = start(BalanceServiceApplication.class, BalanceServiceApplication.CONFIG_NAME, bootstrap, codeKey);
@@ -70,6 +68,6 @@ final class InProcessStack implements AutoCloseable {
         }
         smsc.close();
         gateway.close();
-        broker.destroy();
+        broker.close();
     }
 }

@@ -11,6 +11,7 @@ import io.autotopup.schemas.Topic;
 import io.autotopup.schemas.Topics;
 import io.micrometer.tracing.Tracer;
 import io.micrometer.tracing.propagation.Propagator;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -20,6 +21,7 @@ import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -95,7 +97,12 @@ public class KafkaPlatformAutoConfiguration {
                 new DelegatingByTypeSerializer(byType, true), new DelegatingByTypeSerializer(byType, true)));
         DeadLetterPublishingRecoverer recoverer = new DeadLetterPublishingRecoverer(template,
                 (record, exception) -> new TopicPartition(record.topic() + Topic.DLT_SUFFIX, record.partition()));
-        recoverer.setHeadersFunction((record, exception) -> DeadLetters.reasonHeaders(exception));
+        recoverer.setHeadersFunction((record, exception) -> {
+            Headers reason = DeadLetters.reasonHeaders(exception);
+            DeadLetters.count(record.topic() + Topic.DLT_SUFFIX,
+                    new String(reason.lastHeader(DeadLetters.REASON_CODE_HEADER).value(), StandardCharsets.UTF_8));
+            return reason;
+        });
         return recoverer;
     }
 

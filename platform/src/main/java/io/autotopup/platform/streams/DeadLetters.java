@@ -1,5 +1,6 @@
 package io.autotopup.platform.streams;
 
+import io.micrometer.core.instrument.Metrics;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.Serde;
@@ -66,6 +67,15 @@ public final class DeadLetters {
         return headers;
     }
 
+    /**
+     * Counts a dead letter as {@code autotopup_dead_letters_total{topic, reason}}. Kafka Streams creates the
+     * processors, so they cannot be handed a registry; Spring Boot binds Micrometer's global registry to
+     * {@code /actuator/prometheus}.
+     */
+    public static void count(String deadLetterTopic, String reason) {
+        Metrics.counter("autotopup.dead.letters", "topic", deadLetterTopic, "reason", reason).increment();
+    }
+
     private static void put(Headers headers, String name, String value) {
         headers.remove(name);
         headers.add(name, value.getBytes(StandardCharsets.UTF_8));
@@ -87,6 +97,7 @@ public final class DeadLetters {
             put(headers, REASON_CODE_HEADER, rejection.code());
             put(headers, EXCEPTION_MESSAGE_HEADER, rejection.detail());
             put(headers, DETAIL_HEADER, rejection.detail());
+            count(rejection.deadLetterTopic(), rejection.code());
             context.recordMetadata().filter(meta -> meta.topic() != null).ifPresent(meta -> {
                 put(headers, ORIGINAL_TOPIC_HEADER, meta.topic());
                 put(headers, ORIGINAL_PARTITION_HEADER, Integer.toString(meta.partition()));

@@ -7,6 +7,7 @@ import io.autotopup.payment.application.ChargeTopUp;
 import io.autotopup.payment.application.ChargeTopUp.Decision;
 import io.autotopup.payment.domain.TopUpOutcome;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -58,9 +59,13 @@ public class TopUpRequestListener {
     }
 
     private void settle(TopUpRequested request, int retriesDone) {
+        Timer.Sample charging = Timer.start(meters);
         Decision decision = chargeTopUp.chargeOrDefer(new ChargeTopUp.Command(request.getRequestId(),
                 request.getSubscriberId(), request.getAmount().getMinorUnits(), request.getAmount().getCurrency(),
                 request.getPaymentMethodId()), retriesDone, delays);
+        // autotopup_charge_seconds{decision}: every gateway call of one request, retries and fallbacks included
+        charging.stop(Timer.builder("autotopup.charge").tag("decision", decision.getClass().getSimpleName())
+                .publishPercentileHistogram().register(meters));
         if (decision instanceof Decision.Settle settle) {
             log.info("Top-up {} for subscriber {}: {} after {} attempt(s)", request.getRequestId(), request.getSubscriberId(),
                     settle.outcome().getClass().getSimpleName(), settle.outcome().attempts().size());

@@ -13,6 +13,7 @@ import io.autotopup.rules.domain.BalanceObservation;
 import io.autotopup.rules.domain.Emission;
 import io.autotopup.rules.domain.RulePolicy;
 import io.autotopup.schemas.Topics;
+import io.micrometer.core.instrument.Metrics;
 import java.time.Instant;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -83,8 +84,10 @@ final class RuleProcessor implements Processor<String, SpecificRecord, String, S
         }
         accounts.put(subscriberId, account);
         for (Emission emission : emissions) {
-            context.forward(new Record<>(subscriberId, RuleMapping.toEvent(subscriberId, emission, at), record.timestamp(),
-                    record.headers()));
+            SpecificRecord event = RuleMapping.toEvent(subscriberId, emission, at);
+            // autotopup_rule_emissions_total{event}: TopUpRequested, TopUpSkipped, LowBalanceWarning, AutoTopUpDisabled
+            Metrics.counter("autotopup.rule.emissions", "event", event.getClass().getSimpleName()).increment();
+            context.forward(new Record<>(subscriberId, event, record.timestamp(), record.headers()));
         }
     }
 
