@@ -1,5 +1,7 @@
 package io.autotopup.notification;
 
+import io.autotopup.schemas.EventHeaders;
+import org.apache.kafka.common.header.internals.RecordHeader;
 import static io.autotopup.schemas.Events.money;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -113,6 +115,24 @@ class NotificationServiceIT {
                         "Auto top-up: $5.00 added. New balance: $25.00."));
     }
 
+    @Test
+    void a_top_up_caused_by_a_replay_is_decided_but_not_texted_and_the_texts_after_it_go_out() throws Exception {
+        publish(Topics.SUBSCRIBERS, "sub-3", SubscriberRegistered.newBuilder().setSubscriberId("sub-3")
+                .setMsisdn("+8562055500099").setCurrency("USD").setLanguage(Language.EN).setStatus(SubscriberStatus.ACTIVE)
+                .setRegisteredAt(Instant.now()).build());
+
+        publish(Topics.BALANCE_CHANGES, "sub-3", credit("sub-3", "bc-3-1", 1, 500, 500),
+                new RecordHeader(EventHeaders.REPLAYED_FROM, "usage-events/0/5".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        publish(Topics.BALANCE_CHANGES, "sub-3", credit("sub-3", "bc-3-2", 2, 500, 1000));
+
+        await().atMost(PATIENCE).untilAsserted(() -> assertThat(smsc.inbox("+8562055500099"))
+                .extracting(SmsCentreSimulator.ReceivedSms::text).containsExactly("Auto top-up: $5.00 added. New balance: $10.00."));
+        assertThat(records(io.autotopup.events.SmsRequested.class)).as("the replay's text is recorded as decided")
+                .filteredOn(sms -> sms.getSubscriberId().equals("sub-3")).hasSize(2);
+        assertThat(records(io.autotopup.events.SmsSent.class)).as("but only the real one was sent")
+                .filteredOn(sent -> sent.getSubscriberId().equals("sub-3")).hasSize(1);
+    }
+
     private static BalanceChanged credit(String subscriberId, String eventId, long version, long amount, long after) {
         return BalanceChanged.newBuilder().setEventId(eventId).setSubscriberId(subscriberId)
                 .setPreviousBalance(money(after - amount, "USD")).setNewBalance(money(after, "USD")).setDelta(money(amount, "USD"))
@@ -155,10 +175,11 @@ class NotificationServiceIT {
         }
     }
 
-    private <V> void publish(Topic<String, V> topic, String key, V value) throws Exception {
+    private <V> void publish(Topic<String, V> topic, String key, V value, org.apache.kafka.common.header.Header... headers)
+            throws Exception {
         try (KafkaProducer<String, V> producer = new KafkaProducer<>(KafkaTestUtils.producerProps(broker.getBrokersAsString()),
                 topic.keySerde().serializer(), topic.valueSerde().serializer())) {
-            producer.send(new ProducerRecord<>(topic.name(), key, value)).get();
+            producer.send(new ProducerRecord<>(topic.name(), null, key, value, java.util.List.of(headers))).get();
         }
     }
 

@@ -1,5 +1,9 @@
 package io.autotopup.payment;
 
+import java.util.UUID;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.common.header.Header;
+import io.autotopup.schemas.EventHeaders;
 import static io.autotopup.schemas.Events.money;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -242,6 +246,54 @@ class PaymentServiceIT {
     }
 
     /** Binds a sandbox card to a subscriber and waits until payment-service can charge it; returns its id. */
+    @Test
+    void a_replayed_request_is_a_dry_run_that_charges_nothing_and_the_same_request_made_for_real_is_charged_once()
+            throws Exception {
+        String card = bind("sub-replay", "4242424242424242");
+        publish(Topics.TOP_UP_REQUESTS.name(), "sub-replay", request("req-replayed", "sub-replay", null),
+                new RecordHeader(EventHeaders.REPLAYED_FROM, "top-up-requests/1/99".getBytes(StandardCharsets.UTF_8)));
+
+        ConsumerRecord<byte[], byte[]> dryRun = outcomeRecordsFor("req-replayed", 1).get(0);
+        assertThat(EventHeaders.isDryRun(dryRun.headers())).isTrue();
+        assertThat(EventHeaders.text(dryRun.headers(), EventHeaders.REPLAYED_FROM)).isEqualTo("top-up-requests/1/99");
+        TopUpCompleted wouldBe = (TopUpCompleted) decode(dryRun);
+        assertThat(wouldBe.getPaymentMethodId()).as("the card it would have charged").isEqualTo(card);
+        assertThat(wouldBe.getPaymentReference()).isEqualTo("dry-run");
+        assertThat(chargesOf("req-replayed")).as("nothing charged").isEmpty();
+        assertThat(get("/v1/payments/req-replayed").statusCode()).as("nothing settled").isEqualTo(404);
+
+        publish(Topics.TOP_UP_REQUESTS.name(), "sub-replay", request("req-replayed", "sub-replay", null));
+        List<ConsumerRecord<byte[], byte[]>> outcomes = outcomeRecordsFor("req-replayed", 2);
+        assertThat(EventHeaders.isDryRun(outcomes.get(1).headers())).isFalse();
+        assertThat(decode(outcomes.get(1))).isInstanceOf(TopUpCompleted.class);
+        assertThat(chargesOf("req-replayed")).as("charged once, for real").hasSize(1);
+    }
+
+    private static SpecificRecord decode(ConsumerRecord<byte[], byte[]> record) {
+        return Topics.TOP_UP_OUTCOMES.valueSerde().deserializer().deserialize(record.topic(), record.value());
+    }
+
+    /** The records of top-up-outcomes (committed only) of the request, with their headers, until {@code count} came. */
+    private List<ConsumerRecord<byte[], byte[]>> outcomeRecordsFor(String requestId, int count) {
+        Map<String, Object> props = KafkaTestUtils.consumerProps(broker.getBrokersAsString(), "it-records-" + UUID.randomUUID(), false);
+        props.put("isolation.level", "read_committed");
+        List<ConsumerRecord<byte[], byte[]>> found = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> reader = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            reader.subscribe(List.of(Topics.TOP_UP_OUTCOMES.name()));
+            await().atMost(PATIENCE).until(() -> {
+                for (ConsumerRecord<byte[], byte[]> record : reader.poll(Duration.ofMillis(200))) {
+                    SpecificRecord outcome = decode(record);
+                    String id = outcome instanceof TopUpCompleted c ? c.getRequestId() : ((TopUpFailed) outcome).getRequestId();
+                    if (id.equals(requestId)) {
+                        found.add(record);
+                    }
+                }
+                return found.size() >= count;
+            });
+        }
+        return found;
+    }
+
     private String bind(String subscriberId, String number) throws Exception {
         String token = GATEWAY.tokenize(number, 12, 2035).token();
         HttpResponse<String> bound = post("/v1/subscribers/" + subscriberId + "/payment-methods", "{\"token\":\"" + token + "\"}");
@@ -272,10 +324,10 @@ class PaymentServiceIT {
         return Topics.TOP_UP_REQUESTS.valueSerde().serializer().serialize(Topics.TOP_UP_REQUESTS.name(), request);
     }
 
-    private void publish(String topic, String key, byte[] value) throws Exception {
+    private void publish(String topic, String key, byte[] value, Header... headers) throws Exception {
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(KafkaTestUtils.producerProps(broker.getBrokersAsString()),
                 new ByteArraySerializer(), new ByteArraySerializer())) {
-            producer.send(new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), value)).get();
+            producer.send(new ProducerRecord<>(topic, null, key.getBytes(StandardCharsets.UTF_8), value, List.of(headers))).get();
         }
     }
 

@@ -125,7 +125,9 @@ class NotificationServiceConfiguration {
 
     @Bean
     SmsRequestListener smsRequestListener(SmppSmsSender sender, KafkaTemplate<String, SpecificRecord> notificationTemplate,
-            @Value("${autotopup.verification.key:}") String codeKey, KafkaDeliveryReports deliveryReports, MeterRegistry meters) {
-        return new SmsRequestListener(sender, notificationTemplate, OneTimeCodes.fromBase64(codeKey), deliveryReports, meters);
+            @Value("${autotopup.verification.key:}") String codeKey, KafkaDeliveryReports deliveryReports, MeterRegistry meters,
+            @Value("${autotopup.replay.real-effects:false}") boolean realEffectsOnReplay) {
+        return new SmsRequestListener(sender, notificationTemplate, OneTimeCodes.fromBase64(codeKey), deliveryReports, meters,
+                realEffectsOnReplay);
     }
 }

@@ -68,11 +68,9 @@ public final class ChargeTopUp {
         if (settled.settled(command.requestId())) {
             return Optional.empty();
         }
-        List<PaymentMethod> candidates = PaymentMethods.candidates(repository.methodsOf(command.subscriberId()),
-                command.paymentMethodId(), YearMonth.now(clock));
+        List<PaymentMethod> candidates = candidates(command);
         if (candidates.isEmpty()) {
-            return Optional.of(new TopUpOutcome.Failed(command.requestId(), command.paymentMethodId(),
-                    TopUpOutcome.FailureReason.NO_PAYMENT_METHOD, "No usable payment method is bound", List.of()));
+            return Optional.of(noPaymentMethod(command));
         }
         List<ChargeAttempt> attempts = new ArrayList<>();
         for (PaymentMethod method : candidates) {
@@ -86,6 +84,38 @@ public final class ChargeTopUp {
         return Optional.of(TopUpOutcome.settle(command.requestId(), attempts, methodId -> candidates.stream()
                 .filter(method -> method.paymentMethodId().equals(methodId)).map(PaymentMethod::last4).findFirst().orElse(null)));
     }
+
+    /**
+     * What {@link #charge} would do if the gateway accepted: the method it would charge first, or why there is
+     * none; the gateway is not called. For replayed requests (dry run).
+     *
+     * @return the outcome, or empty when the request was settled before
+     */
+    public Optional<TopUpOutcome> wouldCharge(Command command) {
+        if (settled.settled(command.requestId())) {
+            return Optional.empty();
+        }
+        List<PaymentMethod> candidates = candidates(command);
+        if (candidates.isEmpty()) {
+            return Optional.of(noPaymentMethod(command));
+        }
+        PaymentMethod first = candidates.get(0);
+        return Optional.of(new TopUpOutcome.Completed(command.requestId(), first.paymentMethodId(), first.last4(),
+                DRY_RUN_REFERENCE, List.of()));
+    }
+
+    private List<PaymentMethod> candidates(Command command) {
+        return PaymentMethods.candidates(repository.methodsOf(command.subscriberId()), command.paymentMethodId(),
+                YearMonth.now(clock));
+    }
+
+    private static TopUpOutcome noPaymentMethod(Command command) {
+        return new TopUpOutcome.Failed(command.requestId(), command.paymentMethodId(),
+                TopUpOutcome.FailureReason.NO_PAYMENT_METHOD, "No usable payment method is bound", List.of());
+    }
+
+    /** The payment reference of a dry run: no charge exists at the gateway. */
+    public static final String DRY_RUN_REFERENCE = "dry-run";
 
     static String idempotencyKey(String requestId, String paymentMethodId) {
         return "topup-" + requestId + "-" + paymentMethodId;

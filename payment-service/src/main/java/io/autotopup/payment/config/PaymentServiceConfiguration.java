@@ -183,9 +183,10 @@ class PaymentServiceConfiguration {
     @Bean
     TopUpRequestListener topUpRequestListener(PaymentGateway gateway, PaymentMethodRepository repository, Clock clock,
             SettledPayments payments, KafkaTemplate<String, SpecificRecord> outcomeTemplate, PaymentRetryProperties retry,
-            MeterRegistry meters) {
+            MeterRegistry meters, @Value("${autotopup.replay.real-effects:false}") boolean realEffectsOnReplay) {
         return new TopUpRequestListener(new ChargeTopUp(gateway, repository, payments, clock),
-                new KafkaTopUpOutcomes(outcomeTemplate), new KafkaTopUpRetries(outcomeTemplate), retry.delays(), clock, meters);
+                new KafkaTopUpOutcomes(outcomeTemplate), new KafkaTopUpRetries(outcomeTemplate), retry.delays(), clock, meters,
+                realEffectsOnReplay);
     }
 
     /** The retry topics, one per delay tier. */

@@ -9,6 +9,10 @@ public interface LedgerMetrics {
 
     void refused(String reason);
 
+    /** A top-up outcome of a replay (dry run) was seen, and no money credited. */
+    default void dryRunIgnored() {
+    }
+
     LedgerMetrics NONE = new LedgerMetrics() {
         @Override
         public void applied(String reason) {

@@ -17,6 +17,7 @@ import io.autotopup.events.SubscriberUpdated;
 import io.autotopup.events.TopUpCompleted;
 import io.autotopup.events.UsageRecorded;
 import io.autotopup.platform.streams.Routed;
+import io.autotopup.schemas.EventHeaders;
 import io.autotopup.schemas.Topics;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -85,6 +86,9 @@ final class LedgerProcessor implements Processor<String, SpecificRecord, String,
             accounts.put(record.key(), updated);
         } else if (value instanceof UsageRecorded usage) {
             onUsage(record, usage);
+        } else if (value instanceof TopUpCompleted completed && EventHeaders.isDryRun(record.headers())) {
+            // what a replay would have charged: no money moved, so none is credited
+            metrics.dryRunIgnored();
         } else if (value instanceof TopUpCompleted completed) {
             apply(record, "top-up:" + completed.getRequestId(), completed, "auto top-up", (account, balance) ->
                     Ledger.creditTopUp(account, balance, completed.getAmount().getMinorUnits(),

@@ -2,10 +2,13 @@ package io.autotopup.balance.adapter.in.kafka;
 
 import io.autotopup.events.UsageRecorded;
 import io.autotopup.platform.streams.Routed;
+import io.autotopup.schemas.EventHeaders;
 import io.autotopup.schemas.Topics;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -27,6 +30,7 @@ import org.apache.kafka.streams.state.ValueAndTimestamp;
 final class UsageResolver implements Processor<String, Object, String, Routed<UsageRecorded>> {
 
     private static final String SEPARATOR = "|";
+    private static final String REPLAY_MARKER = "|replayed-from=";
 
     private final Duration grace;
     private ProcessorContext<String, Routed<UsageRecorded>> context;
@@ -57,7 +61,10 @@ final class UsageResolver implements Processor<String, Object, String, Routed<Us
             if (subscriberId != null) {
                 context.forward(record.withKey(subscriberId).withValue(Routed.accepted(usage)));
             } else {
-                parked.put(usage.getMsisdn() + SEPARATOR + usage.getCarrierId() + ":" + usage.getEventId(),
+                // a replay stays a replay while it waits: its origin is kept in the key (the store keeps no headers)
+                String replayedFrom = EventHeaders.text(record.headers(), EventHeaders.REPLAYED_FROM);
+                parked.put(usage.getMsisdn() + SEPARATOR + usage.getCarrierId() + ":" + usage.getEventId()
+                        + (replayedFrom == null ? "" : REPLAY_MARKER + replayedFrom),
                         ValueAndTimestamp.make(usage, context.currentSystemTimeMs()));
             }
         }
@@ -73,7 +80,8 @@ final class UsageResolver implements Processor<String, Object, String, Routed<Us
         for (KeyValue<String, ValueAndTimestamp<UsageRecorded>> entry : waiting) {
             parked.delete(entry.key);
             UsageRecorded usage = entry.value.value();
-            context.forward(new Record<>(subscriberId, Routed.accepted(usage), usage.getOccurredAt().toEpochMilli()));
+            context.forward(new Record<>(subscriberId, Routed.accepted(usage), usage.getOccurredAt().toEpochMilli(),
+                    replayHeaders(entry.key)));
         }
     }
 
@@ -92,7 +100,18 @@ final class UsageResolver implements Processor<String, Object, String, Routed<Us
             context.forward(new Record<>(usage.getMsisdn(), Routed.rejected(usage, Topics.USAGE_EVENTS.deadLetterTopic(),
                     "UNKNOWN_SUBSCRIBER", "No subscriber was registered with the MSISDN of usage event "
                             + usage.getCarrierId() + ":" + usage.getEventId() + " within " + grace),
-                    usage.getOccurredAt().toEpochMilli()));
+                    usage.getOccurredAt().toEpochMilli(), replayHeaders(entry.key)));
         }
+    }
+
+    /** The {@code replayed-from} header of a parked replay, from its key; none otherwise. */
+    private static Headers replayHeaders(String parkedKey) {
+        int marker = parkedKey.lastIndexOf(REPLAY_MARKER);
+        Headers headers = new RecordHeaders();
+        if (marker >= 0) {
+            headers.add(EventHeaders.REPLAYED_FROM, parkedKey.substring(marker + REPLAY_MARKER.length())
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        return headers;
     }
 }

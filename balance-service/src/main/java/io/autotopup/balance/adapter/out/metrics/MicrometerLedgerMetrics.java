@@ -6,7 +6,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 /**
  * The ledger's counters in Micrometer: {@code autotopup.ledger.applied{reason}},
  * {@code autotopup.ledger.duplicates{kind}} (usage, top-up, adjustment, opening) and
- * {@code autotopup.ledger.refused{reason}}.
+ * {@code autotopup.ledger.refused{reason}} and {@code autotopup.ledger.dry-run} (replayed top-ups not credited).
  */
 public final class MicrometerLedgerMetrics implements LedgerMetrics {
 
@@ -29,5 +29,10 @@ public final class MicrometerLedgerMetrics implements LedgerMetrics {
     @Override
     public void refused(String reason) {
         registry.counter("autotopup.ledger.refused", "reason", reason).increment();
+    }
+
+    @Override
+    public void dryRunIgnored() {
+        registry.counter("autotopup.ledger.dry-run").increment();
     }
 }

@@ -15,6 +15,7 @@ import io.autotopup.events.TopUpCompleted;
 import io.autotopup.events.UsageRecorded;
 import io.autotopup.events.UsageType;
 import io.autotopup.platform.streams.DeadLetters;
+import io.autotopup.schemas.EventHeaders;
 import io.autotopup.schemas.Topics;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -26,6 +27,7 @@ import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -199,6 +201,35 @@ class BalanceTopologyTest {
         assertThat(out.get(0).getCausationId()).isEqualTo("req-1");
         assertThat(out.get(0).getNewBalance()).isEqualTo(money(45_000, "LAK"));
         assertThat(out.get(0).getVersion()).isEqualTo(2);
+    }
+
+    @Test
+    void a_replayed_top_up_that_was_a_dry_run_credits_nothing_and_a_real_one_after_it_is_credited() {
+        register(ALICE, ALICE_MSISDN, "LAK", null);
+        usage.pipeInput(ALICE_MSISDN, usage("e-1", ALICE_MSISDN, money(5_000, "LAK")), T0);
+        changes.readValue();
+
+        outcomes.pipeInput(new TestRecord<>(ALICE, completed("req-replayed", 50_000), new RecordHeaders()
+                .add(EventHeaders.DRY_RUN, "true".getBytes(StandardCharsets.UTF_8))
+                .add(EventHeaders.REPLAYED_FROM, "usage-events/0/7".getBytes(StandardCharsets.UTF_8)), T0.plusSeconds(5)));
+        assertThat(changes.isEmpty()).as("no money moved, none credited").isTrue();
+
+        outcomes.pipeInput(ALICE, completed("req-1", 50_000), T0.plusSeconds(6));
+        assertThat(changes.readValue().getNewBalance()).isEqualTo(money(45_000, "LAK"));
+    }
+
+    @Test
+    void a_replayed_usage_event_stays_marked_as_a_replay_on_its_ledger_change_even_after_waiting_for_the_registration() {
+        usage.pipeInput(new TestRecord<>(ALICE_MSISDN, usage("e-1", ALICE_MSISDN, money(1_000, "LAK")), new RecordHeaders()
+                .add(EventHeaders.REPLAYED_FROM, "usage-events/2/41".getBytes(StandardCharsets.UTF_8)), T0));
+        register(ALICE, ALICE_MSISDN, "LAK", null);
+        usage.pipeInput(new TestRecord<>(ALICE_MSISDN, usage("e-2", ALICE_MSISDN, money(1_000, "LAK")), new RecordHeaders()
+                .add(EventHeaders.REPLAYED_FROM, "usage-events/2/42".getBytes(StandardCharsets.UTF_8)), T0.plusSeconds(1)));
+        usage.pipeInput(ALICE_MSISDN, usage("e-3", ALICE_MSISDN, money(1_000, "LAK")), T0.plusSeconds(2));
+
+        List<TestRecord<String, BalanceChanged>> out = changes.readRecordsToList();
+        assertThat(out).extracting(change -> EventHeaders.text(change.headers(), EventHeaders.REPLAYED_FROM))
+                .containsExactly("usage-events/2/41", "usage-events/2/42", null);
     }
 
     private void register(String id, String msisdn, String currency, Money opening) {

@@ -6,8 +6,10 @@ import io.autotopup.payment.adapter.out.kafka.KafkaTopUpRetries;
 import io.autotopup.payment.application.ChargeTopUp;
 import io.autotopup.payment.application.ChargeTopUp.Decision;
 import io.autotopup.payment.domain.TopUpOutcome;
+import io.autotopup.schemas.EventHeaders;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -31,20 +33,47 @@ public class TopUpRequestListener {
     private final List<Duration> delays;
     private final Clock clock;
     private final MeterRegistry meters;
+    private final boolean realEffectsOnReplay;
 
+    /**
+     * @param realEffectsOnReplay charge replayed requests for real ({@code autotopup.replay.real-effects}); by
+     *                            default they are a dry run
+     */
     public TopUpRequestListener(ChargeTopUp chargeTopUp, KafkaTopUpOutcomes outcomes, KafkaTopUpRetries retries,
-            List<Duration> delays, Clock clock, MeterRegistry meters) {
+            List<Duration> delays, Clock clock, MeterRegistry meters, boolean realEffectsOnReplay) {
         this.chargeTopUp = chargeTopUp;
         this.outcomes = outcomes;
         this.retries = retries;
         this.delays = delays;
         this.clock = clock;
         this.meters = meters;
+        this.realEffectsOnReplay = realEffectsOnReplay;
     }
 
     @KafkaListener(id = "payment-service-top-up-requests", topics = "#{T(io.autotopup.schemas.Topics).TOP_UP_REQUESTS.name()}")
-    public void onTopUpRequested(TopUpRequested request) {
+    public void onTopUpRequested(TopUpRequested request,
+            @Header(name = EventHeaders.REPLAYED_FROM, required = false) byte[] replayedFrom,
+            @Header(name = EventHeaders.DRY_RUN, required = false) byte[] dryRun) {
+        if ((replayedFrom != null || dryRun != null) && !realEffectsOnReplay) {
+            dryRun(request, replayedFrom == null ? null : new String(replayedFrom, StandardCharsets.UTF_8));
+            return;
+        }
         settle(request, 0);
+    }
+
+    /** A replayed request: decide which method would be charged, publish that as a dry run, charge nothing. */
+    private void dryRun(TopUpRequested request, String replayedFrom) {
+        chargeTopUp.wouldCharge(command(request)).ifPresentOrElse(outcome -> {
+            log.info("Top-up {} is a replay of {}: dry run, nothing charged ({})", request.getRequestId(), replayedFrom,
+                    outcome.getClass().getSimpleName());
+            outcomes.publishDryRun(request, outcome, replayedFrom);
+            meters.counter("autotopup.topups.dry-run").increment();
+        }, () -> log.info("Top-up {} (a replay of {}) was settled before; nothing to do", request.getRequestId(), replayedFrom));
+    }
+
+    private static ChargeTopUp.Command command(TopUpRequested request) {
+        return new ChargeTopUp.Command(request.getRequestId(), request.getSubscriberId(), request.getAmount().getMinorUnits(),
+                request.getAmount().getCurrency(), request.getPaymentMethodId());
     }
 
     /** A deferred request, tried again once it is due; until then it is handed back (see {@link NotDueYetException}). */
@@ -60,9 +89,7 @@ public class TopUpRequestListener {
 
     private void settle(TopUpRequested request, int retriesDone) {
         Timer.Sample charging = Timer.start(meters);
-        Decision decision = chargeTopUp.chargeOrDefer(new ChargeTopUp.Command(request.getRequestId(),
-                request.getSubscriberId(), request.getAmount().getMinorUnits(), request.getAmount().getCurrency(),
-                request.getPaymentMethodId()), retriesDone, delays);
+        Decision decision = chargeTopUp.chargeOrDefer(command(request), retriesDone, delays);
         // autotopup_charge_seconds{decision}: every gateway call of one request, retries and fallbacks included
         charging.stop(Timer.builder("autotopup.charge").tag("decision", decision.getClass().getSimpleName())
                 .publishPercentileHistogram().register(meters));

@@ -10,9 +10,12 @@ import io.autotopup.events.TopUpFailureReason;
 import io.autotopup.events.TopUpRequested;
 import io.autotopup.payment.domain.ChargeAttempt;
 import io.autotopup.payment.domain.TopUpOutcome;
+import io.autotopup.schemas.EventHeaders;
 import io.autotopup.schemas.Topics;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.springframework.kafka.core.KafkaTemplate;
 
 /**
@@ -32,6 +35,20 @@ public final class KafkaTopUpOutcomes {
         Instant now = Instant.now();
         template.send(Topics.TOP_UP_OUTCOMES.name(), request.getSubscriberId(), toEvent(request, outcome, now));
         template.send(Topics.PAYMENTS.name(), request.getRequestId(), record(request, outcome, now));
+    }
+
+    /**
+     * Publishes what a replayed request would have come to, marked {@link EventHeaders#DRY_RUN} and carrying the
+     * replay's origin; nothing goes to {@code payments}, since nothing was settled.
+     */
+    public void publishDryRun(TopUpRequested request, TopUpOutcome outcome, String replayedFrom) {
+        ProducerRecord<String, SpecificRecord> record = new ProducerRecord<>(Topics.TOP_UP_OUTCOMES.name(),
+                request.getSubscriberId(), toEvent(request, outcome, Instant.now()));
+        record.headers().add(EventHeaders.DRY_RUN, "true".getBytes(StandardCharsets.UTF_8));
+        if (replayedFrom != null) {
+            record.headers().add(EventHeaders.REPLAYED_FROM, replayedFrom.getBytes(StandardCharsets.UTF_8));
+        }
+        template.send(record);
     }
 
     static SpecificRecord toEvent(TopUpRequested request, TopUpOutcome outcome, Instant now) {

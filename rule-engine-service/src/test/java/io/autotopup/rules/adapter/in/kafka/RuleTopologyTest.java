@@ -1,5 +1,9 @@
 package io.autotopup.rules.adapter.in.kafka;
 
+import org.apache.kafka.streams.test.TestRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import java.nio.charset.StandardCharsets;
+import io.autotopup.schemas.EventHeaders;
 import static io.autotopup.schemas.Events.money;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -60,6 +64,8 @@ class RuleTopologyTest {
     private TestInputTopic<String, PaymentMethodsChanged> methods;
     private TestOutputTopic<String, TopUpRequested> requests;
     private TestOutputTopic<String, SpecificRecord> notices;
+    /** The replay the next balance changes come from ({@code replayed-from}), or null. */
+    private String replaying;
     private long version;
     private long balance;
 
@@ -98,6 +104,20 @@ class RuleTopologyTest {
         assertThat(request.getAmount()).isEqualTo(money(50_000, "LAK"));
         assertThat(request.getTriggeringEventId()).isEqualTo(below.getEventId());
         assertNoNotices();
+    }
+
+    @Test
+    void a_top_up_asked_for_because_of_a_replayed_usage_event_stays_marked_as_a_replay() {
+        setRule(fixed());
+        usage(15_000, T0);
+        replaying = "usage-events/1/17";
+
+        usage(8_000, T0);
+
+        TestRecord<String, TopUpRequested> request = requests.readRecord();
+        assertThat(EventHeaders.text(request.headers(), EventHeaders.REPLAYED_FROM))
+                .as("payment-service sees the replay and makes it a dry run").isEqualTo("usage-events/1/17");
+        assertThat(requests.isEmpty()).isTrue();
     }
 
     @Test
@@ -304,7 +324,11 @@ class RuleTopologyTest {
                 .setDelta(money(delta, "LAK")).setReason(reason).setCausationId(causation).setVersion(version)
                 .setOccurredAt(at).build();
         balance += delta;
-        balances.pipeInput(ALICE, change, at);
+        RecordHeaders headers = new RecordHeaders();
+        if (replaying != null) {
+            headers.add(EventHeaders.REPLAYED_FROM, replaying.getBytes(StandardCharsets.UTF_8));
+        }
+        balances.pipeInput(new TestRecord<>(ALICE, change, headers, at));
         return change;
     }
 
