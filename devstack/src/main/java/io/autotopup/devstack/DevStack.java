@@ -1,5 +1,7 @@
 package io.autotopup.devstack;
 
+import io.autotopup.topupctl.stack.StackClient;
+import io.autotopup.topupctl.stack.StackEndpoints;
 import io.autotopup.sandbox.gateway.SandboxGateway;
 import io.autotopup.sandbox.smsc.SmsCentreSimulator;
 import java.io.IOException;

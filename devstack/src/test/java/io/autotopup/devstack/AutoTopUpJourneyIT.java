@@ -1,5 +1,7 @@
 package io.autotopup.devstack;
 
+import io.autotopup.topupctl.stack.StackClient;
+import io.autotopup.topupctl.stack.StackEndpoints;
 import static io.autotopup.schemas.Events.money;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;

@@ -1,5 +1,7 @@
 package io.autotopup.devstack;
 
+import io.autotopup.topupctl.stack.StackClient;
+import io.autotopup.topupctl.stack.StackEndpoints;
 import io.autotopup.balance.BalanceServiceApplication;
 import io.autotopup.notification.NotificationServiceApplication;
 import io.autotopup.payment.PaymentServiceApplication;
@@ -39,7 +41,9 @@ final class InProcessStack implements AutoCloseable {
         String balance = start(BalanceServiceApplication.class, BalanceServiceApplication.CONFIG_NAME, bootstrap, codeKey);
         String rules = start(RuleEngineServiceApplication.class, RuleEngineServiceApplication.CONFIG_NAME, bootstrap);
         String payment = start(PaymentServiceApplication.class, PaymentServiceApplication.CONFIG_NAME, bootstrap,
-                "autotopup.gateway.base-url=" + gateway.baseUrl());
+                "autotopup.gateway.base-url=" + gateway.baseUrl(),
+                // a gateway outage is waited out in seconds rather than minutes, so its journey fits in a test
+                "autotopup.payment.retry.delays=2s,4s,8s", "autotopup.gateway.breaker-open-for=2s");
         String notification = start(NotificationServiceApplication.class, NotificationServiceApplication.CONFIG_NAME,
                 bootstrap, "autotopup.smpp.port=" + smsc.smppPort(), codeKey);
         endpoints = new StackEndpoints(bootstrap, balance, rules, payment, notification, gateway.baseUrl(), smsc.inboxUrl());

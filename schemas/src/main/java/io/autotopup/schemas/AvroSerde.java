@@ -95,6 +95,11 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T>, Seri
         return baseType.cast(codec.decode(bytes, topic));
     }
 
+    /** The event types this serde reads and writes. */
+    public java.util.Set<Class<? extends T>> types() {
+        return java.util.Collections.unmodifiableSet(codecs.keySet());
+    }
+
     @Override
     public Serializer<T> serializer() {
         return this;

@@ -1,4 +1,4 @@
-package io.autotopup.devstack;
+package io.autotopup.topupctl.stack;
 
 /** Where each part of a running stack answers. */
 public record StackEndpoints(String kafkaBootstrap, String balanceUrl, String ruleEngineUrl, String paymentUrl,

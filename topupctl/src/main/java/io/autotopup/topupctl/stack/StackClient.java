@@ -1,4 +1,4 @@
-package io.autotopup.devstack;
+package io.autotopup.topupctl.stack;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -112,6 +112,14 @@ public final class StackClient implements AutoCloseable {
         if (paymentMethodId != null) {
             rule.put("paymentMethodId", paymentMethodId);
         }
+        return setAutoTopUpRule(subscriberId, rule, patience);
+    }
+
+    /**
+     * Sets a rule given as the API's JSON fields ({@code threshold}, {@code topUpAmount}, {@code maxTopUpsPerDay},
+     * …), asking again while the subscriber has not reached the rule engine yet (404), for up to {@code patience}.
+     */
+    public Answer setAutoTopUpRule(String subscriberId, Map<String, Object> rule, Duration patience) {
         Instant deadline = Instant.now().plus(patience);
         Answer answer = put(endpoints.ruleEngineUrl() + "/v1/subscribers/" + subscriberId + "/auto-top-up", rule);
         while (answer.status() == 404 && Instant.now().isBefore(deadline)) {
@@ -119,6 +127,18 @@ public final class StackClient implements AutoCloseable {
             answer = put(endpoints.ruleEngineUrl() + "/v1/subscribers/" + subscriberId + "/auto-top-up", rule);
         }
         return answer;
+    }
+
+    /** Sets the sandbox gateway's faults, e.g. {@code {"unavailable": true}}; an empty map clears them. */
+    public Answer gatewayFaults(Map<String, Object> faults) {
+        Map<String, Object> all = new java.util.HashMap<>(Map.of("latencyMs", 0, "unavailable", false, "failNext", 0,
+                "answerDelayMs", 0, "dropNext", 0));
+        all.putAll(faults);
+        return post(endpoints.gatewayUrl() + "/v1/sandbox/faults", all);
+    }
+
+    public StackEndpoints endpoints() {
+        return endpoints;
     }
 
     public Answer autoTopUpRule(String subscriberId) {
@@ -137,6 +157,11 @@ public final class StackClient implements AutoCloseable {
     /** What the SMS centre received for one MSISDN. */
     public JsonNode inbox(String msisdn) {
         return get(endpoints.smsInboxUrl() + "/" + URLEncoder.encode(msisdn, StandardCharsets.UTF_8)).body();
+    }
+
+    /** Every text the SMS centre received, for any number. */
+    public JsonNode allTexts() {
+        return get(endpoints.smsInboxUrl()).body();
     }
 
     /** Publishes usage as a carrier's billing system does, keyed by MSISDN, and waits for the broker's ack. */

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# topupctl: tail, export, import and replay autotopup's topics; run scenarios; generate carrier traffic.
+# Builds the tool on first use (or when its sources changed), then runs it. See docs/replay.md.
+#   ./topupctl.sh --help
+#   ./topupctl.sh scenario run scenarios/*.yaml
+set -euo pipefail
+root="$(cd "$(dirname "$0")" && pwd)"
+jar="$root/topupctl/target/topupctl-0.1.0-SNAPSHOT-exec.jar"
+if [[ ! -f "$jar" ]] || [[ -n "$(find "$root/topupctl/src/main" "$root/schemas/src/main" -newer "$jar" -type f -print -quit)" ]]; then
+  (cd "$root" && ./mvnw -q -B -DskipTests -pl topupctl -am package) >&2
+fi
+exec java -jar "$jar" "$@"

@@ -1,0 +1,46 @@
+package io.autotopup.topupctl;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code topupctl}: the developers' and integrators' command line for a running autotopup: look at topics,
+ * export and import them, replay them safely, run scenarios and generate load. See docs/replay.md.
+ */
+@Command(name = "topupctl", mixinStandardHelpOptions = true, usageHelpAutoWidth = true, version = "topupctl 0.1.0",
+        description = "Look at, export, import and replay autotopup's topics; run scenarios; generate carrier traffic. "
+                + "Talks to Kafka at $KAFKA_BOOTSTRAP_SERVERS (default localhost:9092, the devstack's).",
+        footer = {"", "'topupctl COMMAND --help' explains each command; docs/replay.md has examples."},
+        subcommands = {TailCommand.class, ExportCommand.class, ImportCommand.class, ReplayCommand.class,
+                ScenarioCommand.class, GenerateCommand.class, CommandLine.HelpCommand.class})
+public final class TopUpCtl {
+
+    public static void main(String[] args) {
+        // quiet Kafka clients: the tool's own output is what matters (our file, not a logback.xml of whoever embeds us)
+        System.setProperty("logback.configurationFile", "topupctl-logback.xml");
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command line, for main and for tests (which set its output and error writers). */
+    public static CommandLine commandLine() {
+        CommandLine line = new CommandLine(new TopUpCtl());
+        line.setExecutionExceptionHandler((exception, command, parsed) -> {
+            command.getErr().println(command.getColorScheme().errorText("topupctl: " + message(exception)));
+            command.getErr().flush();
+            return 2;
+        });
+        return line;
+    }
+
+    private static String message(Throwable exception) {
+        if (exception instanceof org.apache.kafka.common.errors.TimeoutException) {
+            return "Kafka did not answer (" + exception.getMessage() + "). Is it running (./devstack.sh), and is "
+                    + "--bootstrap-server (or $KAFKA_BOOTSTRAP_SERVERS) right?";
+        }
+        Throwable cause = exception;
+        while (cause.getCause() != null && cause.getMessage() == null) {
+            cause = cause.getCause();
+        }
+        return cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+    }
+}
