@@ -12,7 +12,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** A JVM the stack starts, whose output is streamed with a name in front of every line. */
-final class ChildProcess implements AutoCloseable {
+public final class ChildProcess implements AutoCloseable {
 
     private static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
 
@@ -28,7 +28,7 @@ final class ChildProcess implements AutoCloseable {
     }
 
     /** Starts {@code java <jvmArguments...>} with extra environment variables. */
-    static ChildProcess java(String name, List<String> jvmArguments, Map<String, String> environment, PrintStream out) {
+    public static ChildProcess java(String name, List<String> jvmArguments, Map<String, String> environment, PrintStream out) {
         List<String> command = new java.util.ArrayList<>();
         command.add(JAVA);
         command.addAll(jvmArguments);
@@ -42,17 +42,31 @@ final class ChildProcess implements AutoCloseable {
     }
 
     /** Runs {@code java <jvmArguments...>} to the end and returns its exit code. */
-    static int runToEnd(String name, List<String> jvmArguments, PrintStream out) throws InterruptedException {
+    public static int runToEnd(String name, List<String> jvmArguments, PrintStream out) throws InterruptedException {
         ChildProcess child = java(name, jvmArguments, Map.of(), out);
         return child.process.waitFor();
     }
 
-    boolean alive() {
+    public boolean alive() {
         return process.isAlive();
     }
 
-    String name() {
+    public String name() {
         return name;
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    /** Kills the process at once (SIGKILL, as {@code kill -9}): no shutdown hook, no clean close. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+    }
+
+    /** Waits for the process to end; its exit code. */
+    public int waitFor() throws InterruptedException {
+        return process.waitFor();
     }
 
     private static void pump(Process process, String name, PrintStream out) {

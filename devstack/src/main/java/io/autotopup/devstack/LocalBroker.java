@@ -18,7 +18,7 @@ import org.apache.kafka.common.Uuid;
  * Kafka's own broker, KRaft combined mode, run from the Maven-resolved jars in a JVM of its own, with its
  * log under a local directory so that a restart keeps every topic (and so every balance).
  */
-final class LocalBroker implements AutoCloseable {
+public final class LocalBroker implements AutoCloseable {
 
     private final ChildProcess process;
     final String bootstrap;
@@ -28,7 +28,7 @@ final class LocalBroker implements AutoCloseable {
         this.bootstrap = bootstrap;
     }
 
-    static LocalBroker start(Path dataDir, int port, int controllerPort, PrintStream out) throws IOException, InterruptedException {
+    public static LocalBroker start(Path dataDir, int port, int controllerPort, PrintStream out) throws IOException, InterruptedException {
         Path home = Files.createDirectories(dataDir.resolve("kafka"));
         Path config = home.resolve("server.properties");
         Files.writeString(config, serverProperties(home.resolve("log"), port, controllerPort));
@@ -92,6 +92,15 @@ final class LocalBroker implements AutoCloseable {
                 }
             }
         }
+    }
+
+    public String bootstrap() {
+        return bootstrap;
+    }
+
+    /** The broker's JVM, e.g. to read its memory. */
+    public ChildProcess process() {
+        return process;
     }
 
     @Override

@@ -83,6 +83,10 @@ public final class TracingProcessorWrapper implements ProcessorWrapper {
             return;
         }
         Span span = tracing.open(name, headers, metadata.orElse(null));
+        if (span == null) {
+            work.run();
+            return;
+        }
         try (Tracer.SpanInScope scope = tracing.tracer().withSpan(span)) {
             work.run();
         } catch (RuntimeException e) {

@@ -1,0 +1,261 @@
+package io.autotopup.benchmarks;
+
+import io.autotopup.benchmarks.jmh.RuleBenchmark;
+import io.autotopup.benchmarks.jmh.SerdeBenchmark;
+import io.autotopup.benchmarks.jmh.SmsBenchmark;
+import io.autotopup.devstack.LocalBroker;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.utils.AppInfoParser;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+/**
+ * The benchmark suite (issue 9): Kafka's own producer and consumer perf tools as the anchor, then ingest with
+ * exactly-once and at-least-once, restore after kill -9, footprint, top-up latency under load, and JMH
+ * micro-benchmarks; medians of several runs, written as Markdown and JSON. Run by {@code ./benchmarks.sh}.
+ */
+public final class BenchmarkSuite {
+
+    private BenchmarkSuite() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Options options = Options.parse(args);
+        Path root = Path.of(System.getProperty("autotopup.home", ".")).toAbsolutePath().normalize();
+        Path work = Files.createDirectories(root.resolve("benchmarks/target/run-" + System.currentTimeMillis()));
+        Jvm jvm = new Jvm(work.resolve("logs"));
+        PrintStream out = System.out;
+        Report report = new Report();
+        describe(report, options);
+        out.printf("benchmarks | work directory %s (logs in logs/)%n", work);
+
+        if (options.broker) {
+            brokerAndIngest(options, root, work, jvm, report, out);
+        }
+        if (options.latency) {
+            new LoadLatency(jvm, root, work, options, out).run(report);
+        }
+        if (options.jmh) {
+            microBenchmarks(report, options, out);
+        }
+        Path markdown = root.resolve(options.output + ".md");
+        report.write(markdown, root.resolve(options.output + ".json"));
+        out.printf("benchmarks | wrote %s and %s%n", markdown, root.resolve(options.output + ".json"));
+        System.exit(0);
+    }
+
+    private static void brokerAndIngest(Options options, Path root, Path work, Jvm jvm, Report report, PrintStream out)
+            throws Exception {
+        try (LocalBroker broker = LocalBroker.start(work.resolve("broker"), 19092, 19093, jvm.log("broker"))) {
+            String bootstrap = broker.bootstrap();
+            int recordSize = Population.usageRecordSize();
+            report.setting("record size (encoded UsageRecorded)", recordSize + " bytes");
+
+            // 1. The anchor: Kafka's own tools on this broker, now.
+            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+                admin.createTopics(List.of(new NewTopic("perf-anchor", 3, (short) 1))).all().get();
+            }
+            PerfAnchor anchor = new PerfAnchor(jvm, bootstrap);
+            List<Double> produced = new ArrayList<>();
+            List<Double> producedP99 = new ArrayList<>();
+            List<Double> consumed = new ArrayList<>();
+            for (int run = 1; run <= options.runs; run++) {
+                PerfAnchor.Produced producer = anchor.produce("perf-anchor", options.events, recordSize, "producer-perf-" + run);
+                produced.add(producer.recordsPerSecond());
+                producedP99.add(producer.p99());
+                consumed.add(anchor.consume("perf-anchor", options.events, "consumer-perf-" + run).recordsPerSecond());
+                out.printf("benchmarks | anchor run %d: producer %,.0f records/s, consumer %,.0f records/s%n", run,
+                        producer.recordsPerSecond(), consumed.get(consumed.size() - 1));
+            }
+            double r = report.add("1. Broker limit (the anchor)", "ProducerPerformance, acks=all, idempotent (R)", "records/s",
+                    produced, "Kafka's own tool, " + options.events + " records of " + recordSize + " bytes").median();
+            report.add("1. Broker limit (the anchor)", "ProducerPerformance p99 latency", "ms", producedP99, "at full speed");
+            report.add("1. Broker limit (the anchor)", "ConsumerPerformance", "records/s", consumed, "Kafka's own tool, same topic");
+
+            // 2, 3, 5, 6. Ingest with each guarantee, restore after kill -9, footprint.
+            Population population = new Population(bootstrap);
+            population.createCatalogueTopics();
+            double preload = population.write(options.subscribers, options.events);
+            report.add("2. Ingest (balance-service)", "pre-load of registrations and usage (our producer)", "records/s", List.of(preload),
+                    "acks=all, idempotent, linger 20 ms; not a figure of the service");
+            Path jar = root.resolve("balance-service/target/balance-service-0.1.0-SNAPSHOT-exec.jar");
+            Ingest ingest = new Ingest(jvm, bootstrap, jar, work.resolve("state"), options.serviceJvm);
+            Map<String, List<Ingest.Result>> results = new LinkedHashMap<>();
+            for (String guarantee : options.guarantees) {
+                for (int run = 1; run <= options.runs; run++) {
+                    Ingest.Result result = ingest.run(guarantee, run, options.subscribers, options.events,
+                            guarantee.startsWith("exactly") && !options.profile, options.serviceArguments);
+                    results.computeIfAbsent(guarantee, key -> new ArrayList<>()).add(result);
+                    out.printf("benchmarks | ingest %s run %d: %,.0f usage events/s, peak RSS %,d MB, restore %.1f s%n", guarantee,
+                            run, result.usagePerSecond(), result.peakRss() >> 20, result.restoreSeconds());
+                }
+            }
+            List<Double> eos = results.get("exactly_once_v2").stream().map(Ingest.Result::usagePerSecond).toList();
+            List<Double> alos = results.getOrDefault("at_least_once", List.of()).stream().map(Ingest.Result::usagePerSecond).toList();
+            double eosRate = report.add("2. Ingest (balance-service)", "usage events applied, exactly-once v2", "events/s", eos,
+                    options.events + " events for " + options.subscribers + " subscribers, from the first ledger change to the last")
+                    .median();
+            report.add("2. Ingest (balance-service)", "ratio events/s ÷ (R / 3)", "", ratios(eos, r / 3),
+                    "target ≥ 0.6: " + (eosRate / (r / 3) >= 0.6 ? "met" : "missed by " + Report.format(0.6 - eosRate / (r / 3))));
+            report.add("2. Ingest (balance-service)", "wall time from JVM start, exactly-once v2", "s",
+                    results.get("exactly_once_v2").stream().map(Ingest.Result::wallSeconds).toList(), "JVM and Spring start-up included");
+            double alosRate = report.add("3. Exactly-once cost", "usage events applied, at-least-once", "events/s", alos, "same input")
+                    .median();
+            report.add("3. Exactly-once cost", "EOS / ALOS throughput", "", ratios(eos, alosRate),
+                    "target ≥ 0.8: " + (eosRate / alosRate >= 0.8 ? "met" : "missed by " + Report.format(0.8 - eosRate / alosRate)));
+            report.add("5. Restart and restore", "kill -9 after the ingest, until balance reads are right again", "s",
+                    results.get("exactly_once_v2").stream().map(Ingest.Result::restoreSeconds).toList(),
+                    "same state directory; exactly-once wipes and restores unclean tasks from the changelog");
+            report.add("6. Footprint", "balance-service peak RSS during ingest (EOS)", "MB",
+                    results.get("exactly_once_v2").stream().map(result -> result.peakRss() / 1048576.0).toList(),
+                    "JVM options: " + String.join(" ", options.serviceJvm));
+            report.add("6. Footprint", "balance-service peak heap used during ingest (EOS)", "MB",
+                    results.get("exactly_once_v2").stream().map(result -> result.peakHeap() / 1048576.0).toList(), "");
+            report.setting("ingest rate for the latency test (half the EOS median)", Report.format(eosRate / 2) + " events/s");
+            options.latencyRate = options.latencyRate > 0 ? options.latencyRate : eosRate / 2;
+        }
+    }
+
+    private static List<Double> ratios(List<Double> values, double divisor) {
+        return values.stream().map(value -> value / divisor).toList();
+    }
+
+    private static void microBenchmarks(Report report, Options options, PrintStream out) throws Exception {
+        out.println("benchmarks | JMH micro-benchmarks (1 fork, 2 x 1 s warm-up, " + options.runs + " x 1 s measured)");
+        Collection<RunResult> results = new Runner(new OptionsBuilder()
+                .include(SerdeBenchmark.class.getName()).include(RuleBenchmark.class.getName()).include(SmsBenchmark.class.getName())
+                .forks(1).warmupIterations(2).warmupTime(TimeValue.seconds(1))
+                .measurementIterations(options.runs).measurementTime(TimeValue.seconds(1)).build()).run();
+        Map<String, Double> serde = new LinkedHashMap<>();
+        for (RunResult result : results) {
+            String benchmark = result.getParams().getBenchmark().replaceAll(".*\\.(\\w+\\.\\w+)$", "$1");
+            String param = result.getParams().getParamsKeys().isEmpty() ? ""
+                    : " " + result.getParams().getParam(result.getParams().getParamsKeys().iterator().next());
+            List<Double> iterations = new ArrayList<>();
+            result.getBenchmarkResults().forEach(benchmarkResult -> benchmarkResult.getIterationResults()
+                    .forEach(iteration -> iterations.add(iteration.getPrimaryResult().getScore())));
+            String section = benchmark.startsWith("SerdeBenchmark") ? "7. Micro-benchmarks: Avro serde (ns/op)"
+                    : benchmark.startsWith("RuleBenchmark") ? "7. Micro-benchmarks: rule evaluation (ns/op)"
+                    : "7. Micro-benchmarks: SMS segmentation (ns/op)";
+            report.add(section, benchmark + param, "ns", iterations, "");
+            serde.put(benchmark + param, Report.median(iterations));
+        }
+        serde.forEach((name, nanos) -> {
+            if (name.startsWith("SerdeBenchmark.serde")) {
+                String plain = name.replace("SerdeBenchmark.serde", "SerdeBenchmark.plain");
+                if (serde.containsKey(plain)) {
+                    report.add("7. Micro-benchmarks: our serde ÷ plain SpecificDatumWriter/Reader", name.replace("SerdeBenchmark.", ""),
+                            "x", List.of(nanos / serde.get(plain)), "single-object header and fingerprint lookup included");
+                }
+            }
+        });
+    }
+
+    private static void describe(Report report, Options options) throws Exception {
+        report.environment("date", Instant.now().toString());
+        report.environment("machine", Runtime.getRuntime().availableProcessors() + " cores, "
+                + (Files.readAllLines(Path.of("/proc/meminfo")).get(0).replaceAll("\\D", "") + " kB").replaceAll("(\\d+) kB",
+                "$1 kB RAM") + ", " + cpuModel());
+        report.environment("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
+        report.environment("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
+        report.environment("kafka (broker, clients, streams, tools)", AppInfoParser.getVersion());
+        report.environment("spring boot", org.springframework.boot.SpringBootVersion.getVersion());
+        report.environment("autotopup", "0.1.0-SNAPSHOT");
+        report.setting("runs per figure", options.runs);
+        report.setting("runs", options.runs);
+        report.setting("subscribers / usage events", options.subscribers + " / " + options.events);
+        report.setting("broker", "one KRaft broker (combined mode), -Xmx512m, loopback, single-broker settings");
+        report.setting("service JVM options", String.join(" ", options.serviceJvm));
+        report.setting("service arguments", options.serviceArguments.isEmpty() ? "defaults (balance-service.yml)"
+                : String.join(" ", options.serviceArguments));
+    }
+
+    private static String cpuModel() {
+        try {
+            return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(line -> line.startsWith("model name"))
+                    .findFirst().map(line -> line.replaceFirst("model name\\s*:\\s*", "")).orElse("cpu unknown");
+        } catch (java.io.IOException e) {
+            return "cpu unknown";
+        }
+    }
+
+    /** What to run, from the command line. */
+    static final class Options {
+        int runs = 3;
+        int subscribers = 100_000;
+        long events = 1_000_000;
+        int latencySeconds = 30;
+        int crossers = 100;
+        double latencyRate;
+        boolean broker = true;
+        boolean latency = true;
+        boolean jmh = true;
+        boolean profile;
+        List<String> guarantees = List.of("exactly_once_v2", "at_least_once");
+        String output = "docs/benchmarks/results";
+        List<String> serviceJvm = new ArrayList<>(List.of("-Xms1g", "-Xmx1g"));
+        List<String> serviceArguments = new ArrayList<>();
+
+        /** Four services share the machine under load: a smaller heap each. */
+        List<String> serviceJvmUnderLoad() {
+            return List.of("-Xms256m", "-Xmx512m");
+        }
+
+        static Options parse(String[] args) {
+            Options options = new Options();
+            for (int i = 0; i < args.length; i++) {
+                switch (args[i]) {
+                    case "--runs" -> options.runs = Integer.parseInt(args[++i]);
+                    case "--subscribers" -> options.subscribers = Integer.parseInt(args[++i]);
+                    case "--events" -> options.events = Long.parseLong(args[++i]);
+                    case "--latency-seconds" -> options.latencySeconds = Integer.parseInt(args[++i]);
+                    case "--latency-rate" -> options.latencyRate = Double.parseDouble(args[++i]);
+                    case "--crossers" -> options.crossers = Integer.parseInt(args[++i]);
+                    case "--quick" -> {
+                        options.subscribers = 10_000;
+                        options.events = 100_000;
+                        options.latencySeconds = 20;
+                    }
+                    case "--only-ingest" -> {
+                        options.latency = false;
+                        options.jmh = false;
+                    }
+                    case "--only-latency" -> {
+                        options.broker = false;
+                        options.jmh = false;
+                    }
+                    case "--only-jmh" -> {
+                        options.broker = false;
+                        options.latency = false;
+                    }
+                    case "--no-jmh" -> options.jmh = false;
+                    case "--eos-only" -> options.guarantees = List.of("exactly_once_v2");
+                    case "--profile" -> {
+                        // JFR on the service under test; the recording is written when it stops (no kill -9 then)
+                        options.profile = true;
+                        options.serviceJvm.add("-XX:StartFlightRecording=settings=profile,dumponexit=true,filename="
+                                + Path.of("benchmarks/target").toAbsolutePath() + "/");
+                    }
+                    case "--output" -> options.output = args[++i];
+                    case "--service-jvm" -> options.serviceJvm = new ArrayList<>(List.of(args[++i].split("\\s+")));
+                    case "--service-arg" -> options.serviceArguments.add(args[++i]);
+                    default -> throw new IllegalArgumentException("unknown option " + args[i] + "; see benchmarks.sh --help");
+                }
+            }
+            return options;
+        }
+    }
+}

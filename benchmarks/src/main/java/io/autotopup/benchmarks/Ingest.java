@@ -1,0 +1,179 @@
+package io.autotopup.benchmarks;
+
+import io.autotopup.devstack.ChildProcess;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * balance-service ingesting the pre-loaded usage from the start: a fresh application id and state directory
+ * per run, so each run does the whole work. Done when every registration and usage event is applied (the
+ * ledger's own counter), which is when its consumer lag is zero.
+ */
+final class Ingest {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final Pattern APPLIED = Pattern.compile("^autotopup_ledger_applied_total\\{[^}]*} ([0-9.eE+]+)$", Pattern.MULTILINE);
+
+    private final Jvm jvm;
+    private final String bootstrap;
+    private final Path serviceJar;
+    private final Path work;
+    private final List<String> jvmOptions;
+
+    Ingest(Jvm jvm, String bootstrap, Path serviceJar, Path work, List<String> jvmOptions) {
+        this.jvm = jvm;
+        this.bootstrap = bootstrap;
+        this.serviceJar = serviceJar;
+        this.work = work;
+        this.jvmOptions = jvmOptions;
+    }
+
+    /**
+     * @param usagePerSecond usage events per second, from the first ledger change to the last
+     * @param wallSeconds    from starting the JVM to the last change
+     * @param peakRss        bytes
+     * @param peakHeap       bytes
+     * @param restoreSeconds after kill -9, until a balance read answers with the right balance (-1: not measured)
+     */
+    record Result(String guarantee, double usagePerSecond, double wallSeconds, long peakRss, long peakHeap, double restoreSeconds) {
+    }
+
+    /** A running balance-service of the benchmark. */
+    record Service(ChildProcess process, String url, String applicationId, Path stateDir) {
+    }
+
+    Result run(String guarantee, int run, int subscribers, long events, boolean measureRestore, List<String> extraArguments)
+            throws Exception {
+        String applicationId = "bench-balance-" + guarantee.replace('_', '-') + "-" + run;
+        Path stateDir = Files.createDirectories(work.resolve(applicationId));
+        long expected = subscribers + events;
+        long started = System.nanoTime();
+        Service service = start(applicationId, stateDir, guarantee, extraArguments);
+        Memory memory = new Memory(service.process().pid(), service.url());
+        long firstApplied = 0;
+        long lastApplied;
+        double progress = -1;
+        long progressAt = started;
+        while (true) {
+            double applied = applied(service.url());
+            long now = System.nanoTime();
+            if (applied > 0 && firstApplied == 0) {
+                firstApplied = now;
+            }
+            if (applied > progress) {
+                progress = applied;
+                progressAt = now;
+            } else if (now - progressAt > Duration.ofSeconds(120).toNanos()) {
+                throw new IllegalStateException(applicationId + " made no progress for 120 s at " + applied + " of " + expected);
+            }
+            memory.sample();
+            if (applied >= expected) {
+                lastApplied = now;
+                break;
+            }
+            if (!service.process().alive()) {
+                throw new IllegalStateException(applicationId + " stopped; see its log");
+            }
+            if (now - started > Duration.ofMinutes(30).toNanos()) {
+                throw new IllegalStateException(applicationId + " applied " + applied + " of " + expected + " in 30 minutes");
+            }
+            Thread.sleep(250);
+        }
+        double usagePerSecond = events / ((lastApplied - firstApplied) / 1e9);
+        long peakRss = memory.peakRss();
+        double restore = -1;
+        if (measureRestore) {
+            service.process().kill();
+            long restarted = System.nanoTime();
+            Service again = start(applicationId, stateDir, guarantee, extraArguments);
+            long expectedBalance = Population.OPENING_BALANCE - (events / subscribers) * Population.CHARGE;
+            awaitBalances(again.url(), subscribers, expectedBalance);
+            restore = (System.nanoTime() - restarted) / 1e9;
+            again.process().close();
+        } else {
+            service.process().close();
+        }
+        return new Result(guarantee, usagePerSecond, (lastApplied - started) / 1e9, peakRss, memory.peakHeap(), restore);
+    }
+
+    private Service start(String applicationId, Path stateDir, String guarantee, List<String> extraArguments) throws IOException {
+        int port = freePort();
+        List<String> arguments = new ArrayList<>(jvmOptions);
+        arguments.addAll(List.of("-jar", serviceJar.toString(),
+                "--spring.kafka.bootstrap-servers=" + bootstrap,
+                "--spring.kafka.streams.application-id=" + applicationId,
+                "--spring.kafka.streams.state-dir=" + stateDir,
+                "--spring.kafka.streams.properties.processing.guarantee=" + guarantee,
+                "--spring.kafka.streams.properties.group.instance.id=" + applicationId,
+                "--server.port=" + port, "--server.address=127.0.0.1",
+                "--autotopup.verification.key=" + Base64.getEncoder().encodeToString("benchmark-one-time-code-key-32b!".getBytes()),
+                "--autotopup.operator.api-key=benchmark", "--logging.level.root=WARN"));
+        arguments.addAll(extraArguments);
+        ChildProcess process = jvm.start(applicationId + "-" + System.nanoTime() % 10_000, arguments, Map.of());
+        return new Service(process, "http://127.0.0.1:" + port, applicationId, stateDir);
+    }
+
+    /** Waits until a sample of subscribers reads back the expected balance (the state is restored and queryable). */
+    private static void awaitBalances(String url, int subscribers, long expected) throws Exception {
+        int[] sample = {0, subscribers / 3, subscribers / 2, subscribers - 1};
+        long deadline = System.nanoTime() + Duration.ofMinutes(15).toNanos();
+        for (int n : sample) {
+            while (true) {
+                String body = get(url + "/v1/subscribers/" + Population.subscriberId(n) + "/balance");
+                if (body != null && body.contains("\"amount\":\"" + expected + "\"")) {
+                    break;
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("no correct balance for " + Population.subscriberId(n) + " after a restart: " + body);
+                }
+                Thread.sleep(100);
+            }
+        }
+    }
+
+    /** Every ledger change the service applied (all reasons), from its Prometheus endpoint; 0 while it starts. */
+    static double applied(String url) {
+        String body = get(url + "/actuator/prometheus");
+        if (body == null) {
+            return 0;
+        }
+        double total = 0;
+        Matcher matcher = APPLIED.matcher(body);
+        while (matcher.find()) {
+            total += Double.parseDouble(matcher.group(1));
+        }
+        return total;
+    }
+
+    static String get(String url) {
+        try {
+            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return response.statusCode() == 200 ? response.body() : null;
+        } catch (IOException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}

@@ -1,0 +1,345 @@
+package io.autotopup.benchmarks;
+
+import io.autotopup.devstack.ChildProcess;
+import io.autotopup.devstack.LocalBroker;
+import io.autotopup.events.Language;
+import io.autotopup.events.SubscriberRegistered;
+import io.autotopup.events.SubscriberStatus;
+import io.autotopup.events.TopUpCompleted;
+import io.autotopup.events.UsageRecorded;
+import io.autotopup.events.UsageType;
+import io.autotopup.sandbox.gateway.SandboxGateway;
+import io.autotopup.sandbox.smsc.SmsCentreSimulator;
+import io.autotopup.schemas.Events;
+import io.autotopup.schemas.Topics;
+import io.autotopup.topupctl.stack.StackClient;
+import io.autotopup.topupctl.stack.StackEndpoints;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.HdrHistogram.Histogram;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * Auto top-up latency under load (4) and the footprint of every service meanwhile (6): the whole system on a
+ * fresh broker, the sandbox gateway answering after 50 ms; usage at a steady rate over many subscribers, about
+ * 1% of it taking a subscriber with a rule below its threshold. For each crossing: the time from the usage
+ * event's timestamp to its TopUpCompleted, and to the SMS reaching the SMS centre.
+ */
+final class LoadLatency {
+
+    private static final long THRESHOLD = 10_000;
+    private static final long TOP_UP = 50_000;
+    private static final long AFTER_CROSSING = 5_000;
+    private static final List<String> SERVICES = List.of("balance-service", "rule-engine-service", "payment-service",
+            "notification-service");
+
+    private final Jvm jvm;
+    private final Path root;
+    private final Path work;
+    private final BenchmarkSuite.Options options;
+    private final PrintStream out;
+
+    LoadLatency(Jvm jvm, Path root, Path work, BenchmarkSuite.Options options, PrintStream out) {
+        this.jvm = jvm;
+        this.root = root;
+        this.work = work;
+        this.options = options;
+        this.out = out;
+    }
+
+    void run(Report report) throws Exception {
+        double half = options.latencyRate > 0 ? options.latencyRate : 1000;
+        measure(report, half, "at half the ingest rate");
+        measure(report, 200, "at 200 events/s");
+    }
+
+    private void measure(Report report, double rate, String label) throws Exception {
+        List<Double> toCompleted50 = new ArrayList<>();
+        List<Double> toCompleted99 = new ArrayList<>();
+        List<Double> toCompletedMax = new ArrayList<>();
+        List<Double> toSms50 = new ArrayList<>();
+        List<Double> toSms99 = new ArrayList<>();
+        List<Double> toSmsMax = new ArrayList<>();
+        List<Double> crossings = new ArrayList<>();
+        List<Double> unfinished = new ArrayList<>();
+        Map<String, List<Double>> rss = new java.util.LinkedHashMap<>();
+        Map<String, List<Double>> heap = new java.util.LinkedHashMap<>();
+        for (int run = 1; run <= options.runs; run++) {
+            Result result = once(run, rate);
+            toCompleted50.add(result.completed().getValueAtPercentile(50) / 1000.0);
+            toCompleted99.add(result.completed().getValueAtPercentile(99) / 1000.0);
+            toCompletedMax.add(result.completed().getMaxValue() / 1000.0);
+            toSms50.add(result.sms().getValueAtPercentile(50) / 1000.0);
+            toSms99.add(result.sms().getValueAtPercentile(99) / 1000.0);
+            toSmsMax.add(result.sms().getMaxValue() / 1000.0);
+            crossings.add((double) result.completed().getTotalCount());
+            unfinished.add((double) result.unfinished());
+            result.peakRss().forEach((service, bytes) -> rss.computeIfAbsent(service, key -> new ArrayList<>()).add(bytes / 1048576.0));
+            result.peakHeap().forEach((service, bytes) -> heap.computeIfAbsent(service, key -> new ArrayList<>()).add(bytes / 1048576.0));
+            out.printf("benchmarks | latency run %d: %d crossings, to TopUpCompleted p50 %.0f ms p99 %.0f ms, to SMS p99 %.0f ms%n",
+                    run, result.completed().getTotalCount(), toCompleted50.get(run - 1), toCompleted99.get(run - 1), toSms99.get(run - 1));
+        }
+        String section = "4. Auto top-up latency under load, " + label;
+        String load = Report.format(rate) + " usage events/s for " + options.latencySeconds + " s, ~1% crossing; gateway 50 ms";
+        report.add(section, "crossings measured", "", crossings, load);
+        report.add(section, "crossings without TopUpCompleted 120 s after the load stopped", "", unfinished,
+                "left out of the percentiles below");
+        report.add(section, "usage event → TopUpCompleted, p50", "ms", toCompleted50, "");
+        double p99 = report.add(section, "usage event → TopUpCompleted, p99", "ms", toCompleted99,
+                "target < 1000 ms").median();
+        report.add(section, "usage event → TopUpCompleted, max", "ms", toCompletedMax, "");
+        report.add(section, "usage event → SMS at the SMS centre, p50", "ms", toSms50, "");
+        report.add(section, "usage event → SMS at the SMS centre, p99", "ms", toSms99, "");
+        report.add(section, "usage event → SMS at the SMS centre, max", "ms", toSmsMax, "");
+        rss.forEach((service, values) -> report.add("6. Footprint", service + " peak RSS " + label, "MB", values,
+                "JVM options: " + String.join(" ", options.serviceJvmUnderLoad())));
+        heap.forEach((service, values) -> report.add("6. Footprint", service + " peak heap used " + label, "MB", values, ""));
+        report.finding("Top-up p99 " + label + ": " + Report.format(p99) + " ms against a target of 1,000 ms ("
+                + (p99 < 1000 ? "met" : "missed") + ").");
+    }
+
+    record Result(Histogram completed, Histogram sms, int unfinished, Map<String, Long> peakRss, Map<String, Long> peakHeap) {
+    }
+
+    private Result once(int run, double rate) throws Exception {
+        Path dir = work.resolve("latency-" + run);
+        List<ChildProcess> services = new ArrayList<>();
+        try (LocalBroker broker = LocalBroker.start(dir, 19192 + run * 10, 19193 + run * 10, jvm.log("latency-broker-" + run));
+             SandboxGateway gateway = SandboxGateway.start(0);
+             SmsCentreSimulator smsc = SmsCentreSimulator.start(0, 0)) {
+            gateway.setFaults(new SandboxGateway.Faults(50, false));
+            String bootstrap = broker.bootstrap();
+            String key = Base64.getEncoder().encodeToString("benchmark-one-time-code-key-32b!".getBytes());
+            List<String> urls = new ArrayList<>();
+            Map<String, Memory> memory = new java.util.LinkedHashMap<>();
+            for (String service : SERVICES) {
+                int port = Ingest.freePort();
+                List<String> arguments = new ArrayList<>(options.serviceJvmUnderLoad());
+                arguments.addAll(List.of("-jar", root.resolve(service + "/target/" + service + "-0.1.0-SNAPSHOT-exec.jar").toString(),
+                        "--spring.kafka.bootstrap-servers=" + bootstrap, "--server.port=" + port, "--server.address=127.0.0.1",
+                        "--spring.kafka.streams.state-dir=" + dir.resolve("state").resolve(service),
+                        "--autotopup.verification.key=" + key, "--autotopup.operator.api-key=benchmark",
+                        "--autotopup.gateway.base-url=" + gateway.baseUrl(), "--autotopup.smpp.port=" + smsc.smppPort(),
+                        "--logging.level.root=WARN"));
+                ChildProcess process = jvm.start("latency-" + run + "-" + service, arguments, Map.of());
+                services.add(process);
+                urls.add("http://127.0.0.1:" + port);
+                memory.put(service, new Memory(process.pid(), "http://127.0.0.1:" + port));
+            }
+            StackEndpoints endpoints = new StackEndpoints(bootstrap, urls.get(0), urls.get(1), urls.get(2), urls.get(3),
+                    gateway.baseUrl(), smsc.inboxUrl());
+            try (StackClient client = new StackClient(endpoints);
+                 KafkaProducer<String, byte[]> producer = producer(bootstrap)) {
+                for (String url : urls) {
+                    client.awaitHealthy(url, Duration.ofMinutes(3));
+                }
+                int background = Math.max(1_000, (int) Math.min(options.subscribers, 20_000));
+                int crossers = options.crossers;
+                register(producer, background, crossers);
+                List<String> crosserIds = prepareCrossers(client, gateway, crossers);
+                return drive(producer, bootstrap, smsc, memory, rate, background, crosserIds);
+            }
+        } finally {
+            for (int i = services.size() - 1; i >= 0; i--) {
+                services.get(i).close();
+            }
+        }
+    }
+
+    private static KafkaProducer<String, byte[]> producer(String bootstrap) {
+        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true, ProducerConfig.LINGER_MS_CONFIG, 2), new StringSerializer(),
+                new ByteArraySerializer());
+    }
+
+    private static String crosserId(int n) {
+        return "crosser-" + n;
+    }
+
+    private static String crosserMsisdn(int n) {
+        return String.format("+85620900%05d", n);
+    }
+
+    /** Background subscribers (large balances, no rule) and the crossers, straight onto {@code subscribers}. */
+    private static void register(KafkaProducer<String, byte[]> producer, int background, int crossers) {
+        Instant now = Instant.now();
+        for (int n = 0; n < background + crossers; n++) {
+            boolean crosser = n >= background;
+            int index = n - background;
+            SubscriberRegistered registered = SubscriberRegistered.newBuilder()
+                    .setSubscriberId(crosser ? crosserId(index) : Population.subscriberId(n))
+                    .setMsisdn(crosser ? crosserMsisdn(index) : Population.msisdn(n)).setCurrency("LAK").setLanguage(Language.LO)
+                    .setStatus(SubscriberStatus.ACTIVE)
+                    .setOpeningBalance(Events.money(crosser ? THRESHOLD + 1_000 : Population.OPENING_BALANCE, "LAK"))
+                    .setRegisteredAt(now).build();
+            producer.send(new ProducerRecord<>(Topics.SUBSCRIBERS.name(), registered.getSubscriberId(),
+                    Topics.SUBSCRIBERS.valueSerde().serializer().serialize(Topics.SUBSCRIBERS.name(), registered)));
+        }
+        producer.flush();
+    }
+
+    /** Each crosser binds a test card and sets a rule (no daily cap to speak of), through the services' APIs. */
+    private static List<String> prepareCrossers(StackClient client, SandboxGateway gateway, int crossers) {
+        List<String> ids = new ArrayList<>();
+        for (int n = 0; n < crossers; n++) {
+            String id = crosserId(n);
+            String token = gateway.tokenize("4242424242424242", 12, 2035).token();
+            StackClient.Answer bound = client.bindPaymentMethod(id, token);
+            if (bound.status() != 201) {
+                throw new IllegalStateException("binding a card for " + id + " failed: " + bound.body());
+            }
+            StackClient.Answer rule = client.setAutoTopUpRule(id, Map.of("threshold", Map.of("amount", Long.toString(THRESHOLD),
+                    "currency", "LAK"), "topUpAmount", Map.of("amount", Long.toString(TOP_UP), "currency", "LAK"),
+                    "maxTopUpsPerDay", 100_000), Duration.ofMinutes(2));
+            if (rule.status() != 200) {
+                throw new IllegalStateException("the rule of " + id + " was refused: " + rule.body());
+            }
+            ids.add(id);
+        }
+        for (String id : ids) {
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+            while (client.autoTopUpRule(id).status() != 200 || client.balance(id).status() != 200) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException(id + " was not ready");
+                }
+                sleep(100);
+            }
+        }
+        return ids;
+    }
+
+    private Result drive(KafkaProducer<String, byte[]> producer, String bootstrap, SmsCentreSimulator smsc, Map<String, Memory> memory,
+            double rate, int background, List<String> crossers) throws Exception {
+        Histogram completed = new Histogram(TimeUnit.MINUTES.toMicros(5), 3);
+        Histogram sms = new Histogram(TimeUnit.MINUTES.toMicros(5), 3);
+        Map<String, Long> crossedAt = new ConcurrentHashMap<>();
+        Map<String, ConcurrentLinkedQueue<Long>> crossingTimes = new ConcurrentHashMap<>();
+        Map<String, Long> balance = new ConcurrentHashMap<>();
+        crossers.forEach(id -> balance.put(id, THRESHOLD + 1_000));
+        AtomicBoolean stop = new AtomicBoolean();
+        Thread outcomes = new Thread(() -> watchOutcomes(bootstrap, crossedAt, completed, balance, stop), "latency-outcomes");
+        outcomes.setDaemon(true);
+        outcomes.start();
+        Thread.sleep(2_000);
+
+        long started = System.nanoTime();
+        long total = (long) (rate * options.latencySeconds);
+        int next = 0;
+        long sequence = 0;
+        long lastSample = 0;
+        for (long i = 0; i < total; i++) {
+            long due = started + (long) (i * 1e9 / rate);
+            long wait = due - System.nanoTime();
+            if (wait > 0) {
+                TimeUnit.NANOSECONDS.sleep(wait);
+            }
+            Instant now = Instant.now();
+            UsageRecorded usage = null;
+            if (i % 100 == 0) {
+                // about 1%: a crosser whose last top-up has landed goes below its threshold
+                for (int tries = 0; tries < crossers.size() && usage == null; tries++) {
+                    String id = crossers.get(next++ % crossers.size());
+                    if (!crossedAt.containsKey(id)) {
+                        int n = Integer.parseInt(id.substring("crosser-".length()));
+                        long charge = balance.get(id) - AFTER_CROSSING;
+                        usage = usage(crosserMsisdn(n), "x-" + sequence++, charge, now);
+                        crossedAt.put(id, now.toEpochMilli());
+                        crossingTimes.computeIfAbsent(crosserMsisdn(n), key -> new ConcurrentLinkedQueue<>()).add(now.toEpochMilli());
+                        balance.put(id, AFTER_CROSSING);
+                    }
+                }
+            }
+            if (usage == null) {
+                usage = usage(Population.msisdn((int) (i % background)), "b-" + sequence++, Population.CHARGE, now);
+            }
+            producer.send(new ProducerRecord<>(Topics.USAGE_EVENTS.name(), null, now.toEpochMilli(), usage.getMsisdn(),
+                    Topics.USAGE_EVENTS.valueSerde().serializer().serialize(Topics.USAGE_EVENTS.name(), usage)));
+            if (System.nanoTime() - lastSample > 1_000_000_000L) {
+                lastSample = System.nanoTime();
+                memory.values().forEach(Memory::sample);
+            }
+        }
+        producer.flush();
+        long drain = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (!crossedAt.isEmpty() && System.nanoTime() < drain) {
+            memory.values().forEach(Memory::sample);
+            sleep(500);
+        }
+        int unfinished = crossedAt.size();
+        stop.set(true);
+        sleep(2_000);
+        for (SmsCentreSimulator.ReceivedSms received : smsc.inbox()) {
+            // SMPP addresses come without the +
+            ConcurrentLinkedQueue<Long> times = crossingTimes.get(received.to().startsWith("+") ? received.to() : "+" + received.to());
+            Long crossed = times == null ? null : times.poll();
+            if (crossed != null) {
+                sms.recordValue(Math.max(0, (received.receivedAt().toEpochMilli() - crossed) * 1000));
+            }
+        }
+        Map<String, Long> peakRss = new java.util.LinkedHashMap<>();
+        Map<String, Long> peakHeap = new java.util.LinkedHashMap<>();
+        memory.forEach((service, sampler) -> {
+            peakRss.put(service, sampler.peakRss());
+            peakHeap.put(service, sampler.peakHeap());
+        });
+        return new Result(completed, sms, unfinished, peakRss, peakHeap);
+    }
+
+    /** Records, for each crosser's TopUpCompleted, the time since its crossing usage event; it may cross again. */
+    private static void watchOutcomes(String bootstrap, Map<String, Long> crossedAt, Histogram completed, Map<String, Long> balance,
+            AtomicBoolean stop) {
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new StringDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(Topics.TOP_UP_OUTCOMES.name()).stream()
+                    .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToEnd(partitions);
+            while (!stop.get()) {
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(100))) {
+                    long seen = System.currentTimeMillis();
+                    Object outcome = Topics.TOP_UP_OUTCOMES.valueSerde().deserializer().deserialize(record.topic(), record.value());
+                    if (outcome instanceof TopUpCompleted done) {
+                        Long crossed = crossedAt.remove(done.getSubscriberId());
+                        if (crossed != null) {
+                            completed.recordValue(Math.max(0, (seen - crossed) * 1000));
+                            balance.computeIfPresent(done.getSubscriberId(), (id, value) -> value + TOP_UP);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static UsageRecorded usage(String msisdn, String eventId, long charge, Instant at) {
+        return UsageRecorded.newBuilder().setEventId(eventId).setCarrierId("loadgen").setMsisdn(msisdn).setUsageType(UsageType.DATA)
+                .setUnits(1).setUnit("MB").setCharge(Events.money(charge, "LAK")).setOccurredAt(at).build();
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

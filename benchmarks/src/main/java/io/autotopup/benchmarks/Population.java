@@ -1,0 +1,122 @@
+package io.autotopup.benchmarks;
+
+import io.autotopup.events.Language;
+import io.autotopup.events.SubscriberRegistered;
+import io.autotopup.events.SubscriberStatus;
+import io.autotopup.events.UsageRecorded;
+import io.autotopup.events.UsageType;
+import io.autotopup.schemas.Events;
+import io.autotopup.schemas.Topic;
+import io.autotopup.schemas.Topics;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * The benchmark's subscribers and their usage, written to the catalogue topics before the service under test
+ * starts: as a carrier's provisioning and billing systems would, keyed and encoded as the services expect.
+ */
+final class Population {
+
+    static final long OPENING_BALANCE = 1_000_000_000L;
+    static final long CHARGE = 10;
+
+    private final String bootstrap;
+
+    Population(String bootstrap) {
+        this.bootstrap = bootstrap;
+    }
+
+    static String subscriberId(int n) {
+        return "bench-" + n;
+    }
+
+    static String msisdn(int n) {
+        return String.format("+85620%08d", n);
+    }
+
+    /** A usage event as a carrier sends it; its encoded size is the record size of the anchor. */
+    static UsageRecorded usage(int subscriber, long sequence, Instant at) {
+        return UsageRecorded.newBuilder().setEventId("cdr-" + sequence).setCarrierId("unitel").setMsisdn(msisdn(subscriber))
+                .setUsageType(UsageType.DATA).setUnits(100).setUnit("MB").setCharge(Events.money(CHARGE, "LAK")).setOccurredAt(at)
+                .build();
+    }
+
+    static int usageRecordSize() {
+        return Topics.USAGE_EVENTS.valueSerde().serializer().serialize("usage-events", usage(99_999, 999_999, Instant.now())).length;
+    }
+
+    void createCatalogueTopics() throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            List<NewTopic> topics = new ArrayList<>();
+            for (Topic<String, ?> topic : Topics.ALL) {
+                topics.add(new NewTopic(topic.name(), Topics.PARTITIONS, (short) 1).configs(topic.configs()));
+                topics.add(new NewTopic(topic.deadLetterTopic(), Topics.PARTITIONS, (short) 1));
+            }
+            admin.createTopics(topics).all().get();
+            awaitLeaders(admin, topics.stream().map(NewTopic::name).toList());
+        }
+    }
+
+    /** Until every partition has a leader: a producer that starts earlier gets NOT_LEADER answers. */
+    static void awaitLeaders(Admin admin, List<String> topics) throws Exception {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+        while (true) {
+            boolean ready = admin.describeTopics(topics).allTopicNames().get().values().stream()
+                    .allMatch(description -> description.partitions().stream().allMatch(partition -> partition.leader() != null));
+            if (ready) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("partitions without a leader after 60 s");
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    /** Registers {@code subscribers} and writes {@code events} usage events spread evenly over them; records per second. */
+    double write(int subscribers, long events) {
+        Map<String, Object> config = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true, ProducerConfig.LINGER_MS_CONFIG, 20,
+                ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+        long started = System.nanoTime();
+        Instant registeredAt = Instant.now().minusSeconds(3600);
+        java.util.concurrent.atomic.AtomicReference<Exception> failed = new java.util.concurrent.atomic.AtomicReference<>();
+        org.apache.kafka.clients.producer.Callback check = (metadata, exception) -> {
+            if (exception != null) {
+                failed.compareAndSet(null, exception);
+            }
+        };
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer())) {
+            for (int n = 0; n < subscribers; n++) {
+                SubscriberRegistered registered = SubscriberRegistered.newBuilder().setSubscriberId(subscriberId(n))
+                        .setMsisdn(msisdn(n)).setCurrency("LAK").setLanguage(Language.LO).setStatus(SubscriberStatus.ACTIVE)
+                        .setOpeningBalance(Events.money(OPENING_BALANCE, "LAK")).setRegisteredAt(registeredAt).build();
+                producer.send(new ProducerRecord<>(Topics.SUBSCRIBERS.name(), null, registeredAt.toEpochMilli(), registered.getSubscriberId(),
+                        Topics.SUBSCRIBERS.valueSerde().serializer().serialize(Topics.SUBSCRIBERS.name(), registered)), check);
+            }
+            Instant usedAt = registeredAt.plusSeconds(60);
+            for (long i = 0; i < events; i++) {
+                int n = (int) (i % subscribers);
+                Instant at = usedAt.plusMillis(i / 100);
+                UsageRecorded usage = usage(n, i, at);
+                producer.send(new ProducerRecord<>(Topics.USAGE_EVENTS.name(), null, at.toEpochMilli(), usage.getMsisdn(),
+                        Topics.USAGE_EVENTS.valueSerde().serializer().serialize(Topics.USAGE_EVENTS.name(), usage)), check);
+            }
+            producer.flush();
+        }
+        if (failed.get() != null) {
+            throw new IllegalStateException("the pre-load lost records", failed.get());
+        }
+        return (subscribers + events) / ((System.nanoTime() - started) / 1e9);
+    }
+}

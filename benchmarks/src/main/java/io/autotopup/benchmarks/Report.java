@@ -1,0 +1,121 @@
+package io.autotopup.benchmarks;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The suite's results: every run of every figure (raw JSON) and a Markdown table of medians, with the machine,
+ * versions and settings they were measured with.
+ */
+final class Report {
+
+    /** One figure: its runs, the median, and what it is compared with. */
+    record Figure(String section, String name, String unit, List<Double> runs, String note) {
+        double median() {
+            return Report.median(runs);
+        }
+    }
+
+    private final Map<String, Object> environment = new LinkedHashMap<>();
+    private final Map<String, Object> settings = new LinkedHashMap<>();
+    private final List<Figure> figures = new ArrayList<>();
+    private final List<String> findings = new ArrayList<>();
+
+    void environment(String key, Object value) {
+        environment.put(key, value);
+    }
+
+    void setting(String key, Object value) {
+        settings.put(key, value);
+    }
+
+    Figure add(String section, String name, String unit, List<Double> runs, String note) {
+        Figure figure = new Figure(section, name, unit, List.copyOf(runs), note);
+        figures.add(figure);
+        return figure;
+    }
+
+    void finding(String text) {
+        findings.add(text);
+    }
+
+    List<Figure> figures() {
+        return figures;
+    }
+
+    static double median(List<Double> values) {
+        double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        if (sorted.length == 0) {
+            return Double.NaN;
+        }
+        return sorted.length % 2 == 1 ? sorted[sorted.length / 2] : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
+    }
+
+    void write(Path markdown, Path json) throws IOException {
+        Map<String, Object> raw = new LinkedHashMap<>();
+        raw.put("environment", environment);
+        raw.put("settings", settings);
+        List<Map<String, Object>> all = new ArrayList<>();
+        for (Figure figure : figures) {
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("section", figure.section());
+            entry.put("name", figure.name());
+            entry.put("unit", figure.unit());
+            entry.put("median", figure.median());
+            entry.put("runs", figure.runs());
+            entry.put("note", figure.note());
+            all.add(entry);
+        }
+        raw.put("figures", all);
+        raw.put("findings", findings);
+        Files.createDirectories(json.toAbsolutePath().getParent());
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), raw);
+
+        StringBuilder out = new StringBuilder();
+        out.append("## Results\n\n");
+        out.append("Measured by `./benchmarks.sh` (").append(environment.get("date")).append("). Medians of ")
+                .append(settings.get("runs")).append(" runs; every run is in [").append(json.getFileName()).append("](")
+                .append(json.getFileName()).append(").\n\n");
+        out.append("| | |\n|---|---|\n");
+        environment.forEach((key, value) -> out.append("| ").append(key).append(" | ").append(value).append(" |\n"));
+        settings.forEach((key, value) -> out.append("| ").append(key).append(" | ").append(value).append(" |\n"));
+        String section = null;
+        for (Figure figure : figures) {
+            if (!figure.section().equals(section)) {
+                section = figure.section();
+                out.append("\n### ").append(section).append("\n\n| figure | median | runs | |\n|---|---:|---|---|\n");
+            }
+            out.append("| ").append(figure.name()).append(" | ").append(format(figure.median())).append(' ').append(figure.unit())
+                    .append(" | ").append(String.join(", ", figure.runs().stream().map(Report::format).toList())).append(" | ")
+                    .append(figure.note() == null ? "" : figure.note()).append(" |\n");
+        }
+        if (!findings.isEmpty()) {
+            out.append("\n### Findings\n\n");
+            findings.forEach(finding -> out.append("- ").append(finding).append('\n'));
+        }
+        Files.writeString(markdown, out.toString());
+    }
+
+    static String format(double value) {
+        if (Double.isNaN(value)) {
+            return "-";
+        }
+        if (Math.abs(value) >= 100) {
+            return String.format(Locale.ROOT, "%,.0f", value);
+        }
+        return String.format(Locale.ROOT, "%.3g", value);
+    }
+
+    static List<Double> list(double... values) {
+        return Arrays.stream(values).boxed().toList();
+    }
+}
