@@ -204,6 +204,7 @@ public final class BenchmarkSuite {
         boolean latency = true;
         boolean jmh = true;
         boolean profile;
+        boolean onlyLightLoad;
         List<String> guarantees = List.of("exactly_once_v2", "at_least_once");
         String output = "docs/benchmarks/results";
         List<String> serviceJvm = new ArrayList<>(List.of("-Xms1g", "-Xmx1g"));
@@ -243,6 +244,7 @@ public final class BenchmarkSuite {
                     }
                     case "--no-jmh" -> options.jmh = false;
                     case "--eos-only" -> options.guarantees = List.of("exactly_once_v2");
+                    case "--only-light-load" -> options.onlyLightLoad = true;
                     case "--profile" -> {
                         // JFR on the service under test; the recording is written when it stops (no kill -9 then)
                         options.profile = true;

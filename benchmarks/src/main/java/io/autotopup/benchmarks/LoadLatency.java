@@ -68,10 +68,15 @@ final class LoadLatency {
     }
 
     void run(Report report) throws Exception {
-        double half = options.latencyRate > 0 ? options.latencyRate : 1000;
-        measure(report, half, "at half the ingest rate");
+        if (!options.onlyLightLoad) {
+            double half = options.latencyRate > 0 ? options.latencyRate : 1000;
+            measure(report, half, "at half the ingest rate");
+        }
         measure(report, 200, "at 200 events/s");
     }
+
+    /** Each measurement gets a broker of its own (fresh data directory, its own ports). */
+    private int measurements;
 
     private void measure(Report report, double rate, String label) throws Exception {
         List<Double> toCompleted50 = new ArrayList<>();
@@ -122,9 +127,11 @@ final class LoadLatency {
     }
 
     private Result once(int run, double rate) throws Exception {
-        Path dir = work.resolve("latency-" + run);
+        measurements++;
+        Path dir = work.resolve("latency-" + measurements);
         List<ChildProcess> services = new ArrayList<>();
-        try (LocalBroker broker = LocalBroker.start(dir, 19192 + run * 10, 19193 + run * 10, jvm.log("latency-broker-" + run));
+        try (LocalBroker broker = LocalBroker.start(dir, 19192 + measurements * 10, 19193 + measurements * 10,
+                jvm.log("latency-broker-" + measurements));
              SandboxGateway gateway = SandboxGateway.start(0);
              SmsCentreSimulator smsc = SmsCentreSimulator.start(0, 0)) {
             gateway.setFaults(new SandboxGateway.Faults(50, false));
@@ -141,7 +148,7 @@ final class LoadLatency {
                         "--autotopup.verification.key=" + key, "--autotopup.operator.api-key=benchmark",
                         "--autotopup.gateway.base-url=" + gateway.baseUrl(), "--autotopup.smpp.port=" + smsc.smppPort(),
                         "--logging.level.root=WARN"));
-                ChildProcess process = jvm.start("latency-" + run + "-" + service, arguments, Map.of());
+                ChildProcess process = jvm.start("latency-" + measurements + "-" + service, arguments, Map.of());
                 services.add(process);
                 urls.add("http://127.0.0.1:" + port);
                 memory.put(service, new Memory(process.pid(), "http://127.0.0.1:" + port));
