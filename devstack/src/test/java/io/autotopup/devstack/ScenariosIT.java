@@ -104,6 +104,17 @@ class ScenariosIT {
         assertThat(balancesOfEveryone()).as("no balance moved").isEqualTo(balancesBefore);
     }
 
+    @Test
+    @Order(3)
+    void generated_carrier_traffic_is_applied_and_its_latency_reported() {
+        Run run = topupctl("generate", "--subscribers", "20", "--events", "300", "--rate", "300", "--json");
+
+        assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
+        assertThat(run.out()).contains("\"subscribers\":20,\"events\":300,\"applied\":300")
+                .containsPattern("\"p99\":[0-9.]+,\"p999\":[0-9.]+,\"max\":[0-9.]+");
+        assertThat(run.err()).contains("usage [##############################] 100% 300/300");
+    }
+
     /** Waits until the consumer group (a Streams application or a listener's group) has read the topic to its end. */
     private static void awaitConsumed(String group, String topic) throws Exception {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.endpoints.kafkaBootstrap()))) {
