@@ -56,8 +56,7 @@ class AutoTopUpJourneyIT {
     static void startStack() throws Exception {
         stack = new InProcessStack();
         client = new StackClient(stack.endpoints);
-        for (String service : List.of(stack.endpoints.balanceUrl(), stack.endpoints.ruleEngineUrl(),
-                stack.endpoints.paymentUrl(), stack.endpoints.notificationUrl())) {
+        for (String service : stack.serviceUrls()) {
             client.awaitHealthy(service, PATIENCE);
         }
     }
@@ -135,7 +134,7 @@ class AutoTopUpJourneyIT {
      * {@code application} label, except those that only appear once something has failed (or was replayed).
      */
     private static void assertTheDashboardPlotsWhatTheServicesPublish() throws Exception {
-        String dashboard = Files.readString(repositoryRoot().resolve("deploy/grafana/autotopup-dashboard.json"));
+        String dashboard = Files.readString(InProcessStack.repositoryRoot().resolve("deploy/grafana/autotopup-dashboard.json"));
         Set<String> plotted = new TreeSet<>();
         Matcher series = Pattern.compile("\\b([a-z][a-z0-9_]+)\\{application=~").matcher(dashboard);
         while (series.find()) {
@@ -145,8 +144,7 @@ class AutoTopUpJourneyIT {
                 "autotopup_sms_send_failures_total", "autotopup_dead_letters_total", "autotopup_ledger_dry_run_total",
                 "autotopup_topups_dry_run_total", "autotopup_sms_dry_run_total");
         StringBuilder published = new StringBuilder();
-        for (String service : List.of(stack.endpoints.balanceUrl(), stack.endpoints.ruleEngineUrl(), stack.endpoints.paymentUrl(),
-                stack.endpoints.notificationUrl())) {
+        for (String service : stack.serviceUrls()) {
             published.append(prometheus(service));
         }
         assertThat(plotted).hasSizeGreaterThan(10);
@@ -158,13 +156,6 @@ class AutoTopUpJourneyIT {
         }
     }
 
-    private static Path repositoryRoot() {
-        Path directory = Path.of("").toAbsolutePath();
-        while (!Files.exists(directory.resolve("mvnw"))) {
-            directory = directory.getParent();
-        }
-        return directory;
-    }
 
     private static String prometheus(String serviceUrl) throws Exception {
         return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(serviceUrl + "/actuator/prometheus")).build(),

@@ -49,6 +49,20 @@ final class InProcessStack implements AutoCloseable {
         endpoints = new StackEndpoints(bootstrap, balance, rules, payment, notification, gateway.baseUrl(), smsc.inboxUrl());
     }
 
+    /** The four services' base URLs: balance, rule engine, payment, notification. */
+    List<String> serviceUrls() {
+        return List.of(endpoints.balanceUrl(), endpoints.ruleEngineUrl(), endpoints.paymentUrl(), endpoints.notificationUrl());
+    }
+
+    /** The top of the repository (scenario files, the Grafana dashboard), whichever module directory the test runs in. */
+    static Path repositoryRoot() {
+        Path directory = Path.of("").toAbsolutePath();
+        while (!Files.exists(directory.resolve("mvnw"))) {
+            directory = directory.getParent();
+        }
+        return directory;
+    }
+
     private String start(Class<?> application, String name, String bootstrap, String... extra) {
         List<String> arguments = new ArrayList<>(List.of(
                 "--spring.config.name=" + name,

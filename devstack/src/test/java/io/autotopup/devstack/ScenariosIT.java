@@ -45,8 +45,7 @@ class ScenariosIT {
     static void startStack() throws Exception {
         stack = new InProcessStack();
         client = new StackClient(stack.endpoints);
-        for (String service : List.of(stack.endpoints.balanceUrl(), stack.endpoints.ruleEngineUrl(),
-                stack.endpoints.paymentUrl(), stack.endpoints.notificationUrl())) {
+        for (String service : stack.serviceUrls()) {
             client.awaitHealthy(service, Duration.ofSeconds(60));
         }
     }
@@ -62,7 +61,7 @@ class ScenariosIT {
     }
 
     static Stream<Path> scenarios() throws Exception {
-        try (Stream<Path> files = Files.list(repositoryRoot().resolve("scenarios"))) {
+        try (Stream<Path> files = Files.list(InProcessStack.repositoryRoot().resolve("scenarios"))) {
             return files.filter(file -> file.toString().endsWith(".yaml")).sorted().toList().stream();
         }
     }
@@ -81,7 +80,7 @@ class ScenariosIT {
     @Order(2)
     void replaying_a_scenarios_usage_charges_no_one_texts_no_one_and_moves_no_balance() throws Exception {
         Instant start = Instant.now().minusMillis(1);
-        Run seed = topupctl("scenario", "run", repositoryRoot().resolve("scenarios/seed-journey.yaml").toString());
+        Run seed = topupctl("scenario", "run", InProcessStack.repositoryRoot().resolve("scenarios/seed-journey.yaml").toString());
         assertThat(seed.exitCode()).as(seed.out() + seed.err()).isZero();
         JsonNode chargesBefore = client.charges();
         int textsBefore = client.allTexts().size();
@@ -167,11 +166,4 @@ class ScenariosIT {
         return new Run(exitCode, out.toString(), err.toString());
     }
 
-    private static Path repositoryRoot() {
-        Path directory = Path.of("").toAbsolutePath();
-        while (!Files.exists(directory.resolve("mvnw"))) {
-            directory = directory.getParent();
-        }
-        return directory;
-    }
 }

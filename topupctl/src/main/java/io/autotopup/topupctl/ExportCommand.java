@@ -2,7 +2,6 @@ package io.autotopup.topupctl;
 
 import io.autotopup.topupctl.records.RecordLines;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -89,14 +88,6 @@ final class ExportCommand implements Callable<Integer> {
         for (ConsumerRecord<String, byte[]> record : records) {
             out.write(RecordLines.toLine(record, false));
             out.write('\n');
-        }
-        out.flush();
-    }
-
-    private static void write(PrintWriter out, List<ConsumerRecord<String, byte[]>> records) {
-        for (ConsumerRecord<String, byte[]> record : records) {
-            out.print(RecordLines.toLine(record, false));
-            out.print('\n');
         }
         out.flush();
     }

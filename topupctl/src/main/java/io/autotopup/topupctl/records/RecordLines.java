@@ -171,9 +171,10 @@ public final class RecordLines {
 
     /** The event types a catalogue topic carries (any, for other topics such as dead-letter topics). */
     static Set<String> accepted(String topic) {
-        return catalogueTopic(topic).map(found -> ((AvroSerde<?>) found.valueSerde()).types().stream()
-                .map(Class::getSimpleName).collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new)))
-                .map(Set.class::cast).orElse(Set.of());
+        Set<String> names = new java.util.TreeSet<>();
+        catalogueTopic(topic).ifPresent(found -> ((AvroSerde<?>) found.valueSerde()).types()
+                .forEach(type -> names.add(type.getSimpleName())));
+        return names;
     }
 
     static Optional<Topic<String, ?>> catalogueTopic(String name) {

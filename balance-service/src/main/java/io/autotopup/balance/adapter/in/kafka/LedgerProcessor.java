@@ -86,7 +86,7 @@ final class LedgerProcessor implements Processor<String, SpecificRecord, String,
             accounts.put(record.key(), updated);
         } else if (value instanceof UsageRecorded usage) {
             onUsage(record, usage);
-        } else if (value instanceof TopUpCompleted completed && EventHeaders.isDryRun(record.headers())) {
+        } else if (value instanceof TopUpCompleted && EventHeaders.isDryRun(record.headers())) {
             // what a replay would have charged: no money moved, so none is credited
             metrics.dryRunIgnored();
         } else if (value instanceof TopUpCompleted completed) {
