@@ -11,6 +11,7 @@ import io.autotopup.events.BalanceChanged;
 import io.autotopup.events.Language;
 import io.autotopup.events.SubscriberRegistered;
 import io.autotopup.events.SubscriberStatus;
+import io.autotopup.platform.testing.CommittedRecords;
 import io.autotopup.platform.testing.SingleBrokerKafka;
 import io.autotopup.sandbox.smsc.SmsCentreSimulator;
 import io.autotopup.schemas.Topic;
@@ -72,7 +73,7 @@ class NotificationServiceIT {
         await("the text is decided while the SMS centre is down").atMost(PATIENCE)
                 .until(() -> count(Topics.NOTIFICATIONS.name()) >= 1);
         await("the text is neither sent nor dead-lettered while the SMS centre is down")
-                .during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5))
+                .during(Duration.ofSeconds(3)).atMost(PATIENCE)
                 .until(() -> count(Topics.NOTIFICATIONS.deadLetterTopic()) == 0);
         smsc = start();
 
@@ -127,10 +128,15 @@ class NotificationServiceIT {
 
         await().atMost(PATIENCE).untilAsserted(() -> assertThat(smsc.inbox("+8562055500099"))
                 .extracting(SmsCentreSimulator.ReceivedSms::text).containsExactly("Auto top-up: $5.00 added. New balance: $10.00."));
-        assertThat(records(io.autotopup.events.SmsRequested.class)).as("the replay's text is recorded as decided")
-                .filteredOn(sms -> sms.getSubscriberId().equals("sub-3")).hasSize(2);
+        java.util.List<io.autotopup.events.SmsRequested> decided = records(io.autotopup.events.SmsRequested.class).stream()
+                .filter(sms -> sms.getSubscriberId().equals("sub-3")).toList();
+        assertThat(decided).as("the replay's text is recorded as decided").hasSize(2);
+        // texts go out in order: once the real text's SmsSent is there, the replayed one was handled before it
+        await("the real text is recorded as sent").atMost(PATIENCE).until(() -> records(io.autotopup.events.SmsSent.class)
+                .stream().anyMatch(sent -> sent.getSmsId().equals(decided.get(1).getSmsId())));
         assertThat(records(io.autotopup.events.SmsSent.class)).as("but only the real one was sent")
-                .filteredOn(sent -> sent.getSubscriberId().equals("sub-3")).hasSize(1);
+                .filteredOn(sent -> sent.getSubscriberId().equals("sub-3")).singleElement()
+                .satisfies(sent -> assertThat(sent.getSmsId()).isEqualTo(decided.get(1).getSmsId()));
     }
 
     private static BalanceChanged credit(String subscriberId, String eventId, long version, long amount, long after) {
@@ -144,24 +150,11 @@ class NotificationServiceIT {
         return records(io.autotopup.events.SmsDeliveryReported.class);
     }
 
-    /** Every committed record of the type on notifications. */
+    /** Every committed record of the type on notifications, once the transactions written to it so far have ended. */
     private <T> java.util.List<T> records(Class<T> type) {
-        java.util.Map<String, Object> props = KafkaTestUtils.consumerProps(broker.getBrokersAsString(), "it-reports-" + System.nanoTime(), false);
-        props.put("isolation.level", "read_committed");
-        java.util.List<T> reports = new java.util.ArrayList<>();
-        try (org.apache.kafka.clients.consumer.KafkaConsumer<String, org.apache.avro.specific.SpecificRecord> reader =
-                new org.apache.kafka.clients.consumer.KafkaConsumer<>(props, Topics.NOTIFICATIONS.keySerde().deserializer(),
-                        Topics.NOTIFICATIONS.valueSerde().deserializer())) {
-            reader.subscribe(java.util.List.of(Topics.NOTIFICATIONS.name()));
-            for (int polls = 0; polls < 10; polls++) {
-                reader.poll(Duration.ofMillis(300)).forEach(record -> {
-                    if (type.isInstance(record.value())) {
-                        reports.add(type.cast(record.value()));
-                    }
-                });
-            }
-        }
-        return reports;
+        return CommittedRecords.of(broker.getBrokersAsString(), Topics.NOTIFICATIONS.name(), Topics.NOTIFICATIONS.keySerde().deserializer(),
+                        Topics.NOTIFICATIONS.valueSerde().deserializer()).stream()
+                .map(org.apache.kafka.clients.consumer.ConsumerRecord::value).filter(type::isInstance).map(type::cast).toList();
     }
 
     private int count(String topic) {

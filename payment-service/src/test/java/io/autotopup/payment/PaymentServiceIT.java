@@ -56,7 +56,7 @@ import org.springframework.test.context.DynamicPropertySource;
 @org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
 class PaymentServiceIT {
 
-    private static final Duration PATIENCE = Duration.ofSeconds(30);
+    private static final Duration PATIENCE = Duration.ofSeconds(60);
     private static final SandboxGateway GATEWAY = startGateway();
 
     @Autowired

@@ -39,7 +39,7 @@ import org.springframework.kafka.test.utils.KafkaTestUtils;
 @SingleBrokerKafka
 class AutoTopUpApiIT {
 
-    private static final Duration PATIENCE = Duration.ofSeconds(30);
+    private static final Duration PATIENCE = Duration.ofSeconds(60);
     private static final String RULE = "/v1/subscribers/sub-lao/auto-top-up";
 
     @Autowired

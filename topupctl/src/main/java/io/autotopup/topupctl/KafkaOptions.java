@@ -1,17 +1,23 @@
 package io.autotopup.topupctl;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -63,6 +69,42 @@ public final class KafkaOptions {
             config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
         }
         return new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
+    }
+
+    /**
+     * Waits until consumers that read committed records only can read every record up to the given offsets.
+     * A transaction's markers are written after {@code commitTransaction} returns, and until then such
+     * consumers see none of its records; a command that wrote returns only once what it wrote can be read.
+     *
+     * @param lastOffsets the offset of the last record written, per partition
+     */
+    public void awaitReadable(Map<TopicPartition, Long> lastOffsets, Duration patience) {
+        if (lastOffsets.isEmpty()) {
+            return;
+        }
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        lastOffsets.keySet().forEach(partition -> latest.put(partition, OffsetSpec.latest()));
+        long deadline = System.nanoTime() + patience.toNanos();
+        try (Admin admin = admin()) {
+            while (true) {
+                Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> stable =
+                        admin.listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all().get();
+                if (lastOffsets.entrySet().stream().allMatch(entry -> stable.get(entry.getKey()).offset() > entry.getValue())) {
+                    return;
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("The records were committed but are not readable yet after " + patience
+                            + "; the broker has not written the transaction's markers");
+                }
+                TimeUnit.MILLISECONDS.sleep(20);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("Could not read the offsets of " + lastOffsets.keySet() + ": "
+                    + e.getCause().getMessage(), e.getCause());
+        }
     }
 
     public Admin admin() {

@@ -9,8 +9,10 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongConsumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -69,6 +71,9 @@ final class ReplayCommand implements Callable<Integer> {
 
     private volatile boolean interrupted;
 
+    /** Told the number of records copied so far after each copy (for tests that stop a replay at a known record). */
+    private LongConsumer onCopied = copied -> { };
+
     @Override
     public Integer call() throws InterruptedException {
         String target = toTopic == null ? topic : toTopic;
@@ -96,9 +101,13 @@ final class ReplayCommand implements Callable<Integer> {
         }
     }
 
-    /** Stops the replay after the current batch (as Ctrl-C does). */
+    /** Stops the replay after the current record: what it copied so far is committed (as Ctrl-C does). */
     void interrupt() {
         interrupted = true;
+    }
+
+    void onCopied(LongConsumer listener) {
+        this.onCopied = listener;
     }
 
     private int copy(String replay, String target, PrintWriter err) throws InterruptedException {
@@ -124,6 +133,7 @@ final class ReplayCommand implements Callable<Integer> {
             consumer.assignment().forEach(partition -> next.put(partition, consumer.position(partition)));
             Progress progress = new Progress(err, "replay " + topic + " -> " + target, remaining);
             Batch batch = new Batch(producer, consumer);
+            Map<TopicPartition, Long> last = new ConcurrentHashMap<>();
             long copied = 0;
             long started = System.nanoTime();
             while (!interrupted && !done(next, range)) {
@@ -139,8 +149,13 @@ final class ReplayCommand implements Callable<Integer> {
                     batch.open();
                     if (range.contains(record.timestamp())) {
                         producer.send(new ProducerRecord<>(target, null, record.timestamp(), record.key(), record.value(),
-                                replayHeaders(record)));
+                                replayHeaders(record)), (written, failed) -> {
+                                    if (written != null) {
+                                        last.merge(new TopicPartition(written.topic(), written.partition()), written.offset(), Math::max);
+                                    }
+                                });
                         copied++;
+                        onCopied.accept(copied);
                     }
                     batch.done(partition, record.offset() + 1);
                     next.put(partition, record.offset() + 1);
@@ -155,6 +170,7 @@ final class ReplayCommand implements Callable<Integer> {
             }
             batch.commit();
             progress.finish();
+            kafka.awaitReadable(last, READABLE_WITHIN);
             if (interrupted && !done(next, range)) {
                 err.printf("interrupted after %,d records; run the same command again to resume%n", copied);
                 err.flush();
@@ -216,6 +232,8 @@ final class ReplayCommand implements Callable<Integer> {
     }
 
     private static final int BATCH_RECORDS = 1000;
+    /** How long the broker may take to make the last committed batch readable before the command says so. */
+    private static final Duration READABLE_WITHIN = Duration.ofSeconds(30);
     private static final long BATCH_MILLIS = 500;
 
     /** The record's headers, with where it came from added (kept if it is already a replay). */

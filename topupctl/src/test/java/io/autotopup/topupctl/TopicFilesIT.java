@@ -2,13 +2,13 @@ package io.autotopup.topupctl;
 
 import static io.autotopup.schemas.Events.money;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import io.autotopup.events.Language;
 import io.autotopup.events.SmsMessageType;
 import io.autotopup.events.SmsRequested;
 import io.autotopup.events.UsageRecorded;
 import io.autotopup.events.UsageType;
+import io.autotopup.platform.testing.CommittedRecords;
 import io.autotopup.platform.testing.TestBrokers;
 import io.autotopup.schemas.AvroSerde;
 import io.autotopup.schemas.EventHeaders;
@@ -17,24 +17,19 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -150,22 +145,24 @@ class TopicFilesIT {
             }
         }
         String[] replay = {"replay", "--topic", "replay-source", "--from", T0.plusSeconds(50).toString(),
-                "--to", T0.plusSeconds(250).toString(), "--to-topic", "replay-target", "--rate", "150"};
+                "--to", T0.plusSeconds(250).toString(), "--to-topic", "replay-target", "--rate", "1000"};
         createTopic("replay-target");
 
         ReplayCommand first = new ReplayCommand();
-        CompletableFuture<Run> interrupted = CompletableFuture.supplyAsync(() -> run(first, replay));
-        await().atMost(Duration.ofSeconds(30)).until(() -> records("replay-target").size() >= 40);
-        first.interrupt();
-        Run stopped = interrupted.get();
+        first.onCopied(copied -> {
+            if (copied == 60) {
+                first.interrupt();
+            }
+        });
+        Run stopped = run(first, replay);
         int copiedBefore = records("replay-target").size();
         Run resumed = run(new ReplayCommand(), replay);
 
         assertThat(stopped.code()).as(stopped.err()).isEqualTo(130);
-        assertThat(stopped.err()).contains("run the same command again to resume");
-        assertThat(copiedBefore).isBetween(40, 199);
+        assertThat(stopped.err()).contains("interrupted after 60 records; run the same command again to resume");
+        assertThat(copiedBefore).as("what was copied before the interruption is there").isEqualTo(60);
         assertThat(resumed.code()).as(resumed.err()).isZero();
-        assertThat(resumed.err()).contains("resuming");
+        assertThat(resumed.err()).contains("resuming").contains("replayed 140 records of replay-source into replay-target");
         Map<String, ConsumerRecord<String, byte[]>> source = records("replay-source").stream()
                 .collect(Collectors.toMap(record -> record.topic() + "/" + record.partition() + "/" + record.offset(), r -> r));
         List<ConsumerRecord<String, byte[]>> copies = records("replay-target");
@@ -208,20 +205,7 @@ class TopicFilesIT {
 
     /** Every committed record of the topic, or none if it does not exist. */
     private static List<ConsumerRecord<String, byte[]>> records(String topic) {
-        List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> consumer = kafka.consumer(null)) {
-            if (consumer.listTopics().get(topic) == null) {
-                return records;
-            }
-            List<TopicPartition> partitions = KafkaOptions.partitions(consumer, topic);
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = new HashMap<>(consumer.endOffsets(partitions));
-            while (partitions.stream().anyMatch(partition -> consumer.position(partition) < end.get(partition))) {
-                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-            }
-        }
-        return records;
+        return CommittedRecords.of(broker.getBrokersAsString(), topic);
     }
 
     record Run(int code, String out, String err) {

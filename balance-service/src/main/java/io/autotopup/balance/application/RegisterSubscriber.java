@@ -45,16 +45,22 @@ public final class RegisterSubscriber {
             directory.subscriberIdByMsisdn(command.msisdn()).ifPresent(existing -> {
                 throw new MsisdnAlreadyRegisteredException(existing);
             });
-            String subscriberId = UUID.randomUUID().toString();
-            events.registered(subscriberId, command);
-            verification.issueCode(subscriberId, command.msisdn(), command.language());
-            return subscriberId;
         } catch (MsisdnAlreadyRegisteredException e) {
             throw e;
         } catch (RuntimeException e) {
             reserved.remove(command.msisdn());
             throw e;
         }
+        String subscriberId = UUID.randomUUID().toString();
+        try {
+            events.registered(subscriberId, command);
+        } catch (RuntimeException e) {
+            reserved.remove(command.msisdn());
+            throw e;
+        }
+        // registered: from here on the number stays reserved, and nothing that could fail is looked up
+        verification.issueFirstCode(subscriberId, command.msisdn(), command.language());
+        return subscriberId;
     }
 
     /** The MSISDN already belongs to a registered subscriber. */

@@ -18,9 +18,12 @@ class VerifySubscriberTest {
 
     private static final Instant NOW = Instant.parse("2026-11-24T03:00:00Z");
     private final List<String> activated = new ArrayList<>();
-    private final List<Instant> failures = new ArrayList<>();
+    private final List<Instant> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
     private String status = "PENDING_VERIFICATION";
     private Verification state = Verification.issued("hash-of-123456", NOW.plus(Verification.CODE_LIFETIME), null);
+
+    /** Whether attemptFailed reaches the store at once; when false, the store lags behind as the topology may. */
+    private boolean storeKeepsUp = true;
 
     private VerifySubscriber at(Instant now) {
         SubscriberDirectory directory = new EmptyDirectory() {
@@ -44,7 +47,9 @@ class VerifySubscriberTest {
             @Override
             public void attemptFailed(String subscriberId, Instant attemptedAt) {
                 failures.add(attemptedAt);
-                state = state.failedAt(attemptedAt);
+                if (storeKeepsUp) {
+                    state = state.failedAt(attemptedAt);
+                }
             }
 
             @Override
@@ -75,6 +80,63 @@ class VerifySubscriberTest {
             }
         };
         return new VerifySubscriber(directory, events, vault, Clock.fixed(now, ZoneOffset.UTC));
+    }
+
+    @Test
+    void a_burst_of_wrong_codes_faster_than_the_store_catches_up_still_locks_after_five() {
+        storeKeepsUp = false;
+        VerifySubscriber service = at(NOW.plusSeconds(10));
+        List<Integer> left = new ArrayList<>();
+        int locked = 0;
+        for (int i = 0; i < 20; i++) {
+            try {
+                service.verify("sub-1", "000000");
+            } catch (VerifySubscriber.WrongCodeException e) {
+                left.add(e.attemptsLeft());
+            } catch (VerifySubscriber.LockedException e) {
+                locked++;
+            }
+        }
+
+        assertThat(left).as("each wrong code counts, though the store has none of them yet").containsExactly(4, 3, 2, 1);
+        assertThat(locked).isEqualTo(16);
+        assertThat(failures).as("only the five guesses that were judged are published").hasSize(5);
+        assertThatThrownBy(() -> service.verify("sub-1", "123456")).as("the right code, too late")
+                .isInstanceOf(VerifySubscriber.LockedException.class);
+        assertThatThrownBy(() -> service.resendCode("sub-1")).as("no new code while locked")
+                .isInstanceOf(VerifySubscriber.LockedException.class);
+        assertThat(activated).isEmpty();
+    }
+
+    @Test
+    void guesses_made_at_the_same_moment_on_many_threads_are_each_counted() throws Exception {
+        storeKeepsUp = false;
+        VerifySubscriber service = at(NOW.plusSeconds(10));
+        java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(8);
+        java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+        List<java.util.concurrent.Future<String>> answers = new ArrayList<>();
+        for (int i = 0; i < 64; i++) {
+            answers.add(threads.submit(() -> {
+                start.await();
+                try {
+                    service.verify("sub-1", "000000");
+                    return "accepted";
+                } catch (VerifySubscriber.WrongCodeException e) {
+                    return "wrong";
+                } catch (VerifySubscriber.LockedException e) {
+                    return "locked";
+                }
+            }));
+        }
+        start.countDown();
+        List<String> outcomes = new ArrayList<>();
+        for (java.util.concurrent.Future<String> answer : answers) {
+            outcomes.add(answer.get());
+        }
+        threads.shutdown();
+
+        assertThat(outcomes).filteredOn("wrong"::equals).as("four warnings, then the fifth locks").hasSize(4);
+        assertThat(outcomes).filteredOn("locked"::equals).hasSize(60);
     }
 
     @Test

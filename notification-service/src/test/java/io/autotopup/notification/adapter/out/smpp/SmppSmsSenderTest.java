@@ -68,7 +68,7 @@ class SmppSmsSenderTest {
         var delivered = sender.send("+8562055512348", "Your balance is low: $1.50.");
         var failed = sender.send("+8562055599999", "Your balance is low: $1.50.");
 
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
             assertThat(receipts).containsEntry(delivered.get(0), "DELIVERED");
             assertThat(receipts).containsEntry(failed.get(0), "FAILED");
         });
