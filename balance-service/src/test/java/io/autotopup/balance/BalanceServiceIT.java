@@ -91,6 +91,34 @@ class BalanceServiceIT {
                 .containsPattern("autotopup_dead_letters_total\\{application=\"balance-service\",reason=\"UNDECODABLE\",topic=\"usage-events-dlt\"\\} [1-9]");
     }
 
+    /**
+     * A carrier's producer need not partition as Java's does (librdkafka's default is CRC32): usage for one
+     * number placed by hand on every partition of usage-events is applied, each event once.
+     */
+    @Test
+    void usage_is_applied_whatever_partition_the_carrier_put_it_on() throws Exception {
+        String msisdn = "+8562055510030";
+        String subscriberId = register(msisdn, "LAK", "lo", "{\"amount\":\"100000\",\"currency\":\"LAK\"}");
+        await().atMost(PATIENCE).until(() -> get("/v1/subscribers/" + subscriberId + "/balance").body().contains("\"version\":1"));
+
+        try (KafkaProducer<String, UsageRecorded> carrier = new KafkaProducer<>(KafkaTestUtils.producerProps(broker.getBrokersAsString()),
+                Topics.USAGE_EVENTS.keySerde().serializer(), Topics.USAGE_EVENTS.valueSerde().serializer())) {
+            for (int partition = 0; partition < Topics.PARTITIONS; partition++) {
+                UsageRecorded usage = UsageRecorded.newBuilder().setEventId("cdr-p" + partition).setCarrierId("etl")
+                        .setMsisdn(msisdn).setUsageType(UsageType.DATA).setUnits(10).setUnit("MB")
+                        .setCharge(money(1_000 * (partition + 1), "LAK")).setOccurredAt(Instant.now()).build();
+                carrier.send(new ProducerRecord<>(Topics.USAGE_EVENTS.name(), partition, msisdn, usage)).get();
+                // and once more on the next partition, as a redelivery that lands elsewhere
+                carrier.send(new ProducerRecord<>(Topics.USAGE_EVENTS.name(), (partition + 1) % Topics.PARTITIONS, msisdn, usage)).get();
+            }
+        }
+
+        await().atMost(PATIENCE).untilAsserted(() -> assertThat(get("/v1/subscribers/" + subscriberId + "/balance").body())
+                .as("100,000 - 1,000 - 2,000 - 3,000, each event once").contains("\"amount\":\"94000\"")
+                .contains("\"version\":4"));
+        assertThat(get("/v1/subscribers/" + subscriberId + "/ledger?limit=10").body().split("\"version\"")).hasSize(5);
+    }
+
     @Test
     void a_phone_number_that_is_not_one_is_refused_with_a_problem_body() throws Exception {
         HttpResponse<String> response = post("/v1/subscribers", "{\"msisdn\":\"12\",\"currency\":\"LAK\",\"language\":\"lo\"}");

@@ -10,6 +10,7 @@ import io.autotopup.events.PaymentRecorded;
 import io.autotopup.events.SmsDeliveryReported;
 import io.autotopup.events.SmsRequested;
 import io.autotopup.events.SmsSent;
+import io.autotopup.events.SubscriberNumberAssigned;
 import io.autotopup.events.SubscriberRegistered;
 import io.autotopup.events.SubscriberUpdated;
 import io.autotopup.events.TopUpCompleted;
@@ -52,7 +53,7 @@ public final class EventSchemas implements SchemaStore {
             AutoTopUpRuleSet.class, PaymentMethodsChanged.class, TopUpRequested.class, TopUpCompleted.class,
             TopUpFailed.class, SmsRequested.class, SmsSent.class, TopUpSkipped.class, AutoTopUpDisabled.class,
             LowBalanceWarning.class, BalanceAdjustmentRequested.class, VerificationCodeIssued.class,
-            VerificationAttemptFailed.class, PaymentRecorded.class, SmsDeliveryReported.class);
+            VerificationAttemptFailed.class, PaymentRecorded.class, SmsDeliveryReported.class, SubscriberNumberAssigned.class);
 
     private static final String EVENTS_PACKAGE = "io.autotopup.events.";
     private static final String PUBLISHED_ROOT = "io/autotopup/schemas/published/";

@@ -10,6 +10,7 @@ import io.autotopup.events.PaymentRecorded;
 import io.autotopup.events.SmsDeliveryReported;
 import io.autotopup.events.SmsRequested;
 import io.autotopup.events.SmsSent;
+import io.autotopup.events.SubscriberNumberAssigned;
 import io.autotopup.events.SubscriberRegistered;
 import io.autotopup.events.SubscriberUpdated;
 import io.autotopup.events.TopUpCompleted;
@@ -52,6 +53,14 @@ public final class Topics {
     public static final Topic<String, BalanceChanged> BALANCE_CHANGES =
             Topic.log("balance-changes", KEY, AvroSerde.of(BalanceChanged.class), AUDIT_TRAIL);
 
+    /**
+     * The directory from MSISDN to subscriber (latest per number), key = MSISDN. Written by balance-service's
+     * ledger for every registered number and read whole by every instance, so that usage is resolved on
+     * whatever partition a carrier's producer put it.
+     */
+    public static final Topic<String, SubscriberNumberAssigned> SUBSCRIBER_NUMBERS =
+            Topic.compacted("subscriber-numbers", KEY, AvroSerde.of(SubscriberNumberAssigned.class));
+
     /** One-time codes issued (sealed) and wrong attempts, key = subscriber id; short retention. */
     public static final Topic<String, SpecificRecord> SUBSCRIBER_VERIFICATIONS = Topic.log("subscriber-verifications", KEY,
             AvroSerde.anyOf(VerificationCodeIssued.class, VerificationAttemptFailed.class), Duration.ofDays(1));
@@ -89,7 +98,7 @@ public final class Topics {
             AvroSerde.anyOf(TopUpSkipped.class, AutoTopUpDisabled.class, LowBalanceWarning.class), AUDIT_TRAIL);
 
     /** Every topic of the catalogue. */
-    public static final List<Topic<String, ?>> ALL = List.of(USAGE_EVENTS, SUBSCRIBERS, SUBSCRIBER_VERIFICATIONS, BALANCE_ADJUSTMENTS, BALANCE_CHANGES,
+    public static final List<Topic<String, ?>> ALL = List.of(USAGE_EVENTS, SUBSCRIBERS, SUBSCRIBER_NUMBERS, SUBSCRIBER_VERIFICATIONS, BALANCE_ADJUSTMENTS, BALANCE_CHANGES,
             AUTO_TOP_UP_RULES, PAYMENT_METHODS, PAYMENTS, TOP_UP_REQUESTS, TOP_UP_OUTCOMES, AUTO_TOP_UP_NOTICES, NOTIFICATIONS);
 
     private Topics() {

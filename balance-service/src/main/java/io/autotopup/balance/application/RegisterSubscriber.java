@@ -13,7 +13,8 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>The directory learns of a registration a moment after it is published, so a number being registered
  * is reserved here until the directory surely knows it: a second registration in that moment is refused
- * too. The reservation holds within one instance; several instances need the directory to decide.
+ * too. The directory of numbers is whole on every instance, but it learns of a registration made on another
+ * instance a moment late: two instances registering the same number in that moment can both accept it.
  */
 public final class RegisterSubscriber {
 

@@ -1,8 +1,7 @@
 package io.autotopup.balance.adapter.in.kafka;
 
 import io.autotopup.events.BalanceChanged;
-import io.autotopup.events.SubscriberRegistered;
-import io.autotopup.events.SubscriberUpdated;
+import io.autotopup.events.SubscriberNumberAssigned;
 import io.autotopup.events.UsageRecorded;
 import io.autotopup.balance.domain.LedgerPolicy;
 import io.autotopup.platform.streams.DeadLetters;
@@ -13,28 +12,32 @@ import io.autotopup.schemas.Topics;
 import java.time.Duration;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * The ledger topology. Usage arrives keyed by MSISDN and is resolved to the registered subscriber
- * through an index kept from the {@code subscribers} topic (usage that arrives just before its
- * registration waits for it, see {@link UsageResolver}); then usage debits, completed top-ups and
- * opening balances are applied, each once, by {@link LedgerProcessor}, which emits one
- * {@code BalanceChanged} per applied change. Usage for an unknown MSISDN or in another currency, and a
- * top-up for an unknown subscriber, go to the dead-letter topic of their input with the reason in headers.
+ * The ledger topology. Usage arrives keyed by MSISDN, on whatever partition the carrier's producer chose
+ * (librdkafka's default partitioner is not Java's), and is resolved to the registered subscriber through the
+ * directory of numbers, {@code subscriber-numbers}, which every instance holds whole (usage that arrives just
+ * before its registration waits for it, see {@link UsageResolver}); then usage debits, completed top-ups and
+ * opening balances are applied, each once, by {@link LedgerProcessor}, which emits one {@code BalanceChanged}
+ * per applied change and keeps the directory of numbers. Usage for an unknown MSISDN or in another currency,
+ * and a top-up for an unknown subscriber, go to the dead-letter topic of their input with the reason in headers.
  */
 public final class BalanceTopology {
 
-    /** MSISDN (E.164) to subscriber id, partitioned like {@code usage-events}. */
-    public static final String SUBSCRIBER_INDEX_STORE = "balance-subscriber-index";
-    /** Usage for an MSISDN not (yet) in the index, waiting for its registration; key MSISDN|carrier:event. */
+    /** MSISDN (E.164) to the subscriber it belongs to: all of {@code subscriber-numbers}, on every instance. */
+    public static final String NUMBERS_STORE = "balance-subscriber-numbers";
+    /** Usage for an MSISDN not (yet) in the directory, waiting for its registration; key MSISDN|carrier:event. */
     public static final String PARKED_USAGE_STORE = "balance-parked-usage";
     /** How long usage for an unknown MSISDN waits for a registration before it is dead-lettered. */
     public static final Duration DEFAULT_UNKNOWN_MSISDN_GRACE = Duration.ofSeconds(30);
@@ -63,24 +66,19 @@ public final class BalanceTopology {
         KStream<String, SpecificRecord> subscribers = builder.stream(Topics.SUBSCRIBERS.name(),
                 Consumed.with(Topics.SUBSCRIBERS.keySerde(), Topics.SUBSCRIBERS.valueSerde()).withName("balance-subscribers"));
 
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SUBSCRIBER_INDEX_STORE),
-                Serdes.String(), Serdes.String()));
+        // the directory of numbers, whole on every instance; the store holds the topic's records as they are,
+        // so restoring it from the topic gives the same store as building it
+        builder.addGlobalStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(NUMBERS_STORE), Serdes.String(),
+                        Topics.SUBSCRIBER_NUMBERS.valueSerde()).withLoggingDisabled(), Topics.SUBSCRIBER_NUMBERS.name(),
+                Consumed.with(Topics.SUBSCRIBER_NUMBERS.keySerde(), Topics.SUBSCRIBER_NUMBERS.valueSerde()).withName("balance-numbers"),
+                NumberDirectoryUpdater::new);
+
         AvroSerde<UsageRecorded> usageSerde = (AvroSerde<UsageRecorded>) Topics.USAGE_EVENTS.valueSerde();
         builder.addStateStore(Stores.timestampedKeyValueStoreBuilder(Stores.persistentTimestampedKeyValueStore(PARKED_USAGE_STORE),
                 Serdes.String(), usageSerde));
-
-        KStream<String, Object> registrationsByMsisdn = subscribers
-                .filter((id, subscriber) -> subscriber != null, Named.as("balance-subscribers-present"))
-                .map((id, subscriber) -> KeyValue.pair(msisdnOf(subscriber), id), Named.as("balance-subscribers-by-msisdn"))
-                .repartition(Repartitioned.with(Serdes.String(), Serdes.String()).withName("balance-subscriber-index"))
-                .mapValues(id -> (Object) id, Named.as("balance-subscriber-index-entry"));
-        KStream<String, Object> usageByMsisdn = builder.stream(Topics.USAGE_EVENTS.name(),
+        KStream<String, Routed<UsageRecorded>> resolved = builder.stream(Topics.USAGE_EVENTS.name(),
                         Consumed.with(Topics.USAGE_EVENTS.keySerde(), usageSerde).withName("balance-usage"))
-                .mapValues(event -> (Object) event, Named.as("balance-usage-entry"));
-        KStream<String, Routed<UsageRecorded>> resolved = registrationsByMsisdn
-                .merge(usageByMsisdn, Named.as("balance-merge-index-and-usage"))
-                .process(() -> new UsageResolver(unknownMsisdnGrace), Named.as("balance-usage-resolver"),
-                        SUBSCRIBER_INDEX_STORE, PARKED_USAGE_STORE);
+                .process(() -> new UsageResolver(unknownMsisdnGrace), Named.as("balance-usage-resolver"), PARKED_USAGE_STORE);
         KStream<String, SpecificRecord> usageBySubscriber = DeadLetters.route(resolved, usageSerde, "balance-usage-resolution")
                 .repartition(Repartitioned.with(Serdes.String(), usageSerde).withName("balance-usage-by-subscriber"))
                 .mapValues(usage -> (SpecificRecord) usage, Named.as("balance-usage-as-record"));
@@ -107,7 +105,12 @@ public final class BalanceTopology {
                 .merge(adjustments, Named.as("balance-merge-adjustments"))
                 .process(() -> new LedgerProcessor(policy, metrics), Named.as("balance-ledger"), ACCOUNTS_STORE,
                         BALANCES_STORE, APPLIED_STORE, HISTORY_STORE);
-        DeadLetters.route(ledger, AvroSerde.anyEvent(), "balance-ledger")
+        KStream<String, SpecificRecord> applied = DeadLetters.route(ledger, AvroSerde.anyEvent(), "balance-ledger");
+        applied.filter((msisdn, value) -> value instanceof SubscriberNumberAssigned, Named.as("balance-numbers-only"))
+                .mapValues(number -> (SubscriberNumberAssigned) number, Named.as("balance-numbers-out"))
+                .to(Topics.SUBSCRIBER_NUMBERS.name(), Produced.with(Topics.SUBSCRIBER_NUMBERS.keySerde(),
+                        Topics.SUBSCRIBER_NUMBERS.valueSerde()).withName("balance-numbers-sink"));
+        applied.filter((subscriberId, value) -> value instanceof BalanceChanged, Named.as("balance-changes-only"))
                 .mapValues(change -> (BalanceChanged) change, Named.as("balance-changes-out"))
                 .to(Topics.BALANCE_CHANGES.name(),
                         Produced.with(Topics.BALANCE_CHANGES.keySerde(), Topics.BALANCE_CHANGES.valueSerde())
@@ -115,10 +118,22 @@ public final class BalanceTopology {
         return builder;
     }
 
-    private static String msisdnOf(SpecificRecord subscriber) {
-        if (subscriber instanceof SubscriberRegistered registered) {
-            return registered.getMsisdn();
+    /** Keeps the global store of numbers: the topic's records, as they are. */
+    private static final class NumberDirectoryUpdater implements Processor<String, SubscriberNumberAssigned, Void, Void> {
+        private KeyValueStore<String, SubscriberNumberAssigned> numbers;
+
+        @Override
+        public void init(ProcessorContext<Void, Void> context) {
+            numbers = context.getStateStore(NUMBERS_STORE);
         }
-        return ((SubscriberUpdated) subscriber).getMsisdn();
+
+        @Override
+        public void process(Record<String, SubscriberNumberAssigned> record) {
+            if (record.value() == null) {
+                numbers.delete(record.key());
+            } else {
+                numbers.put(record.key(), record.value());
+            }
+        }
     }
 }

@@ -12,6 +12,7 @@ import io.autotopup.events.BalanceAdjustmentRequested;
 import io.autotopup.events.BalanceChangeReason;
 import io.autotopup.events.BalanceChanged;
 import io.autotopup.events.Money;
+import io.autotopup.events.SubscriberNumberAssigned;
 import io.autotopup.events.SubscriberRegistered;
 import io.autotopup.events.SubscriberUpdated;
 import io.autotopup.events.TopUpCompleted;
@@ -29,6 +30,7 @@ import java.util.function.BiFunction;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.Cancellable;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -41,7 +43,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * and a change whose id is already there (a redelivered or replayed usage event, a second outcome for one
  * request, a repeated adjustment) is skipped without output and counted. Usage ids are forgotten after the
  * retention window, and usage older than the window is refused as stale; top-up, opening and adjustment
- * ids are kept. Everything here is keyed by subscriber id.
+ * ids are kept. Everything here is keyed by subscriber id, but for what it writes to the directory of numbers:
+ * each registered number, keyed by itself.
  */
 final class LedgerProcessor implements Processor<String, SpecificRecord, String, Routed<SpecificRecord>> {
 
@@ -55,6 +58,7 @@ final class LedgerProcessor implements Processor<String, SpecificRecord, String,
     private KeyValueStore<String, BalanceChanged> balances;
     private KeyValueStore<String, Long> applied;
     private KeyValueStore<String, LedgerHistory> history;
+    private KeyValueStore<String, SubscriberNumberAssigned> numbers;
 
     LedgerProcessor(LedgerPolicy policy, LedgerMetrics metrics) {
         this.policy = policy;
@@ -68,7 +72,13 @@ final class LedgerProcessor implements Processor<String, SpecificRecord, String,
         this.balances = context.getStateStore(BalanceTopology.BALANCES_STORE);
         this.applied = context.getStateStore(BalanceTopology.APPLIED_STORE);
         this.history = context.getStateStore(BalanceTopology.HISTORY_STORE);
+        this.numbers = context.getStateStore(BalanceTopology.NUMBERS_STORE);
         context.schedule(PURGE_INTERVAL, PunctuationType.STREAM_TIME, this::forgetOldUsage);
+        Cancellable[] once = new Cancellable[1];
+        once[0] = context.schedule(Duration.ofSeconds(1), PunctuationType.WALL_CLOCK_TIME, now -> {
+            once[0].cancel();
+            assignMissingNumbers(now);
+        });
     }
 
     @Override
@@ -76,6 +86,7 @@ final class LedgerProcessor implements Processor<String, SpecificRecord, String,
         SpecificRecord value = record.value();
         if (value instanceof SubscriberRegistered registered) {
             accounts.put(record.key(), registered);
+            assignNumber(record.key(), registered.getMsisdn(), record.timestamp());
             Money opening = registered.getOpeningBalance();
             if (opening != null && opening.getMinorUnits() != 0) {
                 String causation = "opening:" + registered.getSubscriberId();
@@ -84,6 +95,7 @@ final class LedgerProcessor implements Processor<String, SpecificRecord, String,
             }
         } else if (value instanceof SubscriberUpdated updated) {
             accounts.put(record.key(), updated);
+            assignNumber(record.key(), updated.getMsisdn(), record.timestamp());
         } else if (value instanceof UsageRecorded usage) {
             onUsage(record, usage);
         } else if (value instanceof TopUpCompleted && EventHeaders.isDryRun(record.headers())) {
@@ -155,6 +167,53 @@ final class LedgerProcessor implements Processor<String, SpecificRecord, String,
                 : input instanceof SubscriberRegistered ? Topics.SUBSCRIBERS.deadLetterTopic()
                 : Topics.USAGE_EVENTS.deadLetterTopic();
         context.forward(record.withValue(Routed.rejected(input, deadLetterTopic, code, detail)));
+    }
+
+    /** Puts the number in the directory of numbers, unless it is there already. */
+    private void assignNumber(String subscriberId, String msisdn, long timestamp) {
+        SubscriberNumberAssigned known = numbers.get(msisdn);
+        if (known != null && known.getSubscriberId().equals(subscriberId)) {
+            return;
+        }
+        SubscriberNumberAssigned assigned = SubscriberNumberAssigned.newBuilder().setMsisdn(msisdn)
+                .setSubscriberId(subscriberId).setAssignedAt(Instant.ofEpochMilli(timestamp)).build();
+        context.forward(new Record<>(msisdn, Routed.accepted(assigned), timestamp));
+    }
+
+    /**
+     * Accounts registered before the directory of numbers existed (an upgrade) are put in it once, at start. A
+     * sample of the accounts tells whether that is needed, so a start with a complete directory costs little.
+     */
+    private void assignMissingNumbers(long now) {
+        int sampled = 0;
+        boolean missing = false;
+        try (KeyValueIterator<String, SpecificRecord> all = accounts.all()) {
+            while (all.hasNext() && sampled < BACKFILL_SAMPLE && !missing) {
+                KeyValue<String, SpecificRecord> entry = all.next();
+                Account account = account(entry.key);
+                missing = account != null && !entry.key.equals(subscriberOf(account.msisdn()));
+                sampled++;
+            }
+        }
+        if (!missing) {
+            return;
+        }
+        try (KeyValueIterator<String, SpecificRecord> all = accounts.all()) {
+            while (all.hasNext()) {
+                KeyValue<String, SpecificRecord> entry = all.next();
+                Account account = account(entry.key);
+                if (account != null && subscriberOf(account.msisdn()) == null) {
+                    assignNumber(entry.key, account.msisdn(), now);
+                }
+            }
+        }
+    }
+
+    private static final int BACKFILL_SAMPLE = 100;
+
+    private String subscriberOf(String msisdn) {
+        SubscriberNumberAssigned number = numbers.get(msisdn);
+        return number == null ? null : number.getSubscriberId();
     }
 
     private void forgetOldUsage(long streamTime) {

@@ -1,11 +1,13 @@
 package io.autotopup.balance.adapter.in.kafka;
 
+import io.autotopup.events.SubscriberNumberAssigned;
 import io.autotopup.events.UsageRecorded;
 import io.autotopup.platform.streams.Routed;
 import io.autotopup.schemas.EventHeaders;
 import io.autotopup.schemas.Topics;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -21,21 +23,26 @@ import org.apache.kafka.streams.state.TimestampedKeyValueStore;
 import org.apache.kafka.streams.state.ValueAndTimestamp;
 
 /**
- * Re-keys usage from its MSISDN to the subscriber registered with it. Both inputs arrive here keyed by
- * MSISDN: registrations (as subscriber ids) keep the index, usage looks it up. Usage for an MSISDN the
- * index does not know yet waits, parked, for up to the grace period, so that a subscriber who uses data a
- * moment after registering is still charged; when the registration arrives the parked usage goes on in
- * order, and what is still unknown after the grace period goes to the dead-letter topic.
+ * Re-keys usage from its MSISDN to the subscriber the number belongs to, looked up in the directory of numbers
+ * that this instance holds whole: usage is resolved on whatever partition it arrived, however the carrier's
+ * producer partitions. Usage for a number the directory does not know yet waits, parked on its partition, for
+ * up to the grace period, so that a subscriber who uses data a moment after registering is still charged; a
+ * few times a second the parked usage whose number has become known goes on, oldest first, and what is still
+ * unknown after the grace period goes to the dead-letter topic. Usage for a number with parked usage goes on
+ * only after it, so a subscriber's usage keeps its order.
  */
-final class UsageResolver implements Processor<String, Object, String, Routed<UsageRecorded>> {
+final class UsageResolver implements Processor<String, UsageRecorded, String, Routed<UsageRecorded>> {
 
     private static final String SEPARATOR = "|";
     private static final String REPLAY_MARKER = "|replayed-from=";
+    private static final Duration CHECK_INTERVAL = Duration.ofMillis(250);
 
     private final Duration grace;
     private ProcessorContext<String, Routed<UsageRecorded>> context;
-    private KeyValueStore<String, String> index;
+    private KeyValueStore<String, SubscriberNumberAssigned> numbers;
     private TimestampedKeyValueStore<String, UsageRecorded> parked;
+    /** How many records are parked on this partition: the common case, none, costs no look-up in the store. */
+    private long parkedCount;
 
     UsageResolver(Duration grace) {
         this.grace = grace;
@@ -44,64 +51,99 @@ final class UsageResolver implements Processor<String, Object, String, Routed<Us
     @Override
     public void init(ProcessorContext<String, Routed<UsageRecorded>> context) {
         this.context = context;
-        this.index = context.getStateStore(BalanceTopology.SUBSCRIBER_INDEX_STORE);
+        this.numbers = context.getStateStore(BalanceTopology.NUMBERS_STORE);
         this.parked = context.getStateStore(BalanceTopology.PARKED_USAGE_STORE);
-        Duration interval = grace.compareTo(Duration.ofSeconds(1)) < 0 ? grace : Duration.ofSeconds(1);
-        context.schedule(interval.isZero() ? Duration.ofMillis(100) : interval, PunctuationType.WALL_CLOCK_TIME,
-                this::expire);
+        try (KeyValueIterator<String, ValueAndTimestamp<UsageRecorded>> all = parked.all()) {
+            while (all.hasNext()) {
+                all.next();
+                parkedCount++;
+            }
+        }
+        Duration interval = grace.compareTo(CHECK_INTERVAL) < 0 && !grace.isZero() ? grace : CHECK_INTERVAL;
+        context.schedule(interval, PunctuationType.WALL_CLOCK_TIME, this::releaseOrExpire);
     }
 
     @Override
-    public void process(Record<String, Object> record) {
-        if (record.value() instanceof String subscriberId) {
-            index.put(record.key(), subscriberId);
-            release(record.key(), subscriberId);
-        } else if (record.value() instanceof UsageRecorded usage) {
-            String subscriberId = index.get(usage.getMsisdn());
-            if (subscriberId != null) {
-                context.forward(record.withKey(subscriberId).withValue(Routed.accepted(usage)));
-            } else {
-                // a replay stays a replay while it waits: its origin is kept in the key (the store keeps no headers)
-                String replayedFrom = EventHeaders.text(record.headers(), EventHeaders.REPLAYED_FROM);
-                parked.put(usage.getMsisdn() + SEPARATOR + usage.getCarrierId() + ":" + usage.getEventId()
-                        + (replayedFrom == null ? "" : REPLAY_MARKER + replayedFrom),
-                        ValueAndTimestamp.make(usage, context.currentSystemTimeMs()));
-            }
+    public void process(Record<String, UsageRecorded> record) {
+        UsageRecorded usage = record.value();
+        if (usage == null) {
+            return;
         }
+        String subscriberId = subscriberOf(usage.getMsisdn());
+        if (subscriberId == null) {
+            // a replay stays a replay while it waits: its origin is kept in the key (the store keeps no headers)
+            String replayedFrom = EventHeaders.text(record.headers(), EventHeaders.REPLAYED_FROM);
+            String key = usage.getMsisdn() + SEPARATOR + usage.getCarrierId() + ":" + usage.getEventId()
+                    + (replayedFrom == null ? "" : REPLAY_MARKER + replayedFrom);
+            if (parked.get(key) == null) {
+                parkedCount++;
+            }
+            parked.put(key, ValueAndTimestamp.make(usage, context.currentSystemTimeMs()));
+            return;
+        }
+        if (parkedCount > 0) {
+            release(waiting(usage.getMsisdn()), subscriberId);
+        }
+        context.forward(record.withKey(subscriberId).withValue(Routed.accepted(usage)));
     }
 
-    private void release(String msisdn, String subscriberId) {
+    private String subscriberOf(String msisdn) {
+        SubscriberNumberAssigned number = numbers.get(msisdn);
+        return number == null ? null : number.getSubscriberId();
+    }
+
+    /** The usage parked for one number. */
+    private List<KeyValue<String, ValueAndTimestamp<UsageRecorded>>> waiting(String msisdn) {
         List<KeyValue<String, ValueAndTimestamp<UsageRecorded>>> waiting = new ArrayList<>();
         try (KeyValueIterator<String, ValueAndTimestamp<UsageRecorded>> found =
                      parked.prefixScan(msisdn + SEPARATOR, new StringSerializer())) {
             found.forEachRemaining(waiting::add);
         }
-        waiting.sort(java.util.Comparator.comparingLong(entry -> entry.value.timestamp()));
+        return waiting;
+    }
+
+    /** Sends parked usage on to the subscriber, oldest first. */
+    private void release(List<KeyValue<String, ValueAndTimestamp<UsageRecorded>>> waiting, String subscriberId) {
+        waiting.sort(Comparator.comparingLong(entry -> entry.value.timestamp()));
         for (KeyValue<String, ValueAndTimestamp<UsageRecorded>> entry : waiting) {
             parked.delete(entry.key);
+            parkedCount--;
             UsageRecorded usage = entry.value.value();
             context.forward(new Record<>(subscriberId, Routed.accepted(usage), usage.getOccurredAt().toEpochMilli(),
                     replayHeaders(entry.key)));
         }
     }
 
-    private void expire(long now) {
-        List<KeyValue<String, ValueAndTimestamp<UsageRecorded>>> expired = new ArrayList<>();
-        try (KeyValueIterator<String, ValueAndTimestamp<UsageRecorded>> all = parked.all()) {
-            all.forEachRemaining(entry -> {
+    /** Parked usage whose number is known now goes on; usage that waited out the grace period is dead-lettered. */
+    private void releaseOrExpire(long now) {
+        if (parkedCount <= 0) {
+            return;
+        }
+        List<KeyValue<String, ValueAndTimestamp<UsageRecorded>>> all = new ArrayList<>();
+        try (KeyValueIterator<String, ValueAndTimestamp<UsageRecorded>> iterator = parked.all()) {
+            iterator.forEachRemaining(all::add);
+        }
+        parkedCount = all.size();
+        java.util.Map<String, List<KeyValue<String, ValueAndTimestamp<UsageRecorded>>>> byNumber = new java.util.LinkedHashMap<>();
+        all.forEach(entry -> byNumber.computeIfAbsent(entry.value.value().getMsisdn(), msisdn -> new ArrayList<>()).add(entry));
+        byNumber.forEach((msisdn, waiting) -> {
+            String subscriberId = subscriberOf(msisdn);
+            if (subscriberId != null) {
+                release(waiting, subscriberId);
+                return;
+            }
+            for (KeyValue<String, ValueAndTimestamp<UsageRecorded>> entry : waiting) {
                 if (now - entry.value.timestamp() >= grace.toMillis()) {
-                    expired.add(entry);
+                    parked.delete(entry.key);
+                    parkedCount--;
+                    UsageRecorded usage = entry.value.value();
+                    context.forward(new Record<>(usage.getMsisdn(), Routed.rejected(usage, Topics.USAGE_EVENTS.deadLetterTopic(),
+                            "UNKNOWN_SUBSCRIBER", "No subscriber was registered with the MSISDN of usage event "
+                                    + usage.getCarrierId() + ":" + usage.getEventId() + " within " + grace),
+                            usage.getOccurredAt().toEpochMilli(), replayHeaders(entry.key)));
                 }
-            });
-        }
-        for (KeyValue<String, ValueAndTimestamp<UsageRecorded>> entry : expired) {
-            parked.delete(entry.key);
-            UsageRecorded usage = entry.value.value();
-            context.forward(new Record<>(usage.getMsisdn(), Routed.rejected(usage, Topics.USAGE_EVENTS.deadLetterTopic(),
-                    "UNKNOWN_SUBSCRIBER", "No subscriber was registered with the MSISDN of usage event "
-                            + usage.getCarrierId() + ":" + usage.getEventId() + " within " + grace),
-                    usage.getOccurredAt().toEpochMilli(), replayHeaders(entry.key)));
-        }
+            }
+        });
     }
 
     /** The {@code replayed-from} header of a parked replay, from its key; none otherwise. */

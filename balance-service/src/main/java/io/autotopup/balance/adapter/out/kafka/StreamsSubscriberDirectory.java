@@ -4,6 +4,7 @@ import io.autotopup.balance.adapter.in.kafka.BalanceTopology;
 import io.autotopup.balance.adapter.in.kafka.LedgerHistory;
 import io.autotopup.balance.application.SubscriberDirectory;
 import io.autotopup.events.BalanceChanged;
+import io.autotopup.events.SubscriberNumberAssigned;
 import io.autotopup.events.SubscriberRegistered;
 import io.autotopup.events.SubscriberUpdated;
 import java.util.List;
@@ -15,8 +16,9 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.springframework.kafka.streams.KafkaStreamsInteractiveQueryService;
 
 /**
- * Reads the ledger's state stores. With one instance every partition is local; answering for partitions
- * held by another instance (routing by {@code HostInfo}) comes with scaling out.
+ * Reads the ledger's state stores: those of the partitions this instance owns (requests about subscribers of
+ * other partitions are forwarded to their owner, see {@code OwnerRoutingFilter}), and the directory of numbers,
+ * which every instance holds whole.
  */
 public final class StreamsSubscriberDirectory implements SubscriberDirectory {
 
@@ -28,9 +30,10 @@ public final class StreamsSubscriberDirectory implements SubscriberDirectory {
 
     @Override
     public Optional<String> subscriberIdByMsisdn(String msisdn) {
-        ReadOnlyKeyValueStore<String, String> index = queries.retrieveQueryableStore(
-                BalanceTopology.SUBSCRIBER_INDEX_STORE, QueryableStoreTypes.keyValueStore());
-        return Optional.ofNullable(index.get(msisdn));
+        // the directory of numbers is whole on every instance: any of them answers for any number
+        ReadOnlyKeyValueStore<String, SubscriberNumberAssigned> numbers = queries.retrieveQueryableStore(
+                BalanceTopology.NUMBERS_STORE, QueryableStoreTypes.keyValueStore());
+        return Optional.ofNullable(numbers.get(msisdn)).map(SubscriberNumberAssigned::getSubscriberId);
     }
 
     @Override

@@ -9,6 +9,7 @@ import io.autotopup.events.BalanceChangeReason;
 import io.autotopup.events.BalanceChanged;
 import io.autotopup.events.Language;
 import io.autotopup.events.Money;
+import io.autotopup.events.SubscriberNumberAssigned;
 import io.autotopup.events.SubscriberRegistered;
 import io.autotopup.events.SubscriberStatus;
 import io.autotopup.events.TopUpCompleted;
@@ -58,6 +59,7 @@ class BalanceTopologyTest {
     private TestInputTopic<String, SpecificRecord> outcomes;
     private TestOutputTopic<String, BalanceChanged> changes;
     private TestOutputTopic<String, UsageRecorded> usageDeadLetters;
+    private TestOutputTopic<String, SubscriberNumberAssigned> numbers;
 
     @BeforeEach
     void startDriver() {
@@ -73,6 +75,8 @@ class BalanceTopologyTest {
                 Topics.BALANCE_CHANGES.valueSerde().deserializer());
         usageDeadLetters = driver.createOutputTopic(Topics.USAGE_EVENTS.deadLetterTopic(), Serdes.String().deserializer(),
                 Topics.USAGE_EVENTS.valueSerde().deserializer());
+        numbers = driver.createOutputTopic(Topics.SUBSCRIBER_NUMBERS.name(), Serdes.String().deserializer(),
+                Topics.SUBSCRIBER_NUMBERS.valueSerde().deserializer());
     }
 
     @AfterEach
@@ -167,9 +171,10 @@ class BalanceTopologyTest {
         assertThat(changes.isEmpty()).isTrue();
 
         register(ALICE, ALICE_MSISDN, "LAK", null);
+        driver.advanceWallClockTime(Duration.ofMillis(250));
 
-        assertThat(changes.readValuesToList()).extracting(c -> c.getNewBalance().getMinorUnits())
-                .containsExactly(-1_000L, -3_000L);
+        assertThat(changes.readValuesToList()).as("released at the next look at the parked usage, a quarter second on")
+                .extracting(c -> c.getNewBalance().getMinorUnits()).containsExactly(-1_000L, -3_000L);
         driver.advanceWallClockTime(Duration.ofSeconds(60));
         assertThat(usageDeadLetters.isEmpty()).isTrue();
     }
@@ -230,6 +235,35 @@ class BalanceTopologyTest {
         List<TestRecord<String, BalanceChanged>> out = changes.readRecordsToList();
         assertThat(out).extracting(change -> EventHeaders.text(change.headers(), EventHeaders.REPLAYED_FROM))
                 .containsExactly("usage-events/2/41", "usage-events/2/42", null);
+    }
+
+    @Test
+    void a_registration_puts_the_number_in_the_directory_that_every_instance_reads_whole() {
+        register(ALICE, ALICE_MSISDN, "LAK", null);
+
+        TestRecord<String, SubscriberNumberAssigned> assigned = numbers.readRecord();
+        assertThat(assigned.key()).isEqualTo(ALICE_MSISDN);
+        assertThat(assigned.value().getSubscriberId()).isEqualTo(ALICE);
+        register(ALICE, ALICE_MSISDN, "LAK", null);
+        assertThat(numbers.isEmpty()).as("the compacted topic replays the registration; the directory has it already").isTrue();
+    }
+
+    @Test
+    void a_number_missing_from_the_directory_after_an_upgrade_is_put_there_at_start_and_its_usage_applied() {
+        register(ALICE, ALICE_MSISDN, "LAK", null);
+        numbers.readRecord();
+        // what an upgrade from a version without the directory looks like: accounts, and no numbers
+        driver.createInputTopic(Topics.SUBSCRIBER_NUMBERS.name(), Serdes.String().serializer(),
+                Topics.SUBSCRIBER_NUMBERS.valueSerde().serializer()).pipeInput(ALICE_MSISDN, null, T0);
+        usage.pipeInput(ALICE_MSISDN, usage("e-1", ALICE_MSISDN, money(1_000, "LAK")), T0);
+        assertThat(changes.isEmpty()).isTrue();
+
+        driver.advanceWallClockTime(Duration.ofSeconds(2));
+
+        assertThat(numbers.readRecord().value().getSubscriberId()).isEqualTo(ALICE);
+        driver.advanceWallClockTime(Duration.ofMillis(250));
+        assertThat(changes.readValuesToList()).extracting(BalanceChanged::getCausationId).containsExactly("unitel:e-1");
+        assertThat(usageDeadLetters.isEmpty()).isTrue();
     }
 
     private void register(String id, String msisdn, String currency, Money opening) {
