@@ -4,6 +4,7 @@ import io.autotopup.events.AutoTopUpDisabled;
 import io.autotopup.events.AutoTopUpRuleSet;
 import io.autotopup.events.BalanceAdjustmentRequested;
 import io.autotopup.events.BalanceChanged;
+import io.autotopup.events.CodeRequested;
 import io.autotopup.events.LowBalanceWarning;
 import io.autotopup.events.PaymentMethodsChanged;
 import io.autotopup.events.PaymentRecorded;
@@ -20,6 +21,7 @@ import io.autotopup.events.TopUpSkipped;
 import io.autotopup.events.UsageRecorded;
 import io.autotopup.events.VerificationAttemptFailed;
 import io.autotopup.events.VerificationCodeIssued;
+import io.autotopup.events.VerificationCodeUsed;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -53,7 +55,8 @@ public final class EventSchemas implements SchemaStore {
             AutoTopUpRuleSet.class, PaymentMethodsChanged.class, TopUpRequested.class, TopUpCompleted.class,
             TopUpFailed.class, SmsRequested.class, SmsSent.class, TopUpSkipped.class, AutoTopUpDisabled.class,
             LowBalanceWarning.class, BalanceAdjustmentRequested.class, VerificationCodeIssued.class,
-            VerificationAttemptFailed.class, PaymentRecorded.class, SmsDeliveryReported.class, SubscriberNumberAssigned.class);
+            VerificationAttemptFailed.class, PaymentRecorded.class, SmsDeliveryReported.class, SubscriberNumberAssigned.class,
+            VerificationCodeUsed.class, CodeRequested.class);
 
     private static final String EVENTS_PACKAGE = "io.autotopup.events.";
     private static final String PUBLISHED_ROOT = "io/autotopup/schemas/published/";

@@ -4,6 +4,7 @@ import io.autotopup.events.AutoTopUpDisabled;
 import io.autotopup.events.AutoTopUpRuleSet;
 import io.autotopup.events.BalanceAdjustmentRequested;
 import io.autotopup.events.BalanceChanged;
+import io.autotopup.events.CodeRequested;
 import io.autotopup.events.LowBalanceWarning;
 import io.autotopup.events.PaymentMethodsChanged;
 import io.autotopup.events.PaymentRecorded;
@@ -20,6 +21,7 @@ import io.autotopup.events.TopUpSkipped;
 import io.autotopup.events.UsageRecorded;
 import io.autotopup.events.VerificationAttemptFailed;
 import io.autotopup.events.VerificationCodeIssued;
+import io.autotopup.events.VerificationCodeUsed;
 import java.time.Duration;
 import java.util.List;
 import org.apache.avro.specific.SpecificRecord;
@@ -61,9 +63,14 @@ public final class Topics {
     public static final Topic<String, SubscriberNumberAssigned> SUBSCRIBER_NUMBERS =
             Topic.compacted("subscriber-numbers", KEY, AvroSerde.of(SubscriberNumberAssigned.class));
 
-    /** One-time codes issued (sealed) and wrong attempts, key = subscriber id; short retention. */
+    /** One-time codes issued (sealed), wrong attempts and codes used, key = subscriber id; short retention. */
     public static final Topic<String, SpecificRecord> SUBSCRIBER_VERIFICATIONS = Topic.log("subscriber-verifications", KEY,
-            AvroSerde.anyOf(VerificationCodeIssued.class, VerificationAttemptFailed.class), Duration.ofDays(1));
+            AvroSerde.anyOf(VerificationCodeIssued.class, VerificationAttemptFailed.class, VerificationCodeUsed.class),
+            Duration.ofDays(1));
+
+    /** Codes texted per client address (its HMAC), counted by every instance against the hourly limit; kept two hours. */
+    public static final Topic<String, CodeRequested> CODE_REQUESTS =
+            Topic.log("code-requests", KEY, AvroSerde.of(CodeRequested.class), Duration.ofHours(2));
 
     /** Operator adjustments of balances (credit or debit, once per adjustment id), key = subscriber id. */
     public static final Topic<String, BalanceAdjustmentRequested> BALANCE_ADJUSTMENTS =
@@ -98,7 +105,7 @@ public final class Topics {
             AvroSerde.anyOf(TopUpSkipped.class, AutoTopUpDisabled.class, LowBalanceWarning.class), AUDIT_TRAIL);
 
     /** Every topic of the catalogue. */
-    public static final List<Topic<String, ?>> ALL = List.of(USAGE_EVENTS, SUBSCRIBERS, SUBSCRIBER_NUMBERS, SUBSCRIBER_VERIFICATIONS, BALANCE_ADJUSTMENTS, BALANCE_CHANGES,
+    public static final List<Topic<String, ?>> ALL = List.of(USAGE_EVENTS, SUBSCRIBERS, SUBSCRIBER_NUMBERS, SUBSCRIBER_VERIFICATIONS, CODE_REQUESTS, BALANCE_ADJUSTMENTS, BALANCE_CHANGES,
             AUTO_TOP_UP_RULES, PAYMENT_METHODS, PAYMENTS, TOP_UP_REQUESTS, TOP_UP_OUTCOMES, AUTO_TOP_UP_NOTICES, NOTIFICATIONS);
 
     private Topics() {

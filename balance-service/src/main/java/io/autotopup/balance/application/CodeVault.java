@@ -10,4 +10,7 @@ public interface CodeVault {
     String hash(String subscriberId, String code);
 
     boolean matches(String subscriberId, String code, String hash);
+
+    /** A client address as it may be written down and counted: a keyed hash, never the address. */
+    String hashAddress(String address);
 }

@@ -35,8 +35,12 @@ public final class RegisterSubscriber {
         this.clock = clock;
     }
 
-    /** @return the new subscriber id */
-    public String register(RegisterSubscriberCommand command) {
+    /**
+     * @param clientAddress the address of whoever asked (for the hourly limit of codes per address), or null
+     * @return the new subscriber id
+     */
+    public String register(RegisterSubscriberCommand command, String clientAddress) {
+        verification.checkAddress(clientAddress);
         Instant now = clock.instant();
         reserved.values().removeIf(until -> until.isBefore(now));
         if (reserved.putIfAbsent(command.msisdn(), now.plus(RESERVATION)) != null) {
@@ -60,7 +64,7 @@ public final class RegisterSubscriber {
             throw e;
         }
         // registered: from here on the number stays reserved, and nothing that could fail is looked up
-        verification.issueFirstCode(subscriberId, command.msisdn(), command.language());
+        verification.issueFirstCode(subscriberId, command.msisdn(), command.language(), clientAddress);
         return subscriberId;
     }
 

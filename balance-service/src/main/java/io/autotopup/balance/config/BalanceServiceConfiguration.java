@@ -1,7 +1,6 @@
 package io.autotopup.balance.config;
 
 import io.autotopup.balance.adapter.in.kafka.BalanceTopology;
-import io.autotopup.balance.adapter.in.web.OperatorKey;
 import io.autotopup.balance.adapter.in.web.OwnerRoutingFilter;
 import io.autotopup.balance.adapter.out.kafka.KafkaAdjustmentEvents;
 import io.autotopup.balance.adapter.out.kafka.KafkaSubscriberEvents;
@@ -10,6 +9,7 @@ import io.autotopup.balance.adapter.out.metrics.MicrometerLedgerMetrics;
 import io.autotopup.balance.adapter.out.security.OneTimeCodeVault;
 import io.autotopup.platform.security.OneTimeCodes;
 import io.autotopup.balance.application.AdjustBalance;
+import io.autotopup.balance.adapter.out.kafka.StreamsCodeRequests;
 import io.autotopup.balance.adapter.out.kafka.StreamsSubscriberDirectory;
 import io.autotopup.balance.application.RegisterSubscriber;
 import io.autotopup.balance.application.SubscriberDirectory;
@@ -49,10 +49,6 @@ class BalanceServiceConfiguration {
         return new OwnerRoutingFilter(queries);
     }
 
-    @Bean
-    OperatorKey operatorKey(@Value("${autotopup.operator.api-key:}") String key) {
-        return new OperatorKey(key);
-    }
 
     @Bean
     AdjustBalance adjustBalance(SubscriberDirectory directory, KafkaProperties kafka) {
@@ -71,10 +67,11 @@ class BalanceServiceConfiguration {
 
     @Bean
     VerifySubscriber verifySubscriber(SubscriberDirectory directory, KafkaProperties kafka,
-            @Value("${autotopup.verification.key:}") String key) {
+            KafkaStreamsInteractiveQueryService queries, @Value("${autotopup.verification.key:}") String key) {
         return new VerifySubscriber(directory, new KafkaVerificationEvents(
-                CatalogueTemplates.forTopic(Topics.SUBSCRIBER_VERIFICATIONS, kafka), CatalogueTemplates.forTopic(Topics.SUBSCRIBERS, kafka)),
-                new OneTimeCodeVault(OneTimeCodes.fromBase64(key)), Clock.systemUTC());
+                CatalogueTemplates.forTopic(Topics.SUBSCRIBER_VERIFICATIONS, kafka), CatalogueTemplates.forTopic(Topics.SUBSCRIBERS, kafka),
+                CatalogueTemplates.forTopic(Topics.CODE_REQUESTS, kafka)),
+                new OneTimeCodeVault(OneTimeCodes.fromBase64(key)), new StreamsCodeRequests(queries), Clock.systemUTC());
     }
 
     @Bean

@@ -16,56 +16,22 @@ class RegisterSubscriberTest {
 
     private final List<String> published = new ArrayList<>();
     private final SubscriberDirectory emptyDirectory = new EmptyDirectory();
-    private final List<String> codesIssued = new ArrayList<>();
-    private final VerifySubscriber verification = new VerifySubscriber(emptyDirectory, new VerifySubscriber.VerificationEvents() {
-        @Override
-        public void codeIssued(String subscriberId, String msisdn, String language, String sealedCode, String codeHash,
-                Instant issuedAt, Instant expiresAt) {
-            codesIssued.add(msisdn);
-        }
-
-        @Override
-        public void attemptFailed(String subscriberId, Instant at) {
-        }
-
-        @Override
-        public void activated(SubscriberDirectory.SubscriberProfile subscriber) {
-        }
-    }, new CodeVault() {
-        @Override
-        public String newCode() {
-            return "123456";
-        }
-
-        @Override
-        public String seal(String code) {
-            return "sealed";
-        }
-
-        @Override
-        public String hash(String subscriberId, String code) {
-            return "hash";
-        }
-
-        @Override
-        public boolean matches(String subscriberId, String code, String hash) {
-            return false;
-        }
-    }, Clock.systemUTC());
+    private final VerificationWorld world = new VerificationWorld();
+    private final VerifySubscriber verification = world.instance();
 
     @Test
     void a_second_registration_of_a_number_before_the_directory_knows_the_first_is_refused() {
         RegisterSubscriber register = new RegisterSubscriber(emptyDirectory, (id, command) -> published.add(id), verification,
                 Clock.fixed(Instant.parse("2026-11-24T03:00:00Z"), ZoneOffset.UTC));
 
-        register.register(command("+8562055512345"));
+        register.register(command("+8562055512345"), "203.0.113.9");
 
-        assertThatThrownBy(() -> register.register(command("+8562055512345")))
+        assertThatThrownBy(() -> register.register(command("+8562055512345"), "203.0.113.9"))
                 .isInstanceOf(MsisdnAlreadyRegisteredException.class);
         assertThat(published).hasSize(1);
-        register.register(command("+8562055512346"));
+        register.register(command("+8562055512346"), "203.0.113.9");
         assertThat(published).hasSize(2);
-        assertThat(codesIssued).as("a code is texted to each new number").containsExactly("+8562055512345", "+8562055512346");
+        assertThat(world.texted).as("a code is texted to each new number").hasSize(2);
     }
 
     @Test
@@ -78,10 +44,25 @@ class RegisterSubscriberTest {
             }
         }, verification, Clock.offset(Clock.systemUTC(), Duration.ZERO));
 
-        assertThatThrownBy(() -> register.register(command("+8562055512345"))).isInstanceOf(IllegalStateException.class);
-        register.register(command("+8562055512345"));
+        assertThatThrownBy(() -> register.register(command("+8562055512345"), "203.0.113.9")).isInstanceOf(IllegalStateException.class);
+        register.register(command("+8562055512345"), "203.0.113.9");
 
         assertThat(attempts).hasSize(2);
+    }
+
+    @Test
+    void registrations_from_one_address_beyond_twenty_an_hour_are_refused_before_anything_is_published() {
+        RegisterSubscriber register = new RegisterSubscriber(emptyDirectory, (id, command) -> published.add(id), verification,
+                Clock.systemUTC());
+        for (int n = 0; n < 20; n++) {
+            register.register(command(String.format("+85620555%05d", n)), "192.0.2.44");
+        }
+
+        assertThatThrownBy(() -> register.register(command("+8562055599999"), "192.0.2.44"))
+                .isInstanceOf(VerifySubscriber.TooManyCodesException.class);
+        assertThat(published).hasSize(20);
+        register.register(command("+8562055599999"), "192.0.2.45");
+        assertThat(published).hasSize(21);
     }
 
     private static RegisterSubscriberCommand command(String msisdn) {

@@ -3,94 +3,141 @@ package io.autotopup.balance.application;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.autotopup.balance.domain.Verification;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
-/** The verification rules with the state the topology would keep, applied by hand. */
+/** The rules of one-time codes at sign-in and activation, with the state the topology would keep applied by hand. */
 class VerifySubscriberTest {
 
-    private static final Instant NOW = Instant.parse("2026-11-24T03:00:00Z");
-    private final List<String> activated = new ArrayList<>();
-    private final List<Instant> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
-    private String status = "PENDING_VERIFICATION";
-    private Verification state = Verification.issued("hash-of-123456", NOW.plus(Verification.CODE_LIFETIME), null);
+    private final VerificationWorld world = new VerificationWorld();
 
-    /** Whether attemptFailed reaches the store at once; when false, the store lags behind as the topology may. */
-    private boolean storeKeepsUp = true;
+    @Test
+    void the_right_code_signs_in_activates_a_waiting_subscriber_once_and_works_only_once() {
+        world.subscriber("sub-1", "PENDING_VERIFICATION");
+        VerifySubscriber service = world.instance();
+        service.issueCode("sub-1", "203.0.113.7");
+        String code = world.codeOf("sub-1");
+        world.now = world.now.plusSeconds(30);
 
-    private VerifySubscriber at(Instant now) {
-        SubscriberDirectory directory = new EmptyDirectory() {
-            @Override
-            public Optional<SubscriberProfile> profile(String subscriberId) {
-                return Optional.of(new SubscriberProfile(subscriberId, "+8562055512345", "LAK", "lo", status, null));
-            }
+        VerifySubscriber.SignedIn signedIn = service.signIn("sub-1", code);
 
-            @Override
-            public Optional<Verification> verification(String subscriberId) {
-                return Optional.ofNullable(state);
-            }
-        };
-        VerifySubscriber.VerificationEvents events = new VerifySubscriber.VerificationEvents() {
-            @Override
-            public void codeIssued(String subscriberId, String msisdn, String language, String sealedCode, String codeHash,
-                    Instant issuedAt, Instant expiresAt) {
-                state = Verification.issued(codeHash, expiresAt, state);
-            }
+        assertThat(signedIn).isEqualTo(new VerifySubscriber.SignedIn("sub-1", "ACTIVE"));
+        assertThat(world.activated).containsExactly("sub-1");
+        assertThatThrownBy(() -> service.signIn("sub-1", code)).as("a code works once")
+                .isInstanceOf(VerifySubscriber.NoCodeException.class);
+        world.now = world.now.plusSeconds(60);
+        service.issueCode("sub-1", "203.0.113.7");
+        assertThat(service.signIn("sub-1", world.codeOf("sub-1")).status()).as("an active subscriber signs in again").isEqualTo("ACTIVE");
+        assertThat(world.activated).as("activated once").containsExactly("sub-1");
+    }
 
-            @Override
-            public void attemptFailed(String subscriberId, Instant attemptedAt) {
-                failures.add(attemptedAt);
-                if (storeKeepsUp) {
-                    state = state.failedAt(attemptedAt);
-                }
-            }
+    @Test
+    void a_code_older_than_five_minutes_no_longer_works() {
+        world.subscriber("sub-1", "ACTIVE");
+        VerifySubscriber service = world.instance();
+        service.issueCode("sub-1", null);
+        world.now = world.now.plus(Duration.ofMinutes(5));
 
-            @Override
-            public void activated(SubscriberDirectory.SubscriberProfile subscriber) {
-                activated.add(subscriber.subscriberId());
-                status = "ACTIVE";
-            }
-        };
-        CodeVault vault = new CodeVault() {
-            @Override
-            public String newCode() {
-                return "654321";
-            }
+        assertThatThrownBy(() -> service.signIn("sub-1", world.codeOf("sub-1"))).isInstanceOf(VerifySubscriber.ExpiredException.class);
+    }
 
-            @Override
-            public String seal(String code) {
-                return "sealed";
-            }
+    @Test
+    void five_wrong_codes_lock_for_fifteen_minutes_even_the_right_code_and_no_code_is_texted_meanwhile() {
+        world.subscriber("sub-1", "PENDING_VERIFICATION");
+        VerifySubscriber service = world.instance();
+        service.issueCode("sub-1", null);
+        for (int left = 4; left >= 1; left--) {
+            int expected = left;
+            assertThatThrownBy(() -> service.signIn("sub-1", world.wrongCodeFor("sub-1")))
+                    .isInstanceOfSatisfying(VerifySubscriber.WrongCodeException.class, e -> assertThat(e.attemptsLeft()).isEqualTo(expected));
+        }
+        assertThatThrownBy(() -> service.signIn("sub-1", world.wrongCodeFor("sub-1"))).isInstanceOf(VerifySubscriber.LockedException.class);
 
-            @Override
-            public String hash(String subscriberId, String code) {
-                return "hash-of-" + code;
-            }
+        world.now = world.now.plus(Duration.ofMinutes(14));
+        assertThatThrownBy(() -> service.signIn("sub-1", world.codeOf("sub-1"))).isInstanceOf(VerifySubscriber.LockedException.class);
+        assertThatThrownBy(() -> service.issueCode("sub-1", null)).isInstanceOfSatisfying(VerifySubscriber.LockedException.class,
+                e -> assertThat(e.retryAfter()).isEqualTo(Duration.ofMinutes(1)));
+        assertThat(world.failures).hasSize(5);
 
-            @Override
-            public boolean matches(String subscriberId, String code, String hash) {
-                return hash.equals("hash-of-" + code);
-            }
-        };
-        return new VerifySubscriber(directory, events, vault, Clock.fixed(now, ZoneOffset.UTC));
+        world.now = world.now.plus(Duration.ofMinutes(2));
+        service.issueCode("sub-1", null);
+        assertThat(service.signIn("sub-1", world.codeOf("sub-1")).status()).isEqualTo("ACTIVE");
+    }
+
+    @Test
+    void asking_for_a_new_code_does_not_start_the_count_of_wrong_codes_again() {
+        world.subscriber("sub-1", "ACTIVE");
+        VerifySubscriber service = world.instance();
+        service.issueCode("sub-1", null);
+        for (int i = 0; i < 4; i++) {
+            assertThatThrownBy(() -> service.signIn("sub-1", world.wrongCodeFor("sub-1"))).isInstanceOf(VerifySubscriber.WrongCodeException.class);
+        }
+        world.now = world.now.plusSeconds(61);
+        service.issueCode("sub-1", null);
+
+        assertThatThrownBy(() -> service.signIn("sub-1", world.wrongCodeFor("sub-1"))).as("the fifth wrong code, over two codes")
+                .isInstanceOf(VerifySubscriber.LockedException.class);
+    }
+
+    @Test
+    void a_number_gets_one_code_a_minute_and_five_an_hour_and_is_told_when_to_ask_again() {
+        world.subscriber("sub-1", "ACTIVE");
+        VerifySubscriber service = world.instance();
+        service.issueCode("sub-1", null);
+        world.now = world.now.plusSeconds(20);
+
+        assertThatThrownBy(() -> service.issueCode("sub-1", null)).isInstanceOfSatisfying(VerifySubscriber.TooManyCodesException.class,
+                e -> assertThat(e.retryAfter()).isEqualTo(Duration.ofSeconds(40)));
+        for (int i = 2; i <= 5; i++) {
+            world.now = world.now.plusSeconds(60);
+            service.issueCode("sub-1", null);
+        }
+        world.now = world.now.plusSeconds(60);
+        assertThatThrownBy(() -> service.issueCode("sub-1", null)).as("a sixth code within the hour")
+                .isInstanceOfSatisfying(VerifySubscriber.TooManyCodesException.class,
+                        e -> assertThat(e.retryAfter()).isEqualTo(Duration.ofHours(1).minus(Duration.ofSeconds(20 + 5 * 60))));
+        assertThat(world.textedTo("sub-1")).hasSize(5);
+
+        world.now = world.now.plus(Duration.ofMinutes(55));
+        service.issueCode("sub-1", null);
+        assertThat(world.textedTo("sub-1")).hasSize(6);
+    }
+
+    @Test
+    void an_address_gets_twenty_codes_an_hour_whatever_the_numbers_counted_across_two_instances() {
+        VerifySubscriber first = world.instance();
+        VerifySubscriber second = world.instance();
+        for (int n = 0; n < 20; n++) {
+            world.subscriber("sub-" + n, "ACTIVE");
+            (n % 2 == 0 ? first : second).issueCode("sub-" + n, "198.51.100.20");
+        }
+        world.subscriber("sub-20", "ACTIVE");
+
+        assertThatThrownBy(() -> first.issueCode("sub-20", "198.51.100.20")).isInstanceOfSatisfying(
+                VerifySubscriber.TooManyCodesException.class, e -> assertThat(e.retryAfter()).isEqualTo(Duration.ofHours(1)));
+        assertThatThrownBy(() -> second.checkAddress("198.51.100.20")).as("registration from that address, too")
+                .isInstanceOf(VerifySubscriber.TooManyCodesException.class);
+        first.issueCode("sub-20", "198.51.100.21");
+        assertThat(world.textedTo("sub-20")).as("another address is not held back").hasSize(1);
     }
 
     @Test
     void a_burst_of_wrong_codes_faster_than_the_store_catches_up_still_locks_after_five() {
-        storeKeepsUp = false;
-        VerifySubscriber service = at(NOW.plusSeconds(10));
+        world.subscriber("sub-1", "PENDING_VERIFICATION");
+        VerifySubscriber service = world.instance();
+        service.issueCode("sub-1", null);
+        world.storeKeepsUp = false;
         List<Integer> left = new ArrayList<>();
         int locked = 0;
         for (int i = 0; i < 20; i++) {
             try {
-                service.verify("sub-1", "000000");
+                service.signIn("sub-1", world.wrongCodeFor("sub-1"));
             } catch (VerifySubscriber.WrongCodeException e) {
                 left.add(e.attemptsLeft());
             } catch (VerifySubscriber.LockedException e) {
@@ -100,26 +147,41 @@ class VerifySubscriberTest {
 
         assertThat(left).as("each wrong code counts, though the store has none of them yet").containsExactly(4, 3, 2, 1);
         assertThat(locked).isEqualTo(16);
-        assertThat(failures).as("only the five guesses that were judged are published").hasSize(5);
-        assertThatThrownBy(() -> service.verify("sub-1", "123456")).as("the right code, too late")
+        assertThat(world.failures).as("only the five guesses that were judged are published").hasSize(5);
+        assertThatThrownBy(() -> service.signIn("sub-1", world.codeOf("sub-1"))).as("the right code, too late")
                 .isInstanceOf(VerifySubscriber.LockedException.class);
-        assertThatThrownBy(() -> service.resendCode("sub-1")).as("no new code while locked")
+        assertThatThrownBy(() -> service.issueCode("sub-1", null)).as("no new code while locked")
                 .isInstanceOf(VerifySubscriber.LockedException.class);
-        assertThat(activated).isEmpty();
+        assertThat(world.activated).isEmpty();
+    }
+
+    @Test
+    void a_code_used_a_moment_ago_cannot_be_used_again_before_the_store_knows() {
+        world.subscriber("sub-1", "ACTIVE");
+        VerifySubscriber service = world.instance();
+        service.issueCode("sub-1", null);
+        world.storeKeepsUp = false;
+
+        service.signIn("sub-1", world.codeOf("sub-1"));
+
+        assertThatThrownBy(() -> service.signIn("sub-1", world.codeOf("sub-1"))).isInstanceOf(VerifySubscriber.NoCodeException.class);
+        assertThat(world.used).containsExactly("sub-1");
     }
 
     @Test
     void guesses_made_at_the_same_moment_on_many_threads_are_each_counted() throws Exception {
-        storeKeepsUp = false;
-        VerifySubscriber service = at(NOW.plusSeconds(10));
-        java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(8);
-        java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
-        List<java.util.concurrent.Future<String>> answers = new ArrayList<>();
+        world.subscriber("sub-1", "ACTIVE");
+        VerifySubscriber service = world.instance();
+        service.issueCode("sub-1", null);
+        world.storeKeepsUp = false;
+        ExecutorService threads = Executors.newFixedThreadPool(8);
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<String>> answers = new ArrayList<>();
         for (int i = 0; i < 64; i++) {
             answers.add(threads.submit(() -> {
                 start.await();
                 try {
-                    service.verify("sub-1", "000000");
+                    service.signIn("sub-1", world.wrongCodeFor("sub-1"));
                     return "accepted";
                 } catch (VerifySubscriber.WrongCodeException e) {
                     return "wrong";
@@ -130,7 +192,7 @@ class VerifySubscriberTest {
         }
         start.countDown();
         List<String> outcomes = new ArrayList<>();
-        for (java.util.concurrent.Future<String> answer : answers) {
+        for (Future<String> answer : answers) {
             outcomes.add(answer.get());
         }
         threads.shutdown();
@@ -140,38 +202,10 @@ class VerifySubscriberTest {
     }
 
     @Test
-    void the_right_code_activates_the_subscriber_once() {
-        at(NOW.plusSeconds(60)).verify("sub-1", "123456");
+    void a_closed_account_gets_no_code() {
+        world.subscriber("sub-1", "CLOSED");
 
-        assertThat(activated).containsExactly("sub-1");
-        assertThatThrownBy(() -> at(NOW.plusSeconds(61)).verify("sub-1", "123456"))
-                .isInstanceOf(VerifySubscriber.AlreadyVerifiedException.class);
-    }
-
-    @Test
-    void a_code_older_than_five_minutes_no_longer_works() {
-        assertThatThrownBy(() -> at(NOW.plus(Duration.ofMinutes(5))).verify("sub-1", "123456"))
-                .isInstanceOf(VerifySubscriber.ExpiredException.class);
-        assertThat(activated).isEmpty();
-    }
-
-    @Test
-    void five_wrong_codes_lock_verification_for_fifteen_minutes_even_for_the_right_code() {
-        for (int i = 1; i <= 4; i++) {
-            int left = 5 - i;
-            assertThatThrownBy(() -> at(NOW).verify("sub-1", "000000"))
-                    .isInstanceOfSatisfying(VerifySubscriber.WrongCodeException.class, e -> assertThat(e.attemptsLeft()).isEqualTo(left));
-        }
-        assertThatThrownBy(() -> at(NOW).verify("sub-1", "000000")).isInstanceOf(VerifySubscriber.LockedException.class);
-
-        assertThatThrownBy(() -> at(NOW.plus(Duration.ofMinutes(14))).verify("sub-1", "123456"))
-                .isInstanceOf(VerifySubscriber.LockedException.class);
-        assertThatThrownBy(() -> at(NOW.plus(Duration.ofMinutes(14))).resendCode("sub-1"))
-                .isInstanceOf(VerifySubscriber.LockedException.class);
-        assertThat(failures).hasSize(5);
-
-        at(NOW.plus(Duration.ofMinutes(16))).resendCode("sub-1");
-        at(NOW.plus(Duration.ofMinutes(17))).verify("sub-1", "654321");
-        assertThat(activated).containsExactly("sub-1");
+        assertThatThrownBy(() -> world.instance().issueCode("sub-1", null)).isInstanceOf(VerifySubscriber.ClosedException.class);
+        assertThat(world.texted).isEmpty();
     }
 }

@@ -82,6 +82,11 @@ public final class OneTimeCodes {
         return HexFormat.of().formatHex(mac(hashKey, subscriberId + ":" + code));
     }
 
+    /** A client address as it may be written to a topic and counted: a keyed hash, so the address itself never is. */
+    public String hashAddress(String address) {
+        return HexFormat.of().formatHex(mac(hashKey, "address:" + address), 0, 16);
+    }
+
     /** Constant-time comparison of a code against the hash it should have. */
     public boolean matches(String subscriberId, String code, String expectedHash) {
         return code != null && expectedHash != null && MessageDigest.isEqual(

@@ -1,6 +1,7 @@
 package io.autotopup.balance.adapter.in.kafka;
 
 import io.autotopup.events.BalanceChanged;
+import io.autotopup.events.CodeRequested;
 import io.autotopup.events.SubscriberNumberAssigned;
 import io.autotopup.events.UsageRecorded;
 import io.autotopup.balance.domain.LedgerPolicy;
@@ -10,6 +11,7 @@ import io.autotopup.platform.streams.Routed;
 import io.autotopup.schemas.AvroSerde;
 import io.autotopup.schemas.Topics;
 import java.time.Duration;
+import java.util.List;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -37,6 +39,8 @@ public final class BalanceTopology {
 
     /** MSISDN (E.164) to the subscriber it belongs to: all of {@code subscriber-numbers}, on every instance. */
     public static final String NUMBERS_STORE = "balance-subscriber-numbers";
+    /** Client address (HMAC) to the codes asked for from it lately: all of {@code code-requests}, on every instance. */
+    public static final String CODE_REQUESTS_STORE = "balance-code-requests";
     /** Usage for an MSISDN not (yet) in the directory, waiting for its registration; key MSISDN|carrier:event. */
     public static final String PARKED_USAGE_STORE = "balance-parked-usage";
     /** How long usage for an unknown MSISDN waits for a registration before it is dead-lettered. */
@@ -65,13 +69,6 @@ public final class BalanceTopology {
 
         KStream<String, SpecificRecord> subscribers = builder.stream(Topics.SUBSCRIBERS.name(),
                 Consumed.with(Topics.SUBSCRIBERS.keySerde(), Topics.SUBSCRIBERS.valueSerde()).withName("balance-subscribers"));
-
-        // the directory of numbers, whole on every instance; the store holds the topic's records as they are,
-        // so restoring it from the topic gives the same store as building it
-        builder.addGlobalStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(NUMBERS_STORE), Serdes.String(),
-                        Topics.SUBSCRIBER_NUMBERS.valueSerde()).withLoggingDisabled(), Topics.SUBSCRIBER_NUMBERS.name(),
-                Consumed.with(Topics.SUBSCRIBER_NUMBERS.keySerde(), Topics.SUBSCRIBER_NUMBERS.valueSerde()).withName("balance-numbers"),
-                NumberDirectoryUpdater::new);
 
         AvroSerde<UsageRecorded> usageSerde = (AvroSerde<UsageRecorded>) Topics.USAGE_EVENTS.valueSerde();
         builder.addStateStore(Stores.timestampedKeyValueStoreBuilder(Stores.persistentTimestampedKeyValueStore(PARKED_USAGE_STORE),
@@ -115,7 +112,41 @@ public final class BalanceTopology {
                 .to(Topics.BALANCE_CHANGES.name(),
                         Produced.with(Topics.BALANCE_CHANGES.keySerde(), Topics.BALANCE_CHANGES.valueSerde())
                                 .withName("balance-changes-sink"));
+        // the directory of numbers, whole on every instance; the store holds the topic's records as they are,
+        // so restoring it from the topic gives the same store as building it. Added last, so that the
+        // sub-topologies that have tasks keep the numbers they had before it existed (their state directories
+        // are named after them; KAFKA-13009)
+        builder.addGlobalStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(NUMBERS_STORE), Serdes.String(),
+                        Topics.SUBSCRIBER_NUMBERS.valueSerde()).withLoggingDisabled(), Topics.SUBSCRIBER_NUMBERS.name(),
+                Consumed.with(Topics.SUBSCRIBER_NUMBERS.keySerde(), Topics.SUBSCRIBER_NUMBERS.valueSerde()).withName("balance-numbers"),
+                NumberDirectoryUpdater::new);
+        // the codes asked for per client address, counted by every instance against the hourly limit
+        builder.addGlobalStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CODE_REQUESTS_STORE), Serdes.String(),
+                        new JsonSerde<>(RecentCodeRequests.class)).withLoggingDisabled(), Topics.CODE_REQUESTS.name(),
+                Consumed.with(Topics.CODE_REQUESTS.keySerde(), Topics.CODE_REQUESTS.valueSerde()).withName("balance-code-requests"),
+                CodeRequestCounter::new);
         return builder;
+    }
+
+    /** Keeps, per client address, the codes asked for from it in the last two hours. */
+    private static final class CodeRequestCounter implements Processor<String, CodeRequested, Void, Void> {
+        private KeyValueStore<String, RecentCodeRequests> requests;
+
+        @Override
+        public void init(ProcessorContext<Void, Void> context) {
+            requests = context.getStateStore(CODE_REQUESTS_STORE);
+        }
+
+        @Override
+        public void process(Record<String, CodeRequested> record) {
+            CodeRequested requested = record.value();
+            if (requested == null) {
+                return;
+            }
+            RecentCodeRequests known = requests.get(record.key());
+            requests.put(record.key(), (known == null ? new RecentCodeRequests(List.of()) : known)
+                    .with(requested.getRequestedAt().toEpochMilli(), requested.getSubscriberId()));
+        }
     }
 
     /** Keeps the global store of numbers: the topic's records, as they are. */

@@ -24,17 +24,19 @@ import reactor.core.publisher.Mono;
  * With several instances, each holds the state of the partitions it owns. A request about one subscriber
  * that another instance owns is forwarded to it (once: a forwarded request is always answered where it
  * lands), found with the Kafka Streams metadata; while the owner is not known (a rebalance) the answer is
- * 503 with Retry-After. Without {@code application.server} (one instance) everything is answered here.
+ * 503 with Retry-After. Without {@code application.server} (one instance) everything is answered here. It runs
+ * after the security filters: what is forwarded was allowed here, and goes with the caller's token, which the
+ * owner checks again.
  */
 public final class OwnerRoutingFilter implements WebFilter {
 
     static final String FORWARDED_HEADER = "X-Autotopup-Forwarded";
     static final String SERVED_BY_HEADER = "X-Autotopup-Served-By";
     private static final Pattern SUBSCRIBER_PATH =
-            Pattern.compile("^/v1/subscribers/([^/]+)(/balance|/ledger|/verification|/verification-code)?$");
+            Pattern.compile("^/v1/subscribers/([^/]+)(/balance|/ledger|/sign-in|/sign-in-code)?$");
     private static final Map<String, String> STORE_BY_SUFFIX = Map.of("", BalanceTopology.ACCOUNTS_STORE,
             "/balance", BalanceTopology.BALANCES_STORE, "/ledger", BalanceTopology.HISTORY_STORE,
-            "/verification", BalanceTopology.VERIFICATIONS_STORE, "/verification-code", BalanceTopology.VERIFICATIONS_STORE);
+            "/sign-in", BalanceTopology.VERIFICATIONS_STORE, "/sign-in-code", BalanceTopology.VERIFICATIONS_STORE);
 
     private final KafkaStreamsInteractiveQueryService queries;
     private final WebClient client = WebClient.create();

@@ -7,6 +7,10 @@ import io.autotopup.balance.application.RegisterSubscriberCommand;
 import io.autotopup.balance.application.SubscriberDirectory;
 import io.autotopup.balance.application.VerifySubscriber;
 import io.autotopup.platform.Msisdns;
+import io.autotopup.platform.security.Access;
+import io.autotopup.platform.security.AccessDecisions;
+import io.autotopup.platform.security.Callers;
+import io.autotopup.platform.security.Scopes;
 import io.autotopup.platform.web.MoneyJson;
 import java.net.URI;
 import java.time.Instant;
@@ -14,12 +18,12 @@ import java.util.List;
 import java.util.Locale;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
+import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
-import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ResponseStatusException;
@@ -28,7 +32,6 @@ import reactor.core.scheduler.Schedulers;
 
 /** Subscribers: registration, profile, balance, ledger history, operator adjustments. Errors are RFC 9457 problem details. */
 @RestController
-@RequestMapping("/v1/subscribers")
 class SubscriberController {
 
     private static final int MAX_LEDGER_LIMIT = 100;
@@ -37,21 +40,22 @@ class SubscriberController {
     private final VerifySubscriber verifySubscriber;
     private final AdjustBalance adjustBalance;
     private final SubscriberDirectory directory;
-    private final OperatorKey operatorKey;
 
     SubscriberController(RegisterSubscriber registerSubscriber, VerifySubscriber verifySubscriber, AdjustBalance adjustBalance,
-            SubscriberDirectory directory, OperatorKey operatorKey) {
+            SubscriberDirectory directory) {
         this.registerSubscriber = registerSubscriber;
         this.verifySubscriber = verifySubscriber;
         this.adjustBalance = adjustBalance;
         this.directory = directory;
-        this.operatorKey = operatorKey;
     }
 
-    record VerificationRequest(String code) {
+    record SignInRequest(String code) {
     }
 
-    record VerificationResponse(String subscriberId, String status) {
+    record SignInResponse(String subscriberId, String status) {
+    }
+
+    record CodeResponse(String subscriberId, String detail) {
     }
 
     record AdjustmentRequest(MoneyJson amount, String reason, String idempotencyKey) {
@@ -76,45 +80,87 @@ class SubscriberController {
     record BalanceResponse(String subscriberId, MoneyJson balance, long version) {
     }
 
-    @PostMapping
-    Mono<ResponseEntity<SubscriberResponse>> register(@RequestBody RegistrationRequest request) {
+    /**
+     * Registers a number (open to anyone, at most {@value VerifySubscriber#CODES_PER_ADDRESS_PER_HOUR} codes an hour
+     * per client address); the code texted to it activates the subscriber at sign-in. An opening balance is the
+     * carrier's to set, with {@code balance:adjust}.
+     */
+    @PostMapping("/v1/subscribers")
+    @Access(open = true)
+    Mono<ResponseEntity<SubscriberResponse>> register(@RequestBody RegistrationRequest request, ServerHttpRequest http) {
         RegisterSubscriberCommand command = toCommand(request);
-        return Mono.fromCallable(() -> registerSubscriber.register(command))
-                .subscribeOn(Schedulers.boundedElastic())
+        String clientAddress = clientAddress(http);
+        return Callers.current()
+                .flatMap(caller -> {
+                    if (command.openingBalance() != 0 && !caller.map(c -> AccessDecisions.hasScope(c, Scopes.BALANCE_ADJUST)).orElse(false)) {
+                        return Mono.error(new ResponseStatusException(HttpStatus.FORBIDDEN,
+                                "An opening balance is set by the carrier (scope " + Scopes.BALANCE_ADJUST + ")"));
+                    }
+                    return Mono.fromCallable(() -> registerSubscriber.register(command, clientAddress))
+                            .subscribeOn(Schedulers.boundedElastic());
+                })
                 .onErrorMap(MsisdnAlreadyRegisteredException.class,
                         e -> new ResponseStatusException(HttpStatus.CONFLICT, "MSISDN " + command.msisdn()
                                 + " is already registered to an active subscriber"))
+                .onErrorMap(VerifySubscriber.TooManyCodesException.class, e -> new TooManyAttempts(e.getMessage(), e.retryAfter()))
                 .map(id -> ResponseEntity.created(URI.create("/v1/subscribers/" + id)).body(new SubscriberResponse(
                         id, command.msisdn(), command.currency(), command.language(), "PENDING_VERIFICATION")));
     }
 
-    /** The one-time code texted at registration; the right one activates the subscriber. */
-    @PostMapping("/{subscriberId}/verification")
-    Mono<VerificationResponse> verify(@PathVariable String subscriberId, @RequestBody VerificationRequest request) {
+    /** Which subscriber a number belongs to: for the authorization server, which signs the number's holder in. */
+    @GetMapping("/v1/subscriber-numbers/{msisdn}")
+    @Access(scopes = {Scopes.SIGN_IN, Scopes.SUBSCRIBERS_READ})
+    Mono<SignInResponse> number(@PathVariable String msisdn) {
+        String e164 = Msisdns.toE164(msisdn).orElseThrow(() -> new ResponseStatusException(HttpStatus.BAD_REQUEST,
+                "'" + msisdn + "' is not a valid phone number"));
+        return Mono.fromCallable(() -> directory.subscriberIdByMsisdn(e164).flatMap(directory::profile))
+                .subscribeOn(Schedulers.boundedElastic())
+                .map(found -> found.map(profile -> new SignInResponse(profile.subscriberId(), profile.status()))
+                        .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "No subscriber has the number " + e164)));
+    }
+
+    /**
+     * Texts a one-time code to sign in with: at most one a minute and 5 an hour per number, 20 an hour per client
+     * address ({@value #CLIENT_ADDRESS_HEADER}, as the authorization server saw it); 429 with Retry-After beyond.
+     */
+    @PostMapping("/v1/subscribers/{subscriberId}/sign-in-code")
+    @Access(scopes = Scopes.SIGN_IN)
+    Mono<ResponseEntity<CodeResponse>> signInCode(@PathVariable String subscriberId,
+            @RequestHeader(name = CLIENT_ADDRESS_HEADER, required = false) String clientAddress) {
+        return verification(() -> verifySubscriber.issueCode(subscriberId, clientAddress))
+                .then(Mono.just(ResponseEntity.accepted().body(new CodeResponse(subscriberId, "A code was texted to the number"))));
+    }
+
+    /** Checks a one-time code; the right one signs the subscriber in (and activates a new one). The code works once. */
+    @PostMapping("/v1/subscribers/{subscriberId}/sign-in")
+    @Access(scopes = Scopes.SIGN_IN)
+    Mono<SignInResponse> signIn(@PathVariable String subscriberId, @RequestBody SignInRequest request) {
         if (request.code() == null || !request.code().matches("\\d{6}")) {
             throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "code must be the 6 digits of the SMS");
         }
-        return verification(() -> verifySubscriber.verify(subscriberId, request.code()))
-                .then(Mono.just(new VerificationResponse(subscriberId, "ACTIVE")));
+        java.util.concurrent.atomic.AtomicReference<VerifySubscriber.SignedIn> signedIn = new java.util.concurrent.atomic.AtomicReference<>();
+        return verification(() -> signedIn.set(verifySubscriber.signIn(subscriberId, request.code())))
+                .then(Mono.fromSupplier(() -> new SignInResponse(signedIn.get().subscriberId(), signedIn.get().status())));
     }
 
-    /** Texts a new code (the old one stops working). */
-    @PostMapping("/{subscriberId}/verification-code")
-    Mono<ResponseEntity<VerificationResponse>> resendCode(@PathVariable String subscriberId) {
-        return verification(() -> verifySubscriber.resendCode(subscriberId))
-                .then(Mono.just(ResponseEntity.accepted().body(new VerificationResponse(subscriberId, "PENDING_VERIFICATION"))));
+    /** The header in which the authorization server passes on the address of the person signing in. */
+    static final String CLIENT_ADDRESS_HEADER = "X-Autotopup-Client-Address";
+
+    private static String clientAddress(ServerHttpRequest http) {
+        return http.getRemoteAddress() == null || http.getRemoteAddress().getAddress() == null ? null
+                : http.getRemoteAddress().getAddress().getHostAddress();
     }
 
     private static Mono<Void> verification(Runnable call) {
         return Mono.fromRunnable(call).subscribeOn(Schedulers.boundedElastic())
                 .onErrorMap(AdjustBalance.UnknownSubscriberException.class,
                         e -> new ResponseStatusException(HttpStatus.NOT_FOUND, e.getMessage()))
-                .onErrorMap(VerifySubscriber.AlreadyVerifiedException.class,
+                .onErrorMap(VerifySubscriber.ClosedException.class,
                         e -> new ResponseStatusException(HttpStatus.CONFLICT, e.getMessage()))
                 .onErrorMap(e -> e instanceof VerifySubscriber.WrongCodeException || e instanceof VerifySubscriber.ExpiredException
                         || e instanceof VerifySubscriber.NoCodeException,
                         e -> new ResponseStatusException(HttpStatus.UNPROCESSABLE_CONTENT, e.getMessage()))
-                .onErrorMap(VerifySubscriber.LockedException.class, e -> new TooManyAttempts(e.getMessage(), e.retryAfter()))
+                .onErrorMap(VerifySubscriber.TooManyCodesException.class, e -> new TooManyAttempts(e.getMessage(), e.retryAfter()))
                 .then();
     }
 
@@ -135,7 +181,8 @@ class SubscriberController {
         }
     }
 
-    @GetMapping("/{subscriberId}/balance")
+    @GetMapping("/v1/subscribers/{subscriberId}/balance")
+    @Access(owner = true, scopes = Scopes.SUBSCRIBERS_READ)
     Mono<BalanceResponse> balance(@PathVariable String subscriberId) {
         return Mono.fromCallable(() -> directory.balanceOf(subscriberId))
                 .subscribeOn(Schedulers.boundedElastic())
@@ -144,21 +191,20 @@ class SubscriberController {
                 .map(b -> new BalanceResponse(b.subscriberId(), MoneyJson.of(b.minorUnits(), b.currency()), b.version()));
     }
 
-    /** The profile; the MSISDN is masked unless the caller is the operator. */
-    @GetMapping("/{subscriberId}")
-    Mono<ProfileResponse> profile(@PathVariable String subscriberId,
-            @RequestHeader(name = OperatorKey.HEADER, required = false) String key) {
-        boolean operator = operatorKey.matches(key);
+    /** The profile: the subscriber's own, or any to an operator. */
+    @GetMapping("/v1/subscribers/{subscriberId}")
+    @Access(owner = true, scopes = Scopes.SUBSCRIBERS_READ)
+    Mono<ProfileResponse> profile(@PathVariable String subscriberId) {
         return Mono.fromCallable(() -> directory.profile(subscriberId))
                 .subscribeOn(Schedulers.boundedElastic())
                 .map(found -> found.orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND,
                         "No subscriber " + subscriberId)))
-                .map(p -> new ProfileResponse(p.subscriberId(), operator ? p.msisdn() : Msisdns.mask(p.msisdn()),
-                        p.currency(), p.language(), p.status(), operator ? p.iccid() : null));
+                .map(p -> new ProfileResponse(p.subscriberId(), p.msisdn(), p.currency(), p.language(), p.status(), p.iccid()));
     }
 
     /** The latest ledger entries, newest first. */
-    @GetMapping("/{subscriberId}/ledger")
+    @GetMapping("/v1/subscribers/{subscriberId}/ledger")
+    @Access(owner = true, scopes = Scopes.SUBSCRIBERS_READ)
     Mono<List<LedgerResponse>> ledger(@PathVariable String subscriberId, @RequestParam(defaultValue = "20") int limit) {
         if (limit < 1 || limit > MAX_LEDGER_LIMIT) {
             throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "limit must be between 1 and " + MAX_LEDGER_LIMIT);
@@ -176,13 +222,9 @@ class SubscriberController {
     }
 
     /** An operator's credit or debit: applied once per idempotency key, asynchronously (202). */
-    @PostMapping("/{subscriberId}/adjustments")
-    Mono<ResponseEntity<AdjustmentResponse>> adjust(@PathVariable String subscriberId,
-            @RequestHeader(name = OperatorKey.HEADER, required = false) String key, @RequestBody AdjustmentRequest request) {
-        if (!operatorKey.matches(key)) {
-            throw new ResponseStatusException(HttpStatus.UNAUTHORIZED, "Adjustments need the operator key in "
-                    + OperatorKey.HEADER);
-        }
+    @PostMapping("/v1/subscribers/{subscriberId}/adjustments")
+    @Access(scopes = Scopes.BALANCE_ADJUST)
+    Mono<ResponseEntity<AdjustmentResponse>> adjust(@PathVariable String subscriberId, @RequestBody AdjustmentRequest request) {
         AdjustBalance.Command command;
         try {
             if (request.amount() == null) {

@@ -31,4 +31,9 @@ public final class OneTimeCodeVault implements CodeVault {
     public boolean matches(String subscriberId, String code, String hash) {
         return codes.matches(subscriberId, code, hash);
     }
+
+    @Override
+    public String hashAddress(String address) {
+        return codes.hashAddress(address);
+    }
 }

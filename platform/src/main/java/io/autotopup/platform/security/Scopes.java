@@ -1,0 +1,19 @@
+package io.autotopup.platform.security;
+
+/** The scopes operators and machines get, instead of a shared key. */
+public final class Scopes {
+
+    /** Credit or debit a balance; register a subscriber with an opening balance (the carrier's provisioning). */
+    public static final String BALANCE_ADJUST = "balance:adjust";
+    /** Read any subscriber's profile (unmasked), balance, ledger, rule and texts. */
+    public static final String SUBSCRIBERS_READ = "subscribers:read";
+    /** Read payments and payment methods. */
+    public static final String PAYMENTS_READ = "payments:read";
+    /** Replay topics (topupctl). */
+    public static final String TOPICS_REPLAY = "topics:replay";
+    /** Ask for and check one-time sign-in codes: the authorization server only. */
+    public static final String SIGN_IN = "signin";
+
+    private Scopes() {
+    }
+}

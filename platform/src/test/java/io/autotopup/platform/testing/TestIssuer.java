@@ -1,0 +1,131 @@
+package io.autotopup.platform.testing;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * A token issuer for tests of the resource servers: an RSA key, its JWKS and an OIDC discovery document served on
+ * loopback, and tokens of every kind the access rules tell apart: a subscriber's own, a machine's with scopes,
+ * expired ones, and ones signed by a key that is not the issuer's.
+ */
+public final class TestIssuer implements AutoCloseable {
+
+    private final HttpServer server;
+    private final RSAKey key;
+    private final RSAKey foreignKey;
+
+    private TestIssuer() {
+        try {
+            key = new RSAKeyGenerator(2048).keyID("test-" + UUID.randomUUID()).generate();
+            foreignKey = new RSAKeyGenerator(2048).keyID(key.getKeyID()).generate();
+            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        } catch (JOSEException e) {
+            throw new IllegalStateException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        server.createContext("/jwks", exchange -> respond(exchange, new JWKSet(key.toPublicJWK()).toString()));
+        server.createContext("/.well-known/openid-configuration", exchange -> respond(exchange,
+                "{\"issuer\":\"" + issuer() + "\",\"jwks_uri\":\"" + jwkSetUri() + "\",\"subject_types_supported\":[\"public\"],"
+                        + "\"id_token_signing_alg_values_supported\":[\"RS256\"],\"response_types_supported\":[\"code\"]}"));
+        server.start();
+    }
+
+    public static TestIssuer start() {
+        return new TestIssuer();
+    }
+
+    public String issuer() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    public String jwkSetUri() {
+        return issuer() + "/jwks";
+    }
+
+    /** What a service needs to trust this issuer (as the n-th of its trusted issuers). */
+    public Map<String, String> trustedBy(int index) {
+        Map<String, String> properties = new LinkedHashMap<>();
+        properties.put("autotopup.security.issuers[" + index + "].issuer", issuer());
+        properties.put("autotopup.security.issuers[" + index + "].jwk-set-uri", jwkSetUri());
+        return properties;
+    }
+
+    /** The same, as command-line arguments. */
+    public List<String> trustedByArguments(int index) {
+        return trustedBy(index).entrySet().stream().map(entry -> "--" + entry.getKey() + "=" + entry.getValue()).toList();
+    }
+
+    /** A subscriber's own token, as the authorization server issues it after the texted code. */
+    public String subscriberToken(String subscriberId) {
+        return sign(key, claims(subscriberId, "openid subscriber", Instant.now().plus(Duration.ofMinutes(10))));
+    }
+
+    /** A machine's or operator's token with these scopes. */
+    public String machineToken(String clientId, String... scopes) {
+        return sign(key, claims(clientId, String.join(" ", scopes), Instant.now().plus(Duration.ofMinutes(10))));
+    }
+
+    /** A subscriber's token that expired a while ago (longer than any clock skew allowed). */
+    public String expiredSubscriberToken(String subscriberId) {
+        JWTClaimsSet claims = new JWTClaimsSet.Builder(claims(subscriberId, "openid subscriber", Instant.now().minus(Duration.ofMinutes(10))))
+                .issueTime(Date.from(Instant.now().minus(Duration.ofMinutes(20)))).notBeforeTime(null).build();
+        return sign(key, claims);
+    }
+
+    /** A subscriber's token that names this issuer and its key id, but is signed by another key. */
+    public String subscriberTokenSignedByAnotherKey(String subscriberId) {
+        return sign(foreignKey, claims(subscriberId, "openid subscriber", Instant.now().plus(Duration.ofMinutes(10))));
+    }
+
+    private JWTClaimsSet claims(String subject, String scope, Instant expiresAt) {
+        return new JWTClaimsSet.Builder().issuer(issuer()).subject(subject).audience("autotopup-test")
+                .issueTime(Date.from(Instant.now().minusSeconds(5))).notBeforeTime(Date.from(Instant.now().minusSeconds(5)))
+                .expirationTime(Date.from(expiresAt)).jwtID(UUID.randomUUID().toString()).claim("scope", scope).build();
+    }
+
+    private static String sign(RSAKey signingKey, JWTClaimsSet claims) {
+        try {
+            SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(signingKey.getKeyID()).build(), claims);
+            jwt.sign(new RSASSASigner(signingKey));
+            return jwt.serialize();
+        } catch (JOSEException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void respond(com.sun.net.httpserver.HttpExchange exchange, String json) throws IOException {
+        byte[] body = json.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        exchange.sendResponseHeaders(200, body.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(body);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}
