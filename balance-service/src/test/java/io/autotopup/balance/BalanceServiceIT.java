@@ -20,6 +20,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.KafkaStreams;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -27,23 +28,40 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.kafka.config.StreamsBuilderFactoryBean;
 import io.autotopup.platform.testing.LocalHttp;
+import io.autotopup.platform.security.Scopes;
 import io.autotopup.platform.testing.SingleBrokerKafka;
+import io.autotopup.platform.testing.TestIssuer;
 import org.springframework.kafka.test.EmbeddedKafkaBroker;
 import org.springframework.kafka.test.utils.KafkaTestUtils;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
 
 /** balance-service wired to a real broker: bad input gets a clear answer and nothing else is lost. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         args = "--spring.config.name=" + BalanceServiceApplication.CONFIG_NAME,
         properties = {"spring.kafka.bootstrap-servers=${spring.embedded.kafka.brokers}",
                 "spring.kafka.streams.state-dir=${java.io.tmpdir}/autotopup-it/${random.uuid}",
-                "autotopup.operator.api-key=" + BalanceServiceIT.OPERATOR_KEY,
                 "autotopup.verification.key=" + BalanceServiceIT.CODE_KEY})
 @SingleBrokerKafka
 class BalanceServiceIT {
 
-    static final String OPERATOR_KEY = "test-operator-key";
     static final String CODE_KEY = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=";
     private static final Duration PATIENCE = Duration.ofSeconds(60);
+    static final TestIssuer ISSUER = TestIssuer.start();
+    /** The carrier's provisioning and its operators. */
+    private static final String OPERATOR = ISSUER.machineToken("carrier-ops", Scopes.BALANCE_ADJUST, Scopes.SUBSCRIBERS_READ);
+    /** The authorization server. */
+    private static final String AUTH_SERVER = ISSUER.machineToken("autotopup-auth", Scopes.SIGN_IN);
+
+    @DynamicPropertySource
+    static void trustTheTestIssuer(DynamicPropertyRegistry registry) {
+        ISSUER.trustedBy(0).forEach((name, value) -> registry.add(name, () -> value));
+    }
+
+    @AfterAll
+    static void stopIssuer() {
+        ISSUER.close();
+    }
 
     @Autowired
     EmbeddedKafkaBroker broker;
@@ -148,52 +166,126 @@ class BalanceServiceIT {
     }
 
     @Test
-    void the_code_texted_at_registration_activates_the_subscriber_and_a_wrong_one_does_not() throws Exception {
-        String subscriberId = register("+8562055510010", "LAK", "lo");
+    void the_code_texted_at_registration_signs_the_subscriber_in_activates_them_and_works_once() throws Exception {
+        String subscriberId = registerOpen("+8562055510010", "LAK", "lo");
         String code = issuedCode(subscriberId);
         String wrong = code.equals("000000") ? "111111" : "000000";
+        LocalHttp auth = as(AUTH_SERVER);
 
-        java.util.concurrent.atomic.AtomicReference<HttpResponse<String>> first = new java.util.concurrent.atomic.AtomicReference<>();
-        await("the service has the code").atMost(PATIENCE).until(() -> {
-            first.set(post("/v1/subscribers/" + subscriberId + "/verification", "{\"code\":\"" + wrong + "\"}"));
-            return !first.get().body().contains("No code has been issued yet");
-        });
-        HttpResponse<String> refused = first.get();
-        assertThat(refused.statusCode()).isEqualTo(422);
+        HttpResponse<String> refused = auth.post("/v1/subscribers/" + subscriberId + "/sign-in", "{\"code\":\"" + wrong + "\"}");
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(422);
         assertThat(refused.body()).contains("Wrong code; 4 more attempt(s)");
-        assertThat(post("/v1/subscribers/" + subscriberId + "/verification", "{\"code\":\"12\"}").statusCode()).isEqualTo(400);
+        assertThat(auth.post("/v1/subscribers/" + subscriberId + "/sign-in", "{\"code\":\"12\"}").statusCode()).isEqualTo(400);
 
-        HttpResponse<String> accepted = post("/v1/subscribers/" + subscriberId + "/verification", "{\"code\":\"" + code + "\"}");
+        HttpResponse<String> accepted = auth.post("/v1/subscribers/" + subscriberId + "/sign-in", "{\"code\":\"" + code + "\"}");
         assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(200);
+        assertThat(accepted.body()).contains("\"status\":\"ACTIVE\"");
         await().atMost(PATIENCE).untilAsserted(() -> assertThat(get("/v1/subscribers/" + subscriberId).body())
                 .contains("\"status\":\"ACTIVE\""));
-        assertThat(post("/v1/subscribers/" + subscriberId + "/verification", "{\"code\":\"" + code + "\"}").statusCode())
-                .isEqualTo(409);
+        HttpResponse<String> again = auth.post("/v1/subscribers/" + subscriberId + "/sign-in", "{\"code\":\"" + code + "\"}");
+        assertThat(again.statusCode()).as("a code works once").isEqualTo(422);
+        assertThat(again.body()).contains("used already");
     }
 
     @Test
-    void wrong_codes_lock_verification_with_retry_after() throws Exception {
-        String subscriberId = register("+8562055510011", "LAK", "en");
-        String code = issuedCode(subscriberId);
-        String wrong = code.equals("000000") ? "111111" : "000000";
+    void only_the_authorization_server_asks_for_sign_in_codes_and_a_number_gets_one_a_minute() throws Exception {
+        String subscriberId = register("+8562055510012", "LAK", "en");
+        String path = "/v1/subscribers/" + subscriberId + "/sign-in-code";
+        awaitKnown(subscriberId);
 
-        java.util.concurrent.atomic.AtomicReference<HttpResponse<String>> first = new java.util.concurrent.atomic.AtomicReference<>();
-        await("the service has the code").atMost(PATIENCE).until(() -> {
-            first.set(post("/v1/subscribers/" + subscriberId + "/verification", "{\"code\":\"" + wrong + "\"}"));
-            return !first.get().body().contains("No code has been issued yet");
-        });
-        assertThat(first.get().body()).contains("Wrong code; 4 more attempt(s)");
-        HttpResponse<String> answer = first.get();
-        for (int attempt = 2; attempt <= 10 && answer.statusCode() != 429; attempt++) {
-            answer = post("/v1/subscribers/" + subscriberId + "/verification", "{\"code\":\"" + wrong + "\"}");
-            assertThat(answer.statusCode()).as(answer.body()).isIn(422, 429);
+        assertThat(post(path, "").statusCode()).as("nobody").isEqualTo(401);
+        assertThat(as(ISSUER.subscriberToken(subscriberId)).post(path, "").statusCode()).as("the subscriber themselves").isEqualTo(403);
+        assertThat(as(OPERATOR).post(path, "").statusCode()).as("an operator").isEqualTo(403);
+        HttpResponse<String> sent = as(AUTH_SERVER).post(path, "");
+        assertThat(sent.statusCode()).as(sent.body()).isEqualTo(202);
+        HttpResponse<String> tooSoon = as(AUTH_SERVER).post(path, "");
+        assertThat(tooSoon.statusCode()).isEqualTo(429);
+        assertThat(tooSoon.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).contains("problem+json"));
+        assertThat(Long.parseLong(tooSoon.headers().firstValue("Retry-After").orElseThrow())).isBetween(1L, 60L);
+    }
+
+    @Test
+    void a_client_address_gets_twenty_codes_an_hour_whatever_the_numbers() throws Exception {
+        List<String> subscribers = new java.util.ArrayList<>();
+        for (int n = 0; n < 21; n++) {
+            subscribers.add(register(String.format("+85620556%05d", n), "LAK", "lo"));
+        }
+        subscribers.forEach(this::awaitKnown);
+        for (int n = 0; n < 20; n++) {
+            HttpResponse<String> sent = codeFrom("203.0.113.50", subscribers.get(n));
+            assertThat(sent.statusCode()).as(sent.body()).isEqualTo(202);
         }
 
-        assertThat(answer.statusCode()).isEqualTo(429);
-        assertThat(answer.headers().firstValue("Retry-After")).isPresent();
+        HttpResponse<String> refused = codeFrom("203.0.113.50", subscribers.get(20));
+        assertThat(refused.statusCode()).isEqualTo(429);
+        assertThat(refused.body()).contains("from this address");
+        assertThat(Long.parseLong(refused.headers().firstValue("Retry-After").orElseThrow())).isBetween(3500L, 3600L);
+        assertThat(codeFrom("203.0.113.51", subscribers.get(20)).statusCode()).as("another address").isEqualTo(202);
+    }
+
+    /** Waits until the service's state has the subscriber a moment after registering them. */
+    private void awaitKnown(String subscriberId) {
+        await().atMost(PATIENCE).until(() -> get("/v1/subscribers/" + subscriberId).statusCode() == 200);
+    }
+
+    private HttpResponse<String> codeFrom(String clientAddress, String subscriberId) throws Exception {
+        return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                        "http://127.0.0.1:" + port + "/v1/subscribers/" + subscriberId + "/sign-in-code"))
+                .header("Authorization", "Bearer " + AUTH_SERVER).header("X-Autotopup-Client-Address", clientAddress)
+                .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void wrong_codes_lock_sign_in_with_retry_after_even_for_the_right_code() throws Exception {
+        String subscriberId = registerOpen("+8562055510011", "LAK", "en");
+        String code = issuedCode(subscriberId);
+        String wrong = code.equals("000000") ? "111111" : "000000";
+        LocalHttp auth = as(AUTH_SERVER);
+
+        HttpResponse<String> answer = null;
+        for (int attempt = 1; attempt <= 5; attempt++) {
+            answer = auth.post("/v1/subscribers/" + subscriberId + "/sign-in", "{\"code\":\"" + wrong + "\"}");
+            assertThat(answer.statusCode()).as(answer.body()).isEqualTo(attempt < 5 ? 422 : 429);
+        }
+
+        assertThat(answer.headers().firstValue("Retry-After")).hasValue("900");
         assertThat(answer.body()).contains("locked");
-        HttpResponse<String> rightButLocked = post("/v1/subscribers/" + subscriberId + "/verification", "{\"code\":\"" + code + "\"}");
+        HttpResponse<String> rightButLocked = auth.post("/v1/subscribers/" + subscriberId + "/sign-in", "{\"code\":\"" + code + "\"}");
         assertThat(rightButLocked.statusCode()).isEqualTo(429);
+    }
+
+    @Test
+    void a_subscriber_reads_their_own_data_only_and_a_bad_token_is_no_token() throws Exception {
+        String alice = register("+8562055510013", "LAK", "lo", "{\"amount\":\"1000\",\"currency\":\"LAK\"}");
+        String bob = register("+8562055510014", "LAK", "lo");
+        await().atMost(PATIENCE).until(() -> get("/v1/subscribers/" + alice + "/balance").statusCode() == 200);
+        String path = "/v1/subscribers/" + alice + "/balance";
+
+        assertThat(as(ISSUER.subscriberToken(alice)).get(path).body()).contains("\"amount\":\"1000\"");
+        HttpResponse<String> other = as(ISSUER.subscriberToken(bob)).get(path);
+        assertThat(other.statusCode()).isEqualTo(403);
+        assertThat(other.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).contains("problem+json"));
+        assertThat(other.body()).contains("only that subscriber's own data").doesNotContain("1000");
+        assertThat(as(ISSUER.subscriberToken(bob)).get("/v1/subscribers/no-such-subscriber/balance").statusCode())
+                .as("another id answers the same whether or not it exists").isEqualTo(403);
+        assertThat(new LocalHttp(port).get(path).statusCode()).isEqualTo(401);
+        assertThat(as(ISSUER.expiredSubscriberToken(alice)).get(path).statusCode()).isEqualTo(401);
+        assertThat(as(ISSUER.subscriberTokenSignedByAnotherKey(alice)).get(path).statusCode()).isEqualTo(401);
+        try (TestIssuer stranger = TestIssuer.start()) {
+            assertThat(as(stranger.subscriberToken(alice)).get(path).statusCode()).as("an issuer nobody trusts").isEqualTo(401);
+        }
+        HttpResponse<String> unauthorized = new LocalHttp(port).get(path);
+        assertThat(unauthorized.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(value -> assertThat(value).startsWith("Bearer"));
+        assertThat(new LocalHttp(port).get("/actuator/health").statusCode()).as("the platform's probes stay open").isEqualTo(200);
+    }
+
+    @Test
+    void an_opening_balance_is_the_carriers_to_set() throws Exception {
+        HttpResponse<String> refused = post("/v1/subscribers", "{\"msisdn\":\"+8562055510015\",\"currency\":\"LAK\",\"language\":\"lo\","
+                + "\"openingBalance\":{\"amount\":\"900000\",\"currency\":\"LAK\"}}");
+
+        assertThat(refused.statusCode()).isEqualTo(403);
+        assertThat(refused.body()).contains("balance:adjust");
     }
 
     /** Reads the sealed code of the subscriber from subscriber-verifications and opens it, as notification-service does. */
@@ -252,7 +344,11 @@ class BalanceServiceIT {
         await().atMost(PATIENCE).until(() -> get("/v1/subscribers/" + subscriberId + "/balance").statusCode() == 200);
 
         assertThat(post("/v1/subscribers/" + subscriberId + "/adjustments", adjustment).statusCode())
-                .as("no operator key").isEqualTo(401);
+                .as("no token").isEqualTo(401);
+        assertThat(as(ISSUER.subscriberToken(subscriberId)).post("/v1/subscribers/" + subscriberId + "/adjustments", adjustment)
+                .statusCode()).as("the subscriber's own token").isEqualTo(403);
+        assertThat(as(ISSUER.machineToken("reporting", Scopes.SUBSCRIBERS_READ)).post("/v1/subscribers/" + subscriberId
+                + "/adjustments", adjustment).statusCode()).as("a token that may only read").isEqualTo(403);
         HttpResponse<String> accepted = operator("POST", "/v1/subscribers/" + subscriberId + "/adjustments", adjustment);
         assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
         assertThat(operator("POST", "/v1/subscribers/" + subscriberId + "/adjustments", adjustment).statusCode()).isEqualTo(202);
@@ -266,13 +362,15 @@ class BalanceServiceIT {
     }
 
     @Test
-    void the_profile_masks_the_number_unless_the_operator_asks() throws Exception {
+    void the_profile_is_shown_to_its_subscriber_and_to_operators_only() throws Exception {
         String subscriberId = register("+8562055510004", "LAK", "th");
         await().atMost(PATIENCE).until(() -> get("/v1/subscribers/" + subscriberId).statusCode() == 200);
 
-        assertThat(get("/v1/subscribers/" + subscriberId).body()).contains("+856******0004").doesNotContain("+8562055510004")
-                .contains("\"language\":\"th\"");
+        assertThat(as(ISSUER.subscriberToken(subscriberId)).get("/v1/subscribers/" + subscriberId).body())
+                .contains("+8562055510004").contains("\"language\":\"th\"");
         assertThat(operator("GET", "/v1/subscribers/" + subscriberId, null).body()).contains("+8562055510004");
+        assertThat(as(ISSUER.subscriberToken("someone-else")).get("/v1/subscribers/" + subscriberId).body())
+                .doesNotContain("+8562055510004");
     }
 
     @Test
@@ -298,34 +396,46 @@ class BalanceServiceIT {
                 .hasValueSatisfying(type -> assertThat(type).contains("problem+json")));
     }
 
-    private HttpResponse<String> operator(String method, String path, String json) throws Exception {
-        return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-                        java.net.URI.create("http://127.0.0.1:" + port + path)).header("Content-Type", "application/json")
-                .header("X-Operator-Key", OPERATOR_KEY)
-                .method(method, json == null ? java.net.http.HttpRequest.BodyPublishers.noBody()
-                        : java.net.http.HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private String register(String msisdn, String currency, String language, String openingBalance) throws Exception {
-        HttpResponse<String> response = post("/v1/subscribers", "{\"msisdn\":\"" + msisdn + "\",\"currency\":\"" + currency
-                + "\",\"language\":\"" + language + "\",\"openingBalance\":" + openingBalance + "}");
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
-        return response.body().replaceAll(".*\"subscriberId\":\"([^\"]+)\".*", "$1");
-    }
-
-    private String register(String msisdn, String currency, String language) throws Exception {
+    /** Registered by someone in the street: no token. */
+    private String registerOpen(String msisdn, String currency, String language) throws Exception {
         HttpResponse<String> response = post("/v1/subscribers", "{\"msisdn\":\"" + msisdn + "\",\"currency\":\"" + currency
                 + "\",\"language\":\"" + language + "\"}");
         assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
         return response.body().replaceAll(".*\"subscriberId\":\"([^\"]+)\".*", "$1");
     }
 
+    private HttpResponse<String> operator(String method, String path, String json) throws Exception {
+        return as(OPERATOR).send(method, path, json);
+    }
+
+    /** Registered by the carrier's provisioning, with an opening balance. */
+    private String register(String msisdn, String currency, String language, String openingBalance) throws Exception {
+        HttpResponse<String> response = as(OPERATOR).post("/v1/subscribers", "{\"msisdn\":\"" + msisdn + "\",\"currency\":\"" + currency
+                + "\",\"language\":\"" + language + "\",\"openingBalance\":" + openingBalance + "}");
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+        return response.body().replaceAll(".*\"subscriberId\":\"([^\"]+)\".*", "$1");
+    }
+
+    /** Registered by the carrier's provisioning. */
+    private String register(String msisdn, String currency, String language) throws Exception {
+        HttpResponse<String> response = as(OPERATOR).post("/v1/subscribers", "{\"msisdn\":\"" + msisdn + "\",\"currency\":\"" + currency
+                + "\",\"language\":\"" + language + "\"}");
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+        return response.body().replaceAll(".*\"subscriberId\":\"([^\"]+)\".*", "$1");
+    }
+
+    /** As nobody: no token. */
     private HttpResponse<String> post(String path, String json) throws Exception {
         return new LocalHttp(port).post(path, json);
     }
 
+    /** As the carrier's operators. */
     private HttpResponse<String> get(String path) throws Exception {
-        return new LocalHttp(port).get(path);
+        return new LocalHttp(port).as(OPERATOR).get(path);
+    }
+
+    private LocalHttp as(String token) {
+        return new LocalHttp(port).as(token);
     }
 
     private static String header(ConsumerRecord<?, ?> record, String name) {

@@ -6,7 +6,9 @@ import static org.awaitility.Awaitility.await;
 
 import io.autotopup.events.UsageRecorded;
 import io.autotopup.events.UsageType;
+import io.autotopup.platform.security.Scopes;
 import io.autotopup.platform.testing.LocalHttp;
+import io.autotopup.platform.testing.TestIssuer;
 import io.autotopup.platform.testing.TestBrokers;
 import io.autotopup.schemas.Topics;
 import java.nio.file.Files;
@@ -33,6 +35,8 @@ class LedgerRestartIT {
 
     private static final Duration PATIENCE = Duration.ofSeconds(60);
     private static final String MSISDN = "+8562055519999";
+    private static final TestIssuer ISSUER = TestIssuer.start();
+    private static final String OPERATOR = ISSUER.machineToken("carrier-ops", Scopes.BALANCE_ADJUST, Scopes.SUBSCRIBERS_READ);
 
     private EmbeddedKafkaKraftBroker broker;
     private KafkaProducer<String, UsageRecorded> carrier;
@@ -63,7 +67,7 @@ class LedgerRestartIT {
     private void restartMidStream(boolean freshStateDir) throws Exception {
         Path state = Files.createTempDirectory("ledger-restart");
         ConfigurableApplicationContext first = start(state);
-        LocalHttp http = new LocalHttp(port(first));
+        LocalHttp http = new LocalHttp(port(first)).as(OPERATOR);
         String id = http.post("/v1/subscribers", "{\"msisdn\":\"" + MSISDN + "\",\"currency\":\"LAK\",\"language\":\"lo\","
                 + "\"openingBalance\":{\"amount\":\"1000000\",\"currency\":\"LAK\"}}").body()
                 .replaceAll(".*\"subscriberId\":\"([^\"]+)\".*", "$1");
@@ -75,7 +79,7 @@ class LedgerRestartIT {
 
         ConfigurableApplicationContext second = start(freshStateDir ? Files.createTempDirectory("ledger-restart-fresh") : state);
         try {
-            LocalHttp again = new LocalHttp(port(second));
+            LocalHttp again = new LocalHttp(port(second)).as(OPERATOR);
             await().atMost(PATIENCE).untilAsserted(() -> assertThat(again.get("/v1/subscribers/" + id + "/balance").body())
                     .contains("\"amount\":\"970000\"").contains("\"version\":301"));
             publish(1, 300);
@@ -103,6 +107,7 @@ class LedgerRestartIT {
                 "--server.address=127.0.0.1", "--spring.kafka.bootstrap-servers=" + broker.getBrokersAsString(),
                 "--spring.kafka.streams.state-dir=" + stateDir,
                 "--autotopup.verification.key=" + BalanceServiceIT.CODE_KEY,
+                ISSUER.trustedByArguments(0).get(0), ISSUER.trustedByArguments(0).get(1),
                 // static membership, as on Kubernetes with the pod name: the restarted instance is known at once
                 "--spring.kafka.streams.properties.group.instance.id=balance-service-restart-it");
         StreamsBuilderFactoryBean streams = context.getBean(StreamsBuilderFactoryBean.class);

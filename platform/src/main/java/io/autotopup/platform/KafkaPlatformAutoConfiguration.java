@@ -3,6 +3,7 @@ package io.autotopup.platform;
 import io.autotopup.platform.kafka.ListenerContainersHealthIndicator;
 import io.autotopup.platform.streams.DeadLetters;
 import io.autotopup.platform.streams.KafkaStreamsHealthIndicator;
+import io.autotopup.platform.streams.StaleTaskDirectories;
 import io.autotopup.platform.tracing.StreamsTracing;
 import io.autotopup.platform.tracing.TracingProcessorWrapper;
 import io.autotopup.platform.web.StoreUnavailableAdvice;
@@ -26,6 +27,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -38,6 +40,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.kafka.annotation.KafkaStreamsDefaultConfiguration;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.kafka.config.KafkaStreamsConfiguration;
+import org.springframework.kafka.config.KafkaStreamsInfrastructureCustomizer;
 import org.springframework.kafka.config.StreamsBuilderFactoryBean;
 import org.springframework.kafka.config.StreamsBuilderFactoryBeanConfigurer;
 import org.springframework.kafka.config.TopicBuilder;
@@ -134,6 +137,27 @@ public class KafkaPlatformAutoConfiguration {
     @ConditionalOnProperty("spring.kafka.streams.application-id")
     public StreamsBuilderFactoryBeanConfigurer leaveGroupOnClose() {
         return factoryBean -> factoryBean.setLeaveGroupOnClose(true);
+    }
+
+    /**
+     * Before Kafka Streams starts, task directories that the running version's topology cannot use (left by an
+     * older version) are removed; their state comes back from the changelogs ({@link StaleTaskDirectories}).
+     */
+    @Bean
+    @ConditionalOnProperty("spring.kafka.streams.application-id")
+    public StreamsBuilderFactoryBeanConfigurer removeStaleTaskDirectories() {
+        return factoryBean -> factoryBean.setInfrastructureCustomizer(new KafkaStreamsInfrastructureCustomizer() {
+            @Override
+            public void configureTopology(Topology topology) {
+                java.util.Properties config = factoryBean.getStreamsConfiguration();
+                Object stateDir = config == null ? null : config.get(StreamsConfig.STATE_DIR_CONFIG);
+                Object applicationId = config == null ? null : config.get(StreamsConfig.APPLICATION_ID_CONFIG);
+                if (stateDir != null && applicationId != null) {
+                    StaleTaskDirectories.remove(java.nio.file.Path.of(stateDir.toString()), applicationId.toString(),
+                            topology.describe());
+                }
+            }
+        });
     }
 
     @Bean

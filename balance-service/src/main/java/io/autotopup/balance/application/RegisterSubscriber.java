@@ -36,11 +36,27 @@ public final class RegisterSubscriber {
     }
 
     /**
-     * @param clientAddress the address of whoever asked (for the hourly limit of codes per address), or null
+     * A number signing up: it is texted a code at once, within the hourly limit of codes per client address.
+     *
+     * @param clientAddress the address of whoever asked, or null when unknown
      * @return the new subscriber id
      */
-    public String register(RegisterSubscriberCommand command, String clientAddress) {
+    public String signUp(RegisterSubscriberCommand command, String clientAddress) {
         verification.checkAddress(clientAddress);
+        return register(command, true, clientAddress);
+    }
+
+    /**
+     * A number the carrier provisions (with its opening balance): no code is texted, since its holder asked for
+     * nothing yet; they get one when they first sign in, which activates them.
+     *
+     * @return the new subscriber id
+     */
+    public String provision(RegisterSubscriberCommand command) {
+        return register(command, false, null);
+    }
+
+    private String register(RegisterSubscriberCommand command, boolean textCode, String clientAddress) {
         Instant now = clock.instant();
         reserved.values().removeIf(until -> until.isBefore(now));
         if (reserved.putIfAbsent(command.msisdn(), now.plus(RESERVATION)) != null) {
@@ -64,7 +80,9 @@ public final class RegisterSubscriber {
             throw e;
         }
         // registered: from here on the number stays reserved, and nothing that could fail is looked up
-        verification.issueFirstCode(subscriberId, command.msisdn(), command.language(), clientAddress);
+        if (textCode) {
+            verification.issueFirstCode(subscriberId, command.msisdn(), command.language(), clientAddress);
+        }
         return subscriberId;
     }
 

@@ -24,12 +24,12 @@ class RegisterSubscriberTest {
         RegisterSubscriber register = new RegisterSubscriber(emptyDirectory, (id, command) -> published.add(id), verification,
                 Clock.fixed(Instant.parse("2026-11-24T03:00:00Z"), ZoneOffset.UTC));
 
-        register.register(command("+8562055512345"), "203.0.113.9");
+        register.signUp(command("+8562055512345"), "203.0.113.9");
 
-        assertThatThrownBy(() -> register.register(command("+8562055512345"), "203.0.113.9"))
+        assertThatThrownBy(() -> register.signUp(command("+8562055512345"), "203.0.113.9"))
                 .isInstanceOf(MsisdnAlreadyRegisteredException.class);
         assertThat(published).hasSize(1);
-        register.register(command("+8562055512346"), "203.0.113.9");
+        register.signUp(command("+8562055512346"), "203.0.113.9");
         assertThat(published).hasSize(2);
         assertThat(world.texted).as("a code is texted to each new number").hasSize(2);
     }
@@ -44,8 +44,8 @@ class RegisterSubscriberTest {
             }
         }, verification, Clock.offset(Clock.systemUTC(), Duration.ZERO));
 
-        assertThatThrownBy(() -> register.register(command("+8562055512345"), "203.0.113.9")).isInstanceOf(IllegalStateException.class);
-        register.register(command("+8562055512345"), "203.0.113.9");
+        assertThatThrownBy(() -> register.signUp(command("+8562055512345"), "203.0.113.9")).isInstanceOf(IllegalStateException.class);
+        register.signUp(command("+8562055512345"), "203.0.113.9");
 
         assertThat(attempts).hasSize(2);
     }
@@ -55,14 +55,26 @@ class RegisterSubscriberTest {
         RegisterSubscriber register = new RegisterSubscriber(emptyDirectory, (id, command) -> published.add(id), verification,
                 Clock.systemUTC());
         for (int n = 0; n < 20; n++) {
-            register.register(command(String.format("+85620555%05d", n)), "192.0.2.44");
+            register.signUp(command(String.format("+85620555%05d", n)), "192.0.2.44");
         }
 
-        assertThatThrownBy(() -> register.register(command("+8562055599999"), "192.0.2.44"))
+        assertThatThrownBy(() -> register.signUp(command("+8562055599999"), "192.0.2.44"))
                 .isInstanceOf(VerifySubscriber.TooManyCodesException.class);
         assertThat(published).hasSize(20);
-        register.register(command("+8562055599999"), "192.0.2.45");
+        register.signUp(command("+8562055599999"), "192.0.2.45");
         assertThat(published).hasSize(21);
+    }
+
+    @Test
+    void a_number_the_carrier_provisions_is_texted_nothing_and_held_to_no_limit_per_address() {
+        RegisterSubscriber register = new RegisterSubscriber(emptyDirectory, (id, command) -> published.add(id), verification,
+                Clock.systemUTC());
+        for (int n = 0; n < 30; n++) {
+            register.provision(command(String.format("+85620557%05d", n)));
+        }
+
+        assertThat(published).hasSize(30);
+        assertThat(world.texted).as("its holders asked for nothing yet").isEmpty();
     }
 
     private static RegisterSubscriberCommand command(String msisdn) {

@@ -22,13 +22,14 @@ import reactor.core.publisher.Mono;
 /**
  * Decides every API request by the {@link Access} rule of the endpoint it reaches. A subscriber's token reaches
  * only the paths of its own subscriber id, whether or not another id exists (403 either way, decided before any
- * look-up). A request that reaches no endpoint needs a valid token (so probing tells a stranger nothing); an
- * endpoint without a rule is refused to everyone.
+ * look-up). A request that reaches no endpoint needs a valid token (so probing tells a stranger nothing), as do
+ * the framework's own endpoints; an endpoint of ours without a rule is refused to everyone.
  */
 public final class AccessDecisions implements ReactiveAuthorizationManager<AuthorizationContext> {
 
     private static final Logger log = LoggerFactory.getLogger(AccessDecisions.class);
     private static final String SCOPE = "SCOPE_";
+    private static final String OUR_PACKAGES = "io.autotopup.";
 
     private final RequestMappingHandlerMapping handlers;
     private final Set<String> reported = ConcurrentHashMap.newKeySet();
@@ -44,6 +45,11 @@ public final class AccessDecisions implements ReactiveAuthorizationManager<Autho
                 .map(handler -> handler instanceof HandlerMethod method ? method : null)
                 .flatMap(method -> {
                     Access access = method.getMethodAnnotation(Access.class);
+                    if (access == null && !method.getBeanType().getName().startsWith(OUR_PACKAGES)) {
+                        // the framework's own endpoints (the OpenAPI documents): any valid token
+                        return authentication.map(Authentication::isAuthenticated).<AuthorizationResult>map(AuthorizationDecision::new)
+                                .defaultIfEmpty(new AuthorizationDecision(false));
+                    }
                     if (access == null) {
                         if (reported.add(method.toString())) {
                             log.error("No @Access rule on {}: refused to everyone", method);

@@ -1,5 +1,6 @@
 package io.autotopup.platform.security;
 
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.security.authentication.ReactiveAuthenticationManager;
@@ -23,9 +24,12 @@ public final class TrustedIssuers {
 
     public TrustedIssuers(ApiSecurityProperties properties) {
         for (ApiSecurityProperties.Issuer trusted : properties.issuers()) {
-            Mono<ReactiveAuthenticationManager> manager = Mono.fromCallable(() -> manager(trusted))
-                    .subscribeOn(Schedulers.boundedElastic())
-                    .cache(ready -> java.time.Duration.ofDays(365_000), failed -> java.time.Duration.ZERO, () -> java.time.Duration.ZERO);
+            boolean keysKnown = trusted.jwkSetUri() != null && !trusted.jwkSetUri().isBlank();
+            // with its keys' address the manager is made now (the keys are fetched at the first token); without, the
+            // issuer's discovery document is read at the first token, and read again if that failed
+            Mono<ReactiveAuthenticationManager> manager = keysKnown ? Mono.just(manager(trusted))
+                    : Mono.fromCallable(() -> manager(trusted)).subscribeOn(Schedulers.boundedElastic())
+                            .cache(ready -> Duration.ofDays(3650), failed -> Duration.ZERO, () -> Duration.ZERO);
             managers.put(trusted.issuer(), manager);
         }
     }

@@ -61,12 +61,6 @@ public final class BalanceTopology {
 
     public static StreamsBuilder build(StreamsBuilder builder, Duration unknownMsisdnGrace, LedgerPolicy policy,
             LedgerMetrics metrics) {
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(VERIFICATIONS_STORE),
-                Serdes.String(), new JsonSerde<>(io.autotopup.balance.domain.Verification.class)));
-        builder.stream(Topics.SUBSCRIBER_VERIFICATIONS.name(), Consumed.with(Topics.SUBSCRIBER_VERIFICATIONS.keySerde(),
-                        Topics.SUBSCRIBER_VERIFICATIONS.valueSerde()).withName("balance-verifications"))
-                .process(VerificationProcessor::new, Named.as("balance-verification"), VERIFICATIONS_STORE);
-
         KStream<String, SpecificRecord> subscribers = builder.stream(Topics.SUBSCRIBERS.name(),
                 Consumed.with(Topics.SUBSCRIBERS.keySerde(), Topics.SUBSCRIBERS.valueSerde()).withName("balance-subscribers"));
 
@@ -91,6 +85,13 @@ public final class BalanceTopology {
                 Serdes.String(), Serdes.Long()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(HISTORY_STORE),
                 Serdes.String(), new JsonSerde<>(LedgerHistory.class)));
+        // a subscriber's verification state lives in the same task as their account (the store is connected to both
+        // processors), so the instance that owns a subscriber can sign them in with what it holds
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(VERIFICATIONS_STORE),
+                Serdes.String(), new JsonSerde<>(io.autotopup.balance.domain.Verification.class)));
+        builder.stream(Topics.SUBSCRIBER_VERIFICATIONS.name(), Consumed.with(Topics.SUBSCRIBER_VERIFICATIONS.keySerde(),
+                        Topics.SUBSCRIBER_VERIFICATIONS.valueSerde()).withName("balance-verifications"))
+                .process(VerificationProcessor::new, Named.as("balance-verification"), VERIFICATIONS_STORE, ACCOUNTS_STORE);
         KStream<String, SpecificRecord> adjustments = builder.stream(Topics.BALANCE_ADJUSTMENTS.name(),
                         Consumed.with(Topics.BALANCE_ADJUSTMENTS.keySerde(), Topics.BALANCE_ADJUSTMENTS.valueSerde())
                                 .withName("balance-adjustments"))

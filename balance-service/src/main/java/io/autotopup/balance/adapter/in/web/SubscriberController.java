@@ -82,21 +82,25 @@ class SubscriberController {
 
     /**
      * Registers a number (open to anyone, at most {@value VerifySubscriber#CODES_PER_ADDRESS_PER_HOUR} codes an hour
-     * per client address); the code texted to it activates the subscriber at sign-in. An opening balance is the
-     * carrier's to set, with {@code balance:adjust}.
+     * per client address); the code texted to it activates the subscriber at sign-in. The carrier's provisioning
+     * ({@code balance:adjust}) may set an opening balance, is not held to the limit per address and texts no code:
+     * its subscribers are activated by their first sign-in.
      */
     @PostMapping("/v1/subscribers")
     @Access(open = true)
     Mono<ResponseEntity<SubscriberResponse>> register(@RequestBody RegistrationRequest request, ServerHttpRequest http) {
         RegisterSubscriberCommand command = toCommand(request);
-        String clientAddress = clientAddress(http);
         return Callers.current()
                 .flatMap(caller -> {
-                    if (command.openingBalance() != 0 && !caller.map(c -> AccessDecisions.hasScope(c, Scopes.BALANCE_ADJUST)).orElse(false)) {
+                    boolean provisioning = caller.map(c -> AccessDecisions.hasScope(c, Scopes.BALANCE_ADJUST)).orElse(false);
+                    if (command.openingBalance() != 0 && !provisioning) {
                         return Mono.error(new ResponseStatusException(HttpStatus.FORBIDDEN,
                                 "An opening balance is set by the carrier (scope " + Scopes.BALANCE_ADJUST + ")"));
                     }
-                    return Mono.fromCallable(() -> registerSubscriber.register(command, clientAddress))
+                    // the carrier's provisioning registers many numbers from one address, and texts none of them
+                    String clientAddress = clientAddress(http);
+                    return Mono.fromCallable(() -> provisioning ? registerSubscriber.provision(command)
+                                    : registerSubscriber.signUp(command, clientAddress))
                             .subscribeOn(Schedulers.boundedElastic());
                 })
                 .onErrorMap(MsisdnAlreadyRegisteredException.class,
