@@ -13,6 +13,7 @@ import io.autotopup.events.SubscriberRegistered;
 import io.autotopup.events.SubscriberStatus;
 import io.autotopup.platform.testing.CommittedRecords;
 import io.autotopup.platform.testing.SingleBrokerKafka;
+import io.autotopup.platform.testing.TestIssuer;
 import io.autotopup.sandbox.smsc.SmsCentreSimulator;
 import io.autotopup.schemas.Topic;
 import io.autotopup.schemas.Topics;
@@ -50,14 +51,18 @@ class NotificationServiceIT {
     @org.springframework.beans.factory.annotation.Value("${local.server.port}")
     int port;
 
+    private static final TestIssuer ISSUER = TestIssuer.start();
+
     @DynamicPropertySource
     static void smsCentre(DynamicPropertyRegistry registry) {
         registry.add("autotopup.smpp.port", () -> SMPP_PORT);
+        ISSUER.trustedBy(0).forEach((name, value) -> registry.add(name, () -> value));
     }
 
     @AfterAll
     static void stopSmsCentre() {
         smsc.close();
+        ISSUER.close();
     }
 
     @Test
@@ -83,7 +88,8 @@ class NotificationServiceIT {
                 .anyMatch(report -> "sub-1".equals(report.getSubscriberId())
                         && report.getStatus() == io.autotopup.events.SmsDeliveryStatus.DELIVERED && report.getSmsId() != null));
         await("the subscriber's notifications show it delivered").atMost(PATIENCE).untilAsserted(() ->
-                assertThat(new io.autotopup.platform.testing.LocalHttp(port).get("/v1/subscribers/sub-1/notifications").body())
+                assertThat(new io.autotopup.platform.testing.LocalHttp(port).as(ISSUER.subscriberToken("sub-1"))
+                        .get("/v1/subscribers/sub-1/notifications").body())
                         .contains("\"messageType\":\"TOP_UP_SUCCEEDED\"").contains("\"status\":\"DELIVERED\"")
                         .contains("50,000 ₭"));
     }

@@ -38,7 +38,9 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.kafka.config.StreamsBuilderFactoryBean;
+import io.autotopup.platform.security.Scopes;
 import io.autotopup.platform.testing.LocalHttp;
+import io.autotopup.platform.testing.TestIssuer;
 import io.autotopup.platform.testing.SingleBrokerKafka;
 import org.springframework.kafka.test.EmbeddedKafkaBroker;
 import org.springframework.kafka.test.utils.KafkaTestUtils;
@@ -68,14 +70,19 @@ class PaymentServiceIT {
     @Value("${local.server.port}")
     int port;
 
+    private static final TestIssuer ISSUER = TestIssuer.start();
+    private static final String PAYMENTS_READER = ISSUER.machineToken("support", Scopes.PAYMENTS_READ);
+
     @DynamicPropertySource
     static void gateway(DynamicPropertyRegistry registry) {
         registry.add("autotopup.gateway.base-url", GATEWAY::baseUrl);
+        ISSUER.trustedBy(0).forEach((name, value) -> registry.add(name, () -> value));
     }
 
     @AfterAll
     static void stopGateway() {
         GATEWAY.close();
+        ISSUER.close();
     }
 
     @BeforeEach
@@ -142,7 +149,8 @@ class PaymentServiceIT {
                     "--spring.config.name=" + PaymentServiceApplication.CONFIG_NAME, "--server.port=0",
                     "--spring.kafka.bootstrap-servers=" + broker.getBrokersAsString(),
                     "--spring.kafka.streams.state-dir=" + java.nio.file.Files.createTempDirectory("payment-takeover"),
-                    "--autotopup.gateway.base-url=" + GATEWAY.baseUrl());
+                    "--autotopup.gateway.base-url=" + GATEWAY.baseUrl(), ISSUER.trustedByArguments(0).get(0),
+                    ISSUER.trustedByArguments(0).get(1));
             publish(Topics.TOP_UP_REQUESTS.name(), "sub-frank", request("req-frank-marker", "sub-frank", null));
 
             assertThat(outcomesUntil("req-frank-1", "req-frank-marker")).as("one outcome").singleElement()
@@ -296,11 +304,13 @@ class PaymentServiceIT {
 
     private String bind(String subscriberId, String number) throws Exception {
         String token = GATEWAY.tokenize(number, 12, 2035).token();
-        HttpResponse<String> bound = post("/v1/subscribers/" + subscriberId + "/payment-methods", "{\"token\":\"" + token + "\"}");
+        HttpResponse<String> bound = new LocalHttp(port).as(ISSUER.subscriberToken(subscriberId))
+                .post("/v1/subscribers/" + subscriberId + "/payment-methods", "{\"token\":\"" + token + "\"}");
         assertThat(bound.statusCode()).as(bound.body()).isEqualTo(201);
         assertThat(bound.body()).contains("\"last4\":\"" + number.substring(12) + "\"").doesNotContain(token);
         String id = bound.body().replaceAll(".*\"paymentMethodId\":\"([^\"]+)\".*", "$1");
-        await().atMost(PATIENCE).until(() -> get("/v1/subscribers/" + subscriberId + "/payment-methods").body().contains(id));
+        await().atMost(PATIENCE).until(() -> new LocalHttp(port).as(ISSUER.subscriberToken(subscriberId))
+                .get("/v1/subscribers/" + subscriberId + "/payment-methods").body().contains(id));
         return id;
     }
 
@@ -310,8 +320,8 @@ class PaymentServiceIT {
 
     @Test
     void a_card_number_is_refused_before_anything_is_stored() throws Exception {
-        HttpResponse<String> response = post("/v1/subscribers/sub-bob/payment-methods",
-                "{\"number\":\"4242424242424242\",\"cvc\":\"123\"}");
+        HttpResponse<String> response = new LocalHttp(port).as(ISSUER.subscriberToken("sub-bob")).post(
+                "/v1/subscribers/sub-bob/payment-methods", "{\"number\":\"4242424242424242\",\"cvc\":\"123\"}");
 
         assertThat(response.statusCode()).isEqualTo(400);
         assertThat(response.body()).contains("never a card number").doesNotContain("4242424242424242");
@@ -405,8 +415,9 @@ class PaymentServiceIT {
         return new LocalHttp(port).post(path, json);
     }
 
+    /** As support staff who may read payments. */
     private HttpResponse<String> get(String path) throws Exception {
-        return new LocalHttp(port).get(path);
+        return new LocalHttp(port).as(PAYMENTS_READER).get(path);
     }
 
     private static SandboxGateway startGateway() {

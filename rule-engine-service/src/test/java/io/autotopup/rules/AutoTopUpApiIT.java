@@ -10,7 +10,9 @@ import io.autotopup.events.PaymentMethodsChanged;
 import io.autotopup.events.SubscriberRegistered;
 import io.autotopup.events.SubscriberStatus;
 import io.autotopup.platform.testing.LocalHttp;
+import io.autotopup.platform.security.Scopes;
 import io.autotopup.platform.testing.SingleBrokerKafka;
+import io.autotopup.platform.testing.TestIssuer;
 import io.autotopup.schemas.Topic;
 import io.autotopup.schemas.Topics;
 import java.net.http.HttpResponse;
@@ -20,6 +22,7 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -30,6 +33,8 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.kafka.test.EmbeddedKafkaBroker;
 import org.springframework.kafka.test.utils.KafkaTestUtils;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
 
 /** The auto top-up API on a real broker: every invalid rule gets a 4xx problem body, never a 5xx. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
@@ -41,6 +46,17 @@ class AutoTopUpApiIT {
 
     private static final Duration PATIENCE = Duration.ofSeconds(60);
     private static final String RULE = "/v1/subscribers/sub-lao/auto-top-up";
+    private static final TestIssuer ISSUER = TestIssuer.start();
+
+    @DynamicPropertySource
+    static void trustTheTestIssuer(DynamicPropertyRegistry registry) {
+        ISSUER.trustedBy(0).forEach((name, value) -> registry.add(name, () -> value));
+    }
+
+    @AfterAll
+    static void stopIssuer() {
+        ISSUER.close();
+    }
 
     @Autowired
     EmbeddedKafkaBroker broker;
@@ -51,7 +67,7 @@ class AutoTopUpApiIT {
 
     @BeforeEach
     void subscriberWithACard() throws Exception {
-        http = new LocalHttp(port);
+        http = new LocalHttp(port).as(ISSUER.subscriberToken("sub-lao"));
         publish(Topics.SUBSCRIBERS, "sub-lao", SubscriberRegistered.newBuilder().setSubscriberId("sub-lao")
                 .setMsisdn("+8562055512345").setCurrency("LAK").setLanguage(Language.LO).setStatus(SubscriberStatus.ACTIVE)
                 .setRegisteredAt(Instant.now()).build());
@@ -100,10 +116,26 @@ class AutoTopUpApiIT {
 
     @Test
     void a_rule_for_a_subscriber_the_engine_does_not_know_is_404() throws Exception {
-        HttpResponse<String> response = http.send("PUT", "/v1/subscribers/nobody/auto-top-up", rule("10000", "50000", ""));
+        HttpResponse<String> response = new LocalHttp(port).as(ISSUER.subscriberToken("nobody"))
+                .send("PUT", "/v1/subscribers/nobody/auto-top-up", rule("10000", "50000", ""));
 
         assertThat(response.statusCode()).isEqualTo(404);
         assertThat(response.body()).contains("No subscriber nobody");
+    }
+
+    @Test
+    void only_the_subscriber_sets_their_rule_and_operators_may_read_it() throws Exception {
+        String raise = rule("900000", "900000", ",\"maxTopUpsPerDay\":20");
+
+        assertThat(new LocalHttp(port).send("PUT", RULE, raise).statusCode()).as("a stranger without a token").isEqualTo(401);
+        assertThat(new LocalHttp(port).as(ISSUER.subscriberToken("sub-other")).send("PUT", RULE, raise).statusCode())
+                .as("another subscriber").isEqualTo(403);
+        assertThat(new LocalHttp(port).as(ISSUER.machineToken("support", Scopes.SUBSCRIBERS_READ)).send("PUT", RULE, raise)
+                .statusCode()).as("an operator who may read").isEqualTo(403);
+        assertThat(new LocalHttp(port).as(ISSUER.machineToken("support", Scopes.SUBSCRIBERS_READ)).get(RULE).statusCode())
+                .isEqualTo(200);
+        assertThat(new LocalHttp(port).as(ISSUER.subscriberToken("sub-other")).post(RULE + "/pause", "").statusCode())
+                .as("nor pause it").isEqualTo(403);
     }
 
     @Test

@@ -1,5 +1,7 @@
 package io.autotopup.notification.adapter.in.web;
 
+import io.autotopup.platform.security.Access;
+import io.autotopup.platform.security.Scopes;
 import io.autotopup.notification.adapter.in.kafka.NotificationTopology;
 import io.autotopup.notification.domain.SmsHistory;
 import java.time.Instant;
@@ -30,6 +32,7 @@ class NotificationController {
     }
 
     @GetMapping("/v1/subscribers/{subscriberId}/notifications")
+    @Access(owner = true, scopes = Scopes.SUBSCRIBERS_READ)
     Mono<List<NotificationResponse>> notifications(@PathVariable String subscriberId, @RequestParam(defaultValue = "20") int limit) {
         if (limit < 1 || limit > 50) {
             throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "limit must be between 1 and 50");

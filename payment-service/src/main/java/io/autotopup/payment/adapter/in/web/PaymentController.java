@@ -1,5 +1,7 @@
 package io.autotopup.payment.adapter.in.web;
 
+import io.autotopup.platform.security.Access;
+import io.autotopup.platform.security.Scopes;
 import io.autotopup.payment.application.SettledPayments;
 import io.autotopup.platform.web.MoneyJson;
 import java.time.Instant;
@@ -30,6 +32,7 @@ class PaymentController {
     }
 
     @GetMapping("/v1/payments/{requestId}")
+    @Access(scopes = Scopes.PAYMENTS_READ)
     Mono<PaymentResponse> payment(@PathVariable String requestId) {
         return Mono.fromCallable(() -> payments.find(requestId).orElseThrow(() ->
                         new ResponseStatusException(HttpStatus.NOT_FOUND, "No settled payment for request " + requestId)))

@@ -1,5 +1,7 @@
 package io.autotopup.payment.adapter.in.web;
 
+import io.autotopup.platform.security.Access;
+import io.autotopup.platform.security.Scopes;
 import io.autotopup.payment.application.ManagePaymentMethods;
 import io.autotopup.payment.application.PaymentGateway.GatewayUnavailableException;
 import io.autotopup.payment.domain.PaymentMethod;
@@ -50,6 +52,7 @@ class PaymentMethodController {
     }
 
     @PostMapping
+    @Access(owner = true)
     Mono<ResponseEntity<MethodResponse>> bind(@PathVariable String subscriberId, @RequestBody BindRequest request) {
         if (request.carriesCardData()) {
             throw new ResponseStatusException(HttpStatus.BAD_REQUEST,
@@ -73,16 +76,19 @@ class PaymentMethodController {
     }
 
     @DeleteMapping("/{paymentMethodId}")
+    @Access(owner = true)
     Mono<List<MethodResponse>> remove(@PathVariable String subscriberId, @PathVariable String paymentMethodId) {
         return change(() -> managePaymentMethods.remove(subscriberId, paymentMethodId));
     }
 
     @PostMapping("/{paymentMethodId}/default")
+    @Access(owner = true)
     Mono<List<MethodResponse>> makeDefault(@PathVariable String subscriberId, @PathVariable String paymentMethodId) {
         return change(() -> managePaymentMethods.makeDefault(subscriberId, paymentMethodId));
     }
 
     @PutMapping("/order")
+    @Access(owner = true)
     Mono<List<MethodResponse>> reorder(@PathVariable String subscriberId, @RequestBody OrderRequest request) {
         if (request.paymentMethodIds() == null) {
             throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "paymentMethodIds is required");
@@ -99,6 +105,7 @@ class PaymentMethodController {
     }
 
     @GetMapping
+    @Access(owner = true, scopes = Scopes.PAYMENTS_READ)
     Mono<List<MethodResponse>> list(@PathVariable String subscriberId) {
         return Mono.fromCallable(() -> managePaymentMethods.list(subscriberId).stream().map(MethodResponse::of).toList())
                 .subscribeOn(Schedulers.boundedElastic());

@@ -1,5 +1,7 @@
 package io.autotopup.rules.adapter.in.web;
 
+import io.autotopup.platform.security.Access;
+import io.autotopup.platform.security.Scopes;
 import io.autotopup.platform.web.MoneyJson;
 import io.autotopup.rules.application.ManageAutoTopUp;
 import io.autotopup.rules.application.ManageAutoTopUp.InvalidRuleException;
@@ -56,28 +58,33 @@ class AutoTopUpController {
     }
 
     @PutMapping("/auto-top-up")
+    @Access(owner = true)
     Mono<RuleResponse> put(@PathVariable String subscriberId, @RequestBody RuleRequest request) {
         AutoTopUpRule rule = toRule(request);
         return blocking(() -> response(subscriberId, manage.set(subscriberId, rule)));
     }
 
     @GetMapping("/auto-top-up")
+    @Access(owner = true, scopes = Scopes.SUBSCRIBERS_READ)
     Mono<RuleResponse> get(@PathVariable String subscriberId) {
         return blocking(() -> response(subscriberId, directory.rule(subscriberId).orElseThrow(() ->
                 new NotFoundException("Subscriber " + subscriberId + " has no auto top-up rule"))));
     }
 
     @PostMapping("/auto-top-up/pause")
+    @Access(owner = true)
     Mono<RuleResponse> pause(@PathVariable String subscriberId) {
         return blocking(() -> response(subscriberId, manage.pause(subscriberId)));
     }
 
     @PostMapping("/auto-top-up/resume")
+    @Access(owner = true)
     Mono<RuleResponse> resume(@PathVariable String subscriberId) {
         return blocking(() -> response(subscriberId, manage.resume(subscriberId)));
     }
 
     @DeleteMapping("/auto-top-up")
+    @Access(owner = true)
     Mono<ResponseEntity<Void>> delete(@PathVariable String subscriberId) {
         return blocking(() -> {
             manage.delete(subscriberId);
@@ -86,6 +93,7 @@ class AutoTopUpController {
     }
 
     @GetMapping("/top-ups")
+    @Access(owner = true, scopes = Scopes.SUBSCRIBERS_READ)
     Mono<List<TopUpResponse>> topUps(@PathVariable String subscriberId, @RequestParam(defaultValue = "20") int limit) {
         if (limit < 1 || limit > 100) {
             throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "limit must be between 1 and 100");
