@@ -1,5 +1,7 @@
 package io.autotopup.schemas;
 
+import io.autotopup.events.AuthorizationRecorded;
+import io.autotopup.events.AuthorizationTokenRecorded;
 import io.autotopup.events.AutoTopUpDisabled;
 import io.autotopup.events.AutoTopUpRuleSet;
 import io.autotopup.events.BalanceAdjustmentRequested;
@@ -56,7 +58,7 @@ public final class EventSchemas implements SchemaStore {
             TopUpFailed.class, SmsRequested.class, SmsSent.class, TopUpSkipped.class, AutoTopUpDisabled.class,
             LowBalanceWarning.class, BalanceAdjustmentRequested.class, VerificationCodeIssued.class,
             VerificationAttemptFailed.class, PaymentRecorded.class, SmsDeliveryReported.class, SubscriberNumberAssigned.class,
-            VerificationCodeUsed.class, CodeRequested.class);
+            VerificationCodeUsed.class, CodeRequested.class, AuthorizationRecorded.class, AuthorizationTokenRecorded.class);
 
     private static final String EVENTS_PACKAGE = "io.autotopup.events.";
     private static final String PUBLISHED_ROOT = "io/autotopup/schemas/published/";

@@ -1,5 +1,7 @@
 package io.autotopup.schemas;
 
+import io.autotopup.events.AuthorizationRecorded;
+import io.autotopup.events.AuthorizationTokenRecorded;
 import io.autotopup.events.AutoTopUpDisabled;
 import io.autotopup.events.AutoTopUpRuleSet;
 import io.autotopup.events.BalanceAdjustmentRequested;
@@ -104,9 +106,21 @@ public final class Topics {
     public static final Topic<String, SpecificRecord> AUTO_TOP_UP_NOTICES = Topic.log("auto-top-up-notices", KEY,
             AvroSerde.anyOf(TopUpSkipped.class, AutoTopUpDisabled.class, LowBalanceWarning.class), AUDIT_TRAIL);
 
+    /**
+     * The authorization server's authorizations (sign-ins, their refresh tokens and the clients' tokens, every token
+     * as a hash), latest per authorization id; a tombstone removes one.
+     */
+    public static final Topic<String, AuthorizationRecorded> AUTH_AUTHORIZATIONS =
+            Topic.compacted("auth-authorizations", KEY, AvroSerde.of(AuthorizationRecorded.class));
+
+    /** Which authorization each token belongs to, key = the token's hash; a tombstone removes one. */
+    public static final Topic<String, AuthorizationTokenRecorded> AUTH_TOKENS =
+            Topic.compacted("auth-tokens", KEY, AvroSerde.of(AuthorizationTokenRecorded.class));
+
     /** Every topic of the catalogue. */
     public static final List<Topic<String, ?>> ALL = List.of(USAGE_EVENTS, SUBSCRIBERS, SUBSCRIBER_NUMBERS, SUBSCRIBER_VERIFICATIONS, CODE_REQUESTS, BALANCE_ADJUSTMENTS, BALANCE_CHANGES,
-            AUTO_TOP_UP_RULES, PAYMENT_METHODS, PAYMENTS, TOP_UP_REQUESTS, TOP_UP_OUTCOMES, AUTO_TOP_UP_NOTICES, NOTIFICATIONS);
+            AUTO_TOP_UP_RULES, PAYMENT_METHODS, PAYMENTS, TOP_UP_REQUESTS, TOP_UP_OUTCOMES, AUTO_TOP_UP_NOTICES, NOTIFICATIONS,
+            AUTH_AUTHORIZATIONS, AUTH_TOKENS);
 
     private Topics() {
     }

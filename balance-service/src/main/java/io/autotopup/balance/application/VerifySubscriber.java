@@ -174,8 +174,7 @@ public final class VerifySubscriber {
         if (seen.size() >= CODES_PER_ADDRESS_PER_HOUR) {
             long oldest = seen.stream().mapToLong(entry -> Long.parseLong(entry.substring(0, entry.indexOf('|')))).sorted()
                     .skip(seen.size() - CODES_PER_ADDRESS_PER_HOUR).findFirst().orElse(now.toEpochMilli());
-            throw new TooManyCodesException("Too many codes were asked for from this address; ask again later",
-                    Duration.between(now, Instant.ofEpochMilli(oldest).plus(HOUR)));
+            throw new AddressLimitException(Duration.between(now, Instant.ofEpochMilli(oldest).plus(HOUR)));
         }
     }
 
@@ -227,6 +226,13 @@ public final class VerifySubscriber {
 
         public Duration retryAfter() {
             return retryAfter;
+        }
+    }
+
+    /** Too many codes were asked for from one client address. */
+    public static final class AddressLimitException extends TooManyCodesException {
+        public AddressLimitException(Duration retryAfter) {
+            super("Too many codes were asked for from this address; ask again later", retryAfter);
         }
     }
 

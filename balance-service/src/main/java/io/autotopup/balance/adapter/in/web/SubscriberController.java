@@ -88,7 +88,8 @@ class SubscriberController {
      */
     @PostMapping("/v1/subscribers")
     @Access(open = true)
-    Mono<ResponseEntity<SubscriberResponse>> register(@RequestBody RegistrationRequest request, ServerHttpRequest http) {
+    Mono<ResponseEntity<SubscriberResponse>> register(@RequestBody RegistrationRequest request, ServerHttpRequest http,
+            @RequestHeader(name = CLIENT_ADDRESS_HEADER, required = false) String forwardedAddress) {
         RegisterSubscriberCommand command = toCommand(request);
         return Callers.current()
                 .flatMap(caller -> {
@@ -97,16 +98,18 @@ class SubscriberController {
                         return Mono.error(new ResponseStatusException(HttpStatus.FORBIDDEN,
                                 "An opening balance is set by the carrier (scope " + Scopes.BALANCE_ADJUST + ")"));
                     }
-                    // the carrier's provisioning registers many numbers from one address, and texts none of them
-                    String clientAddress = clientAddress(http);
+                    // the carrier's provisioning registers many numbers from one address, and texts none of them; the
+                    // authorization server signs people up on their behalf, and says from where
+                    boolean authorizationServer = caller.map(c -> AccessDecisions.hasScope(c, Scopes.SIGN_IN)).orElse(false);
+                    String clientAddress = authorizationServer && forwardedAddress != null ? forwardedAddress : clientAddress(http);
                     return Mono.fromCallable(() -> provisioning ? registerSubscriber.provision(command)
                                     : registerSubscriber.signUp(command, clientAddress))
                             .subscribeOn(Schedulers.boundedElastic());
                 })
                 .onErrorMap(MsisdnAlreadyRegisteredException.class,
-                        e -> new ResponseStatusException(HttpStatus.CONFLICT, "MSISDN " + command.msisdn()
-                                + " is already registered to an active subscriber"))
-                .onErrorMap(VerifySubscriber.TooManyCodesException.class, e -> new TooManyAttempts(e.getMessage(), e.retryAfter()))
+                        e -> problem(new ResponseStatusException(HttpStatus.CONFLICT, "MSISDN " + command.msisdn()
+                                + " is already registered to an active subscriber"), "ALREADY_REGISTERED", null))
+                .onErrorMap(VerifySubscriber.TooManyCodesException.class, SubscriberController::signInProblem)
                 .map(id -> ResponseEntity.created(URI.create("/v1/subscribers/" + id)).body(new SubscriberResponse(
                         id, command.msisdn(), command.currency(), command.language(), "PENDING_VERIFICATION")));
     }
@@ -156,16 +159,43 @@ class SubscriberController {
     }
 
     private static Mono<Void> verification(Runnable call) {
-        return Mono.fromRunnable(call).subscribeOn(Schedulers.boundedElastic())
-                .onErrorMap(AdjustBalance.UnknownSubscriberException.class,
-                        e -> new ResponseStatusException(HttpStatus.NOT_FOUND, e.getMessage()))
-                .onErrorMap(VerifySubscriber.ClosedException.class,
-                        e -> new ResponseStatusException(HttpStatus.CONFLICT, e.getMessage()))
-                .onErrorMap(e -> e instanceof VerifySubscriber.WrongCodeException || e instanceof VerifySubscriber.ExpiredException
-                        || e instanceof VerifySubscriber.NoCodeException,
-                        e -> new ResponseStatusException(HttpStatus.UNPROCESSABLE_CONTENT, e.getMessage()))
-                .onErrorMap(VerifySubscriber.TooManyCodesException.class, e -> new TooManyAttempts(e.getMessage(), e.retryAfter()))
-                .then();
+        return Mono.fromRunnable(call).subscribeOn(Schedulers.boundedElastic()).onErrorMap(SubscriberController::signInProblem).then();
+    }
+
+    /** The answers of registration and sign-in, each with a {@code reason} the authorization server tells people in their language. */
+    private static Throwable signInProblem(Throwable e) {
+        if (e instanceof VerifySubscriber.TooManyCodesException tooMany) {
+            String reason = e instanceof VerifySubscriber.LockedException ? "LOCKED"
+                    : e instanceof VerifySubscriber.AddressLimitException ? "ADDRESS_LIMIT" : "TOO_MANY_CODES";
+            return problem(new TooManyAttempts(e.getMessage(), tooMany.retryAfter()), reason, null);
+        }
+        if (e instanceof VerifySubscriber.WrongCodeException wrong) {
+            return problem(new ResponseStatusException(HttpStatus.UNPROCESSABLE_CONTENT, e.getMessage()), "WRONG_CODE", wrong.attemptsLeft());
+        }
+        if (e instanceof VerifySubscriber.ExpiredException) {
+            return problem(new ResponseStatusException(HttpStatus.UNPROCESSABLE_CONTENT, e.getMessage()), "EXPIRED_CODE", null);
+        }
+        if (e instanceof VerifySubscriber.NoCodeException) {
+            return problem(new ResponseStatusException(HttpStatus.UNPROCESSABLE_CONTENT, e.getMessage()), "NO_CODE", null);
+        }
+        if (e instanceof AdjustBalance.UnknownSubscriberException) {
+            return problem(new ResponseStatusException(HttpStatus.NOT_FOUND, e.getMessage()), "UNKNOWN_NUMBER", null);
+        }
+        if (e instanceof VerifySubscriber.ClosedException) {
+            return problem(new ResponseStatusException(HttpStatus.CONFLICT, e.getMessage()), "CLOSED", null);
+        }
+        if (e instanceof MsisdnAlreadyRegisteredException) {
+            return problem(new ResponseStatusException(HttpStatus.CONFLICT, e.getMessage()), "ALREADY_REGISTERED", null);
+        }
+        return e;
+    }
+
+    private static ResponseStatusException problem(ResponseStatusException exception, String reason, Integer attemptsLeft) {
+        exception.getBody().setProperty("reason", reason);
+        if (attemptsLeft != null) {
+            exception.getBody().setProperty("attemptsLeft", attemptsLeft);
+        }
+        return exception;
     }
 
     /** 429 with Retry-After while verification is locked. */
