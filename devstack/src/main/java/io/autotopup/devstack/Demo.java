@@ -40,8 +40,8 @@ final class Demo {
     }
 
     void run() {
-        out.println("demo         | registering subscribers (each verifies the code texted to them), binding sandbox cards,"
-                + " setting auto top-up rules…");
+        out.println("demo         | the carrier provisions subscribers; each signs in with the code texted to them, binds a"
+                + " sandbox card and sets an auto top-up rule…");
         List<String> ids = new ArrayList<>();
         List<String> msisdns = new ArrayList<>();
         for (Persona persona : PERSONAS) {
@@ -50,7 +50,7 @@ final class Demo {
                     persona.opening());
             require(registered, 201, "register " + persona.name());
             String id = registered.text("subscriberId");
-            require(client.verifyWithTextedCode(id, msisdn, Duration.ofSeconds(30)), 200, "verify " + persona.name());
+            require(client.signIn(msisdn, Duration.ofSeconds(60)), 200, "sign in " + persona.name());
             StackClient.Answer bound = client.bindPaymentMethod(id, client.tokenizeCard(persona.card(), 12, 2030));
             require(bound, 201, "bind a card for " + persona.name());
             require(client.setAutoTopUpRule(id, persona.threshold(), persona.topUp(), persona.currency(),

@@ -29,8 +29,8 @@ public final class DevStack {
     static final int GATEWAY_PORT = 8090;
     static final int SMS_INBOX_PORT = 8091;
     static final int SMPP_PORT = 2775;
-    /** The operator key of the local stack (adjustments, unmasked profiles); never use it anywhere else. */
-    static final String OPERATOR_KEY = "devstack-operator";
+    static final int AUTH_PORT = 9000;
+    static final String AUTH_URL = "http://127.0.0.1:" + AUTH_PORT;
 
     /** A service: its module, port and the environment variable names of its settings. */
     private record Service(String module, String shortName, int port, String portVariable, String stateVariable) {
@@ -98,20 +98,36 @@ public final class DevStack {
                     service.stateVariable(), dataDir.resolve("state").resolve(service.module()).toString(),
                     "GATEWAY_BASE_URL", gateway.baseUrl(),
                     "SMPP_PORT", Integer.toString(smsc.smppPort()),
-                    "OPERATOR_API_KEY", OPERATOR_KEY,
-                    "VERIFICATION_CODE_KEY", codeKey);
+                    "VERIFICATION_CODE_KEY", codeKey,
+                    "AUTH_ISSUER_URI", AUTH_URL,
+                    "AUTH_JWK_SET_URI", AUTH_URL + "/oauth2/jwks",
+                    "OPEN_API_DOCS", "true");
             // Static group membership: after a restart each service gets its partitions back at once.
             running.add(ChildProcess.java(service.shortName(), List.of("-Xmx320m", "-XX:+UseSerialGC",
                     "-XX:TieredStopAtLevel=1", "-jar", jar.toString(),
                     "--spring.kafka.streams.properties.group.instance.id=" + service.module() + "-devstack"), environment, out));
             urls.add("http://127.0.0.1:" + service.port());
         }
+        // the authorization server: its signing key and the clients' secrets are made once, kept with the data
+        LocalSecrets secrets = LocalSecrets.in(dataDir);
+        running.add(ChildProcess.java("auth", List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar",
+                serviceJar(root, "auth").toString(), "--spring.kafka.streams.properties.group.instance.id=auth-devstack"), Map.of(
+                "KAFKA_BOOTSTRAP_SERVERS", broker.bootstrap,
+                "AUTH_SERVER_PORT", Integer.toString(AUTH_PORT),
+                "AUTH_ISSUER_URI", AUTH_URL,
+                "AUTH_STATE_DIR", dataDir.resolve("state").resolve("auth").toString(),
+                "AUTH_SIGNING_KEYS", secrets.signingKeys().toString(),
+                "BALANCE_URL", urls.get(0),
+                "TOPUPCTL_CLIENT_SECRET", "{noop}" + secrets.topupctlSecret(),
+                "PORTAL_CLIENT_SECRET", "{noop}" + secrets.portalSecret(),
+                "CARRIER_CLIENT_SECRET", "{noop}" + secrets.carrierSecret()), out));
         StackEndpoints endpoints = new StackEndpoints(broker.bootstrap, urls.get(0), urls.get(1), urls.get(2), urls.get(3),
-                gateway.baseUrl(), smsc.inboxUrl());
+                gateway.baseUrl(), smsc.inboxUrl(), AUTH_URL, "topupctl", secrets.topupctlSecret());
         try (StackClient client = new StackClient(endpoints)) {
             for (String url : urls) {
                 client.awaitHealthy(url, Duration.ofMinutes(3));
             }
+            client.awaitHealthy(AUTH_URL, Duration.ofMinutes(3));
             printUrls(out, endpoints);
             if (options.contains("--demo")) {
                 new Demo(client, out).run();
@@ -125,8 +141,9 @@ public final class DevStack {
         out.println();
         out.println("  autotopup is up");
         out.println("  Kafka broker          " + endpoints.kafkaBootstrap());
+        out.println("  authorization server  " + endpoints.authUrl() + "      /.well-known/openid-configuration; subscribers sign in at /sign-in");
+        out.println("                                                   topupctl's client secret: .devstack/topupctl-client-secret");
         out.println("  balance-service       " + endpoints.balanceUrl() + "      POST /v1/subscribers, GET /v1/subscribers/{id}/balance|ledger");
-        out.println("                                                   operator: X-Operator-Key: " + OPERATOR_KEY);
         out.println("  rule-engine-service   " + endpoints.ruleEngineUrl() + "      PUT|GET /v1/subscribers/{id}/auto-top-up");
         out.println("  payment-service       " + endpoints.paymentUrl() + "      POST|GET /v1/subscribers/{id}/payment-methods");
         out.println("  notification-service  " + endpoints.notificationUrl() + "      /actuator/health");

@@ -60,6 +60,7 @@ class AutoTopUpJourneyIT {
         for (String service : stack.serviceUrls()) {
             client.awaitHealthy(service, PATIENCE);
         }
+        client.awaitHealthy(stack.authUrlOf, PATIENCE);
     }
 
     @AfterAll
@@ -81,8 +82,9 @@ class AutoTopUpJourneyIT {
         String subscriberId = registered.text("subscriberId");
         assertThat(registered.text("msisdn")).isEqualTo(msisdn);
         assertThat(registered.text("status")).isEqualTo("PENDING_VERIFICATION");
-        var verified = client.verifyWithTextedCode(subscriberId, msisdn, PATIENCE);
-        assertThat(verified.status()).as(verified.body().toString()).isEqualTo(200);
+        var signedIn = client.signIn(msisdn, PATIENCE);
+        assertThat(signedIn.status()).as(signedIn.body().toString()).isEqualTo(200);
+        assertThat(signedIn.text("subscriberId")).as("the token names the subscriber the carrier provisioned").isEqualTo(subscriberId);
         assertThat(client.inbox(msisdn).get(0).path("text").asText()).as("the code SMS, in Lao").startsWith("ລະຫັດ AutoTopUp");
 
         String card = client.tokenizeCard("4242424242424242", 12, 2035);
@@ -170,7 +172,7 @@ class AutoTopUpJourneyIT {
         var registered = client.registerSubscriber(msisdn, "LAK", "en", "12000");
         assertThat(registered.status()).as(registered.body().toString()).isEqualTo(201);
         String subscriberId = registered.text("subscriberId");
-        assertThat(client.verifyWithTextedCode(subscriberId, msisdn, PATIENCE).status()).isEqualTo(200);
+        assertThat(client.signIn(msisdn, PATIENCE).status()).isEqualTo(200);
         var bound = client.bindPaymentMethod(subscriberId, client.tokenizeCard("4000000000000002", 12, 2035));
         assertThat(bound.status()).isEqualTo(201);
         assertThat(client.setAutoTopUpRule(subscriberId, "10000", "50000", "LAK", null, PATIENCE).status()).isEqualTo(200);
@@ -191,7 +193,7 @@ class AutoTopUpJourneyIT {
         String msisdn = newLaoMsisdn();
         var registered = client.registerSubscriber(msisdn, "LAK", "th", "12000");
         String subscriberId = registered.text("subscriberId");
-        assertThat(client.verifyWithTextedCode(subscriberId, msisdn, PATIENCE).status()).isEqualTo(200);
+        assertThat(client.signIn(msisdn, PATIENCE).status()).isEqualTo(200);
         var bound = client.bindPaymentMethod(subscriberId, client.tokenizeCard("4242424242424242", 12, 2035));
         assertThat(client.setAutoTopUpRule(subscriberId, "10000", "50000", "LAK", bound.text("paymentMethodId"), PATIENCE)
                 .status()).isEqualTo(200);

@@ -2,6 +2,10 @@ package io.autotopup.devstack;
 
 import io.autotopup.topupctl.stack.StackClient;
 import io.autotopup.topupctl.stack.StackEndpoints;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import io.autotopup.auth.AuthServerApplication;
 import io.autotopup.balance.BalanceServiceApplication;
 import io.autotopup.notification.NotificationServiceApplication;
 import io.autotopup.payment.PaymentServiceApplication;
@@ -13,13 +17,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * The whole system in one JVM for end-to-end tests: a real KRaft broker ({@link TestKafka}: the apache/kafka
- * image where Docker runs, else the embedded one), the sandbox gateway and SMS centre on loopback, and the four
- * services as four Spring Boot applications, each with its own configuration file, state directory and port.
+ * image where Docker runs, else the embedded one), the sandbox gateway and SMS centre on loopback, the
+ * authorization server (the one servlet application) and the four services (reactive), each with its own
+ * configuration file, state directory and port. The services trust the authorization server's tokens.
  */
 final class InProcessStack implements AutoCloseable {
 
@@ -27,6 +33,10 @@ final class InProcessStack implements AutoCloseable {
     final SandboxGateway gateway;
     final SmsCentreSimulator smsc;
     final StackEndpoints endpoints;
+    /** The authorization server's signing key, for tests that make tokens of their own (expired, for another subscriber). */
+    final RSAKey signingKey;
+    static final String TOPUPCTL_SECRET = "in-process-topupctl-secret";
+    static final String PORTAL_SECRET = "in-process-portal-secret";
     private final List<ConfigurableApplicationContext> services = new ArrayList<>();
     private final Path stateDir;
 
@@ -38,15 +48,46 @@ final class InProcessStack implements AutoCloseable {
         String bootstrap = broker.bootstrapServers();
         String codeKey = "autotopup.verification.key=" + java.util.Base64.getEncoder().encodeToString(
                 "in-process-stack-one-time-codes!".getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        String balance = start(BalanceServiceApplication.class, BalanceServiceApplication.CONFIG_NAME, bootstrap, codeKey);
-        String rules = start(RuleEngineServiceApplication.class, RuleEngineServiceApplication.CONFIG_NAME, bootstrap);
+        int authPort = freePort();
+        String authUrl = "http://127.0.0.1:" + authPort;
+        String[] trustAuth = {"autotopup.security.issuers[0].issuer=" + authUrl,
+                "autotopup.security.issuers[0].jwk-set-uri=" + authUrl + "/oauth2/jwks", "autotopup.security.open-api-docs=true"};
+        String balance = start(BalanceServiceApplication.class, BalanceServiceApplication.CONFIG_NAME, bootstrap,
+                concat(trustAuth, codeKey));
+        try {
+            signingKey = new RSAKeyGenerator(2048).keyID("in-process-" + java.util.UUID.randomUUID()).generate();
+        } catch (com.nimbusds.jose.JOSEException e) {
+            throw new IllegalStateException(e);
+        }
+        authUrlOf = start(AuthServerApplication.class, AuthServerApplication.CONFIG_NAME, bootstrap, WebApplicationType.SERVLET,
+                "server.port=" + authPort, "autotopup.auth.issuer=" + authUrl,
+                "autotopup.auth.signing-keys=" + new JWKSet(signingKey).toString(false), "autotopup.auth.balance-url=" + balance,
+                "TOPUPCTL_CLIENT_SECRET={noop}" + TOPUPCTL_SECRET, "PORTAL_CLIENT_SECRET={noop}" + PORTAL_SECRET,
+                "CARRIER_CLIENT_SECRET={noop}in-process-carrier-secret");
+        String rules = start(RuleEngineServiceApplication.class, RuleEngineServiceApplication.CONFIG_NAME, bootstrap, trustAuth);
         String payment = start(PaymentServiceApplication.class, PaymentServiceApplication.CONFIG_NAME, bootstrap,
-                "autotopup.gateway.base-url=" + gateway.baseUrl(),
-                // a gateway outage is waited out in seconds rather than minutes, so its journey fits in a test
-                "autotopup.payment.retry.delays=2s,4s,8s", "autotopup.gateway.breaker-open-for=2s");
+                concat(trustAuth, "autotopup.gateway.base-url=" + gateway.baseUrl(),
+                        // a gateway outage is waited out in seconds rather than minutes, so its journey fits in a test
+                        "autotopup.payment.retry.delays=2s,4s,8s", "autotopup.gateway.breaker-open-for=2s"));
         String notification = start(NotificationServiceApplication.class, NotificationServiceApplication.CONFIG_NAME,
-                bootstrap, "autotopup.smpp.port=" + smsc.smppPort(), codeKey);
-        endpoints = new StackEndpoints(bootstrap, balance, rules, payment, notification, gateway.baseUrl(), smsc.inboxUrl());
+                bootstrap, concat(trustAuth, "autotopup.smpp.port=" + smsc.smppPort(), codeKey));
+        endpoints = new StackEndpoints(bootstrap, balance, rules, payment, notification, gateway.baseUrl(), smsc.inboxUrl(),
+                authUrl, "topupctl", TOPUPCTL_SECRET);
+    }
+
+    /** The authorization server's base URL. */
+    final String authUrlOf;
+
+    private static String[] concat(String[] first, String... more) {
+        String[] all = java.util.Arrays.copyOf(first, first.length + more.length);
+        System.arraycopy(more, 0, all, first.length, more.length);
+        return all;
+    }
+
+    private static int freePort() throws IOException {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
     }
 
     /** The four services' base URLs: balance, rule engine, payment, notification. */
@@ -64,16 +105,22 @@ final class InProcessStack implements AutoCloseable {
     }
 
     private String start(Class<?> application, String name, String bootstrap, String... extra) {
+        return start(application, name, bootstrap, WebApplicationType.REACTIVE, extra);
+    }
+
+    private String start(Class<?> application, String name, String bootstrap, WebApplicationType type, String... extra) {
         List<String> arguments = new ArrayList<>(List.of(
                 "--spring.config.name=" + name,
-                "--server.port=0",
                 "--server.address=127.0.0.1",
                 "--spring.kafka.bootstrap-servers=" + bootstrap,
                 "--spring.kafka.streams.state-dir=" + stateDir.resolve(name)));
         for (String property : extra) {
             arguments.add("--" + property);
         }
-        ConfigurableApplicationContext context = new SpringApplicationBuilder(application)
+        if (java.util.Arrays.stream(extra).noneMatch(property -> property.startsWith("server.port="))) {
+            arguments.add("--server.port=0");
+        }
+        ConfigurableApplicationContext context = new SpringApplicationBuilder(application).web(type)
                 .run(arguments.toArray(String[]::new));
         services.add(context);
         return "http://127.0.0.1:" + context.getEnvironment().getProperty("local.server.port");

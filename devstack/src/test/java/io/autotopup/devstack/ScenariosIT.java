@@ -48,6 +48,7 @@ class ScenariosIT {
         for (String service : stack.serviceUrls()) {
             client.awaitHealthy(service, Duration.ofSeconds(60));
         }
+        client.awaitHealthy(stack.authUrlOf, Duration.ofSeconds(60));
     }
 
     @AfterAll
@@ -156,7 +157,8 @@ class ScenariosIT {
         if (arguments[0].equals("scenario")) {
             args.addAll(List.of("--balance-url", stack.endpoints.balanceUrl(), "--rule-engine-url", stack.endpoints.ruleEngineUrl(),
                     "--payment-url", stack.endpoints.paymentUrl(), "--notification-url", stack.endpoints.notificationUrl(),
-                    "--gateway-url", stack.endpoints.gatewayUrl(), "--sms-inbox-url", stack.endpoints.smsInboxUrl()));
+                    "--gateway-url", stack.endpoints.gatewayUrl(), "--sms-inbox-url", stack.endpoints.smsInboxUrl(),
+                    "--auth-url", stack.endpoints.authUrl(), "--client-secret", InProcessStack.TOPUPCTL_SECRET));
         }
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();

@@ -93,8 +93,8 @@ public final class ScenarioRunner {
                 spec.openingBalance().toPlainString());
         require(registered.status() == 201, ref + " could not register: " + registered.body());
         String subscriberId = registered.text("subscriberId");
-        StackClient.Answer verified = client.verifyWithTextedCode(subscriberId, msisdn, SETUP_PATIENCE);
-        require(verified.status() == 200, ref + " could not verify the texted code: " + verified.body());
+        StackClient.Answer signedIn = client.signIn(msisdn, SETUP_PATIENCE);
+        require(signedIn.status() == 200, ref + " could not sign in with the texted code: " + signedIn.body());
         List<String> tokens = new ArrayList<>();
         String defaultMethod = null;
         for (String card : spec.cards()) {

@@ -26,9 +26,10 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
 
 /**
- * Drives a running stack the way its users do: a subscriber app over HTTP, a carrier's billing system
- * publishing usage to Kafka, and a look at what the outside world (gateway, SMS centre) saw. Used by the
- * demo and by the end-to-end tests.
+ * Drives a running stack the way its users do: a subscriber's app over HTTP, signed in with the code texted to
+ * the number; the carrier's provisioning and operators with client credentials; a carrier's billing system
+ * publishing usage to Kafka; and a look at what the outside world (gateway, SMS centre) saw. Used by the demo,
+ * the scenarios and the end-to-end tests.
  */
 public final class StackClient implements AutoCloseable {
 
@@ -37,6 +38,11 @@ public final class StackClient implements AutoCloseable {
     private final StackEndpoints endpoints;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final KafkaProducer<String, UsageRecorded> carrier;
+    private final SubscriberSignIn app;
+    /** The access token of each subscriber who signed in here. */
+    private final Map<String, String> subscriberTokens = new java.util.concurrent.ConcurrentHashMap<>();
+    private volatile String machineToken;
+    private volatile Instant machineTokenRenewAt = Instant.EPOCH;
 
     public StackClient(StackEndpoints endpoints) {
         this.endpoints = endpoints;
@@ -47,6 +53,7 @@ public final class StackClient implements AutoCloseable {
         config.put(ProducerConfig.CLIENT_ID_CONFIG, "devstack-carrier");
         carrier = new KafkaProducer<>(config, Topics.USAGE_EVENTS.keySerde().serializer(),
                 Topics.USAGE_EVENTS.valueSerde().serializer());
+        app = new SubscriberSignIn(endpoints.authUrl(), "autotopup-app", "http://127.0.0.1/callback");
     }
 
     /** An answer: status and JSON body. */
@@ -56,27 +63,50 @@ public final class StackClient implements AutoCloseable {
         }
     }
 
+    /** The carrier provisions a number with its opening balance; no code is texted until its holder signs in. */
     public Answer registerSubscriber(String msisdn, String currency, String language, String openingBalance) {
         return post(endpoints.balanceUrl() + "/v1/subscribers", Map.of("msisdn", msisdn, "currency", currency,
-                "language", language, "openingBalance", Map.of("amount", openingBalance, "currency", currency)));
+                "language", language, "openingBalance", Map.of("amount", openingBalance, "currency", currency)), machineToken());
     }
 
     /**
-     * What a subscriber does after registering: reads the one-time code the SMS centre received for the
-     * number (the simulator stands for the phone) and enters it. Waits up to {@code patience} for the SMS.
+     * What a subscriber does with their phone: signs in through the authorization server with the code texted to the
+     * number (the SMS centre's inbox stands for the phone; the code is the one that arrives after asking), which
+     * activates a new subscriber. Their token is used for what they do next here. Waits up to {@code patience} for
+     * the SMS.
      */
-    public Answer verifyWithTextedCode(String subscriberId, String msisdn, Duration patience) {
+    public Answer signIn(String msisdn, Duration patience) {
+        Instant deadline = Instant.now().plus(patience);
+        while (true) {
+            int codesBefore = codeTexts(msisdn).size();
+            try {
+                SubscriberSignIn.Tokens tokens = app.signIn(msisdn, () -> newCode(msisdn, codesBefore, patience));
+                subscriberTokens.put(tokens.subscriberId(), tokens.accessToken());
+                return new Answer(200, JSON.createObjectNode().put("subscriberId", tokens.subscriberId()).put("status", "ACTIVE"));
+            } catch (SubscriberSignIn.Refused refused) {
+                // a number provisioned a moment ago may not be known to the sign-in yet: as a person would, try again
+                if (refused.status() != 404 || Instant.now().isAfter(deadline)) {
+                    return new Answer(refused.status(), JSON.createObjectNode().put("detail", refused.error()));
+                }
+                pause(Duration.ofMillis(250));
+            }
+        }
+    }
+
+    /** The access token of a subscriber who signed in here, for calls the client makes itself. */
+    public String tokenOf(String subscriberId) {
+        return subscriberTokens.get(subscriberId);
+    }
+
+    private String newCode(String msisdn, int codesBefore, Duration patience) {
         Instant deadline = Instant.now().plus(patience);
         java.util.regex.Pattern sixDigits = java.util.regex.Pattern.compile("(?<!\\d)(\\d{6})(?!\\d)");
         while (true) {
-            for (JsonNode sms : inbox(msisdn)) {
-                java.util.regex.Matcher code = sixDigits.matcher(sms.path("text").asText());
-                if (sms.path("text").asText().contains("AutoTopUp") && code.find()) {
-                    Answer answer = post(endpoints.balanceUrl() + "/v1/subscribers/" + subscriberId + "/verification",
-                            Map.of("code", code.group(1)));
-                    if (answer.status() != 422 || !answer.body().toString().contains("No code") || Instant.now().isAfter(deadline)) {
-                        return answer;
-                    }
+            List<String> codes = codeTexts(msisdn);
+            if (codes.size() > codesBefore) {
+                java.util.regex.Matcher code = sixDigits.matcher(codes.get(codes.size() - 1));
+                if (code.find()) {
+                    return code.group(1);
                 }
             }
             if (Instant.now().isAfter(deadline)) {
@@ -84,6 +114,56 @@ public final class StackClient implements AutoCloseable {
             }
             pause(Duration.ofMillis(200));
         }
+    }
+
+    /** The texts with a one-time code the SMS centre received for the number, oldest first. */
+    private List<String> codeTexts(String msisdn) {
+        List<String> texts = new java.util.ArrayList<>();
+        inbox(msisdn).forEach(sms -> {
+            if (sms.path("text").asText().contains("AutoTopUp")) {
+                texts.add(sms.path("text").asText());
+            }
+        });
+        return texts;
+    }
+
+    /** What the tools do as a machine: provision numbers with opening balances, read subscribers and payments. */
+    static final String MACHINE_SCOPES = "balance:adjust subscribers:read payments:read";
+
+    /** The tools' own token (client credentials), renewed a minute before it expires. */
+    public String machineToken() {
+        if (machineToken == null || Instant.now().isAfter(machineTokenRenewAt)) {
+            if (endpoints.clientSecret() == null || endpoints.clientSecret().isBlank()) {
+                throw new NotAllowedException("No client secret for " + endpoints.clientId() + ": set TOPUPCTL_CLIENT_SECRET "
+                        + "(or --client-secret); the devstack keeps its own in .devstack/topupctl-client-secret");
+            }
+            String basic = java.util.Base64.getEncoder().encodeToString((URLEncoder.encode(endpoints.clientId(), StandardCharsets.UTF_8)
+                    + ":" + URLEncoder.encode(endpoints.clientSecret(), StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8));
+            Answer answer = send(HttpRequest.newBuilder(URI.create(endpoints.authUrl() + "/oauth2/token"))
+                    .header("Authorization", "Basic " + basic).header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials&scope="
+                            + URLEncoder.encode(MACHINE_SCOPES, StandardCharsets.UTF_8))));
+            if (answer.status() != 200) {
+                throw new NotAllowedException("The authorization server at " + endpoints.authUrl() + " refused client "
+                        + endpoints.clientId() + " (" + answer.status() + " " + answer.text("error") + ")");
+            }
+            machineToken = answer.text("access_token");
+            machineTokenRenewAt = Instant.now().plusSeconds(Math.max(30, answer.body().path("expires_in").asLong(600) - 60));
+        }
+        return machineToken;
+    }
+
+    /** The authorization server did not let this client in, or not to do this. */
+    public static final class NotAllowedException extends RuntimeException {
+        public NotAllowedException(String message) {
+            super(message);
+        }
+    }
+
+    /** The subscriber's own token if they signed in here, else the tools' token (which may read, not act). */
+    private String tokenFor(String subscriberId) {
+        String token = subscriberTokens.get(subscriberId);
+        return token != null ? token : machineToken();
     }
 
     /** What a subscriber's app does with a card: tokenize it at the gateway; the number goes nowhere else. */
@@ -97,7 +177,8 @@ public final class StackClient implements AutoCloseable {
     }
 
     public Answer bindPaymentMethod(String subscriberId, String token) {
-        return post(endpoints.paymentUrl() + "/v1/subscribers/" + subscriberId + "/payment-methods", Map.of("token", token));
+        return post(endpoints.paymentUrl() + "/v1/subscribers/" + subscriberId + "/payment-methods", Map.of("token", token),
+                tokenFor(subscriberId));
     }
 
     /**
@@ -121,10 +202,13 @@ public final class StackClient implements AutoCloseable {
      */
     public Answer setAutoTopUpRule(String subscriberId, Map<String, Object> rule, Duration patience) {
         Instant deadline = Instant.now().plus(patience);
-        Answer answer = put(endpoints.ruleEngineUrl() + "/v1/subscribers/" + subscriberId + "/auto-top-up", rule);
-        while (answer.status() == 404 && Instant.now().isBefore(deadline)) {
+        String url = endpoints.ruleEngineUrl() + "/v1/subscribers/" + subscriberId + "/auto-top-up";
+        Answer answer = put(url, rule, tokenFor(subscriberId));
+        // 404: the engine has not heard of the subscriber yet; 422 for a pending one: not of their activation yet
+        while ((answer.status() == 404 || answer.status() == 422 && answer.body().toString().contains("only for active subscribers"))
+                && Instant.now().isBefore(deadline)) {
             pause(Duration.ofMillis(200));
-            answer = put(endpoints.ruleEngineUrl() + "/v1/subscribers/" + subscriberId + "/auto-top-up", rule);
+            answer = put(url, rule, tokenFor(subscriberId));
         }
         return answer;
     }
@@ -142,11 +226,11 @@ public final class StackClient implements AutoCloseable {
     }
 
     public Answer autoTopUpRule(String subscriberId) {
-        return get(endpoints.ruleEngineUrl() + "/v1/subscribers/" + subscriberId + "/auto-top-up");
+        return get(endpoints.ruleEngineUrl() + "/v1/subscribers/" + subscriberId + "/auto-top-up", tokenFor(subscriberId));
     }
 
     public Answer balance(String subscriberId) {
-        return get(endpoints.balanceUrl() + "/v1/subscribers/" + subscriberId + "/balance");
+        return get(endpoints.balanceUrl() + "/v1/subscribers/" + subscriberId + "/balance", tokenFor(subscriberId));
     }
 
     /** The gateway's audit list of charge attempts. */
@@ -207,14 +291,23 @@ public final class StackClient implements AutoCloseable {
         return send(HttpRequest.newBuilder(URI.create(url)).GET());
     }
 
+    private Answer get(String url, String token) {
+        return send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + token).GET());
+    }
+
     private Answer post(String url, Object body) {
         return send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(json(body))));
     }
 
-    private Answer put(String url, Object body) {
+    private Answer post(String url, Object body, String token) {
         return send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
-                .PUT(HttpRequest.BodyPublishers.ofByteArray(json(body))));
+                .header("Authorization", "Bearer " + token).POST(HttpRequest.BodyPublishers.ofByteArray(json(body))));
+    }
+
+    private Answer put(String url, Object body, String token) {
+        return send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + token).PUT(HttpRequest.BodyPublishers.ofByteArray(json(body))));
     }
 
     private Answer send(HttpRequest.Builder request) {

@@ -98,6 +98,9 @@ public final class SubscriberSignIn {
                 "code_challenge", challenge(verifier), "code_challenge_method", "S256"));
         HttpResponse<String> page = follow(browser, get(authorize));
         page = follow(browser, post(page.uri().toString(), Map.of("msisdn", msisdn, "_csrf", csrf(page))));
+        if (page.uri().getPath().endsWith("/sign-up")) {
+            throw new Refused(404, "the number is not known: it would sign up");
+        }
         if (!page.uri().getPath().endsWith("/sign-in/code")) {
             throw new Refused(page.statusCode(), errorOn(page));
         }
