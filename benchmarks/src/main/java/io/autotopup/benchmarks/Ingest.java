@@ -120,7 +120,7 @@ final class Ingest {
                 "--spring.kafka.streams.properties.group.instance.id=" + applicationId,
                 "--server.port=" + port, "--server.address=127.0.0.1",
                 "--autotopup.verification.key=" + Base64.getEncoder().encodeToString("benchmark-one-time-code-key-32b!".getBytes()),
-                "--autotopup.operator.api-key=benchmark", "--logging.level.root=WARN"));
+                "--logging.level.root=WARN"));
         arguments.addAll(extraArguments);
         ChildProcess process = jvm.start(applicationId + "-" + System.nanoTime() % 10_000, arguments, Map.of());
         return new Service(process, "http://127.0.0.1:" + port, applicationId, stateDir);

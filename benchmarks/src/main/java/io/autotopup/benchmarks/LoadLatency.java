@@ -12,6 +12,7 @@ import io.autotopup.sandbox.gateway.SandboxGateway;
 import io.autotopup.sandbox.smsc.SmsCentreSimulator;
 import io.autotopup.schemas.Events;
 import io.autotopup.schemas.Topics;
+import io.autotopup.platform.testing.TestIssuer;
 import io.autotopup.topupctl.stack.StackClient;
 import io.autotopup.topupctl.stack.StackEndpoints;
 import java.io.PrintStream;
@@ -132,6 +133,7 @@ final class LoadLatency {
         List<ChildProcess> services = new ArrayList<>();
         try (LocalBroker broker = LocalBroker.start(dir, 19192 + measurements * 10, 19193 + measurements * 10,
                 jvm.log("latency-broker-" + measurements));
+             TestIssuer issuer = TestIssuer.start();
              SandboxGateway gateway = SandboxGateway.start(0);
              SmsCentreSimulator smsc = SmsCentreSimulator.start(0, 0)) {
             gateway.setFaults(new SandboxGateway.Faults(50, false));
@@ -145,7 +147,9 @@ final class LoadLatency {
                 arguments.addAll(List.of("-jar", root.resolve(service + "/target/" + service + "-0.1.0-SNAPSHOT-exec.jar").toString(),
                         "--spring.kafka.bootstrap-servers=" + bootstrap, "--server.port=" + port, "--server.address=127.0.0.1",
                         "--spring.kafka.streams.state-dir=" + dir.resolve("state").resolve(service),
-                        "--autotopup.verification.key=" + key, "--autotopup.operator.api-key=benchmark",
+                        "--autotopup.verification.key=" + key,
+                        // the harness mints the subscribers' tokens itself: the services trust its issuer
+                        issuer.trustedByArguments(0).get(0), issuer.trustedByArguments(0).get(1),
                         "--autotopup.gateway.base-url=" + gateway.baseUrl(), "--autotopup.smpp.port=" + smsc.smppPort(),
                         "--logging.level.root=WARN"));
                 ChildProcess process = jvm.start("latency-" + measurements + "-" + service, arguments, Map.of());
@@ -154,7 +158,7 @@ final class LoadLatency {
                 memory.put(service, new Memory(process.pid(), "http://127.0.0.1:" + port));
             }
             StackEndpoints endpoints = new StackEndpoints(bootstrap, urls.get(0), urls.get(1), urls.get(2), urls.get(3),
-                    gateway.baseUrl(), smsc.inboxUrl());
+                    gateway.baseUrl(), smsc.inboxUrl(), issuer.issuer(), null, null);
             try (StackClient client = new StackClient(endpoints);
                  KafkaProducer<String, byte[]> producer = producer(bootstrap)) {
                 for (String url : urls) {
@@ -163,6 +167,9 @@ final class LoadLatency {
                 int background = Math.max(1_000, (int) Math.min(options.subscribers, 20_000));
                 int crossers = options.crossers;
                 register(producer, background, crossers);
+                for (int n = 0; n < crossers; n++) {
+                    client.useToken(crosserId(n), issuer.subscriberToken(crosserId(n)));
+                }
                 List<String> crosserIds = prepareCrossers(client, gateway, crossers);
                 return drive(producer, bootstrap, smsc, memory, rate, background, crosserIds);
             }

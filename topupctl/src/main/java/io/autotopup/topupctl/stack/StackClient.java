@@ -93,6 +93,11 @@ public final class StackClient implements AutoCloseable {
         }
     }
 
+    /** Acts for a subscriber with a token got elsewhere (a harness that mints its own). */
+    public void useToken(String subscriberId, String accessToken) {
+        subscriberTokens.put(subscriberId, accessToken);
+    }
+
     /** The access token of a subscriber who signed in here, for calls the client makes itself. */
     public String tokenOf(String subscriberId) {
         return subscriberTokens.get(subscriberId);
