@@ -89,6 +89,18 @@ public final class SubscriberSignIn {
      * phone, or the SMS centre's inbox).
      */
     public Tokens signIn(String msisdn, Supplier<String> textedCode) {
+        return signIn(msisdn, null, null, textedCode);
+    }
+
+    /**
+     * Signs in, or up for a number the system does not know yet (choosing the language of its texts and the currency
+     * of its balance on the way), as a new subscriber does in the carrier's app.
+     */
+    public Tokens signUp(String msisdn, String language, String currency, Supplier<String> textedCode) {
+        return signIn(msisdn, language, currency, textedCode);
+    }
+
+    private Tokens signIn(String msisdn, String language, String currency, Supplier<String> textedCode) {
         HttpClient browser = HttpClient.newBuilder().cookieHandler(new CookieManager()).followRedirects(HttpClient.Redirect.NEVER)
                 .connectTimeout(Duration.ofSeconds(5)).build();
         String verifier = random(48);
@@ -99,7 +111,10 @@ public final class SubscriberSignIn {
         HttpResponse<String> page = follow(browser, get(authorize));
         page = follow(browser, post(page.uri().toString(), Map.of("msisdn", msisdn, "_csrf", csrf(page))));
         if (page.uri().getPath().endsWith("/sign-up")) {
-            throw new Refused(404, "the number is not known: it would sign up");
+            if (language == null) {
+                throw new Refused(404, "the number is not known: it would sign up");
+            }
+            page = follow(browser, post(page.uri().toString(), Map.of("language", language, "currency", currency, "_csrf", csrf(page))));
         }
         if (!page.uri().getPath().endsWith("/sign-in/code")) {
             throw new Refused(page.statusCode(), errorOn(page));
