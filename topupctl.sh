@@ -9,4 +9,9 @@ jar="$root/topupctl/target/topupctl-0.1.0-SNAPSHOT-exec.jar"
 if [[ ! -f "$jar" ]] || [[ -n "$(find "$root/topupctl/src/main" "$root/schemas/src/main" -newer "$jar" -type f -print -quit)" ]]; then
   (cd "$root" && ./mvnw -q -B -DskipTests -pl topupctl -am package) >&2
 fi
+# against the devstack, topupctl is its client "topupctl", whose secret the devstack keeps
+if [[ -z "${TOPUPCTL_CLIENT_SECRET:-}" && -f "$root/.devstack/topupctl-client-secret" ]]; then
+  TOPUPCTL_CLIENT_SECRET="$(cat "$root/.devstack/topupctl-client-secret")"
+  export TOPUPCTL_CLIENT_SECRET
+fi
 exec java -jar "$jar" "$@"

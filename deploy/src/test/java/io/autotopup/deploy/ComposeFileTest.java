@@ -38,7 +38,7 @@ class ComposeFileTest {
 
     @Test
     void runsKafkaInKraftModeTheSandboxAndTheFourServices() {
-        assertThat(services).containsOnlyKeys(concat(SERVICES, "kafka", "sandbox"));
+        assertThat(services).containsOnlyKeys(concat(SERVICES, "kafka", "sandbox", "auth"));
         assertThat((String) services.get("kafka").get("image")).startsWith("apache/kafka:");
         assertThat(environment("kafka")).containsEntry("KAFKA_PROCESS_ROLES", "broker,controller");
     }
@@ -100,7 +100,7 @@ class ComposeFileTest {
             assertThat(reactor).as(name + "'s module").contains("<module>" + module + "</module>");
             built.add(name);
         });
-        assertThat(built).containsExactlyInAnyOrderElementsOf(concat(SERVICES, "sandbox"));
+        assertThat(built).containsExactlyInAnyOrderElementsOf(concat(SERVICES, "sandbox", "auth"));
     }
 
     @Test
@@ -111,6 +111,17 @@ class ComposeFileTest {
             assertThat(stateDirectory).as(name + " state directory").isNotNull();
             assertThat(services.get(name).get("volumes").toString()).as(name).contains(":" + stateDirectory);
         }
+    }
+
+    @Test
+    void theServicesTrustTheAuthorizationServerWhichWaitsForKafkaAndHasItsKeys() {
+        for (String name : SERVICES) {
+            assertThat(environment(name)).as(name).containsEntry("AUTH_ISSUER_URI", environment("auth").get("AUTH_ISSUER_URI"))
+                    .containsEntry("AUTH_JWK_SET_URI", "http://auth:8080/oauth2/jwks").doesNotContainKey("OPERATOR_API_KEY");
+        }
+        assertThat(String.join(" ", healthCheck("auth"))).contains("/actuator/health/readiness");
+        assertThat(String.valueOf(environment("auth").get("AUTH_SIGNING_KEYS"))).startsWith("{\"keys\":[");
+        assertThat(environment("auth").get("BALANCE_URL")).isEqualTo("http://balance-service:8080");
     }
 
     @SuppressWarnings("unchecked")

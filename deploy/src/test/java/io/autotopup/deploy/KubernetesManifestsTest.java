@@ -227,8 +227,30 @@ class KubernetesManifestsTest {
         if (name.equals("prod")) {
             assertThat(secrets).as("prod renders no Secret; the operator creates " + CREDENTIALS).isEmpty();
             assertThat(credentialKeys).as("the keys deploy/README.md tells operators to put in " + CREDENTIALS)
-                    .containsExactlyInAnyOrder("verification-code-key", "operator-api-key", "gateway-api-key", "smpp-system-id",
-                            "smpp-password");
+                    .containsExactlyInAnyOrder("verification-code-key", "gateway-api-key", "smpp-system-id", "smpp-password",
+                            "auth-signing-keys", "topupctl-client-secret", "portal-client-secret", "carrier-client-secret");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "prod"})
+    void theAuthorizationServerRunsWithItsKeysFromTheSecretAndEveryServiceTrustsIt(String name) throws Exception {
+        RenderedOverlay overlay = RenderedOverlay.render(name);
+        io.fabric8.kubernetes.api.model.apps.Deployment auth = overlay.named(io.fabric8.kubernetes.api.model.apps.Deployment.class, "auth")
+                .orElseThrow(() -> new AssertionError("the auth Deployment"));
+        assertThat(auth.getSpec().getReplicas()).isEqualTo(name.equals("prod") ? 2 : 1);
+        Container container = auth.getSpec().getTemplate().getSpec().getContainers().get(0);
+        assertThat(container.getEnv()).filteredOn(env -> env.getName().equals("AUTH_SIGNING_KEYS")).singleElement()
+                .satisfies(env -> assertThat(env.getValueFrom().getSecretKeyRef().getName()).startsWith(CREDENTIALS));
+        assertThat(overlay.named(io.fabric8.kubernetes.api.model.Service.class, "auth").orElseThrow().getSpec().getSessionAffinity())
+                .as("one sign-in's pages on one pod").isEqualTo("ClientIP");
+        Map<String, String> environment = overlay.all(ConfigMap.class).stream()
+                .filter(map -> map.getMetadata().getName().startsWith("autotopup-env")).findFirst().orElseThrow().getData();
+        assertThat(environment).containsKeys("AUTH_ISSUER_URI").containsEntry("AUTH_JWK_SET_URI", "http://auth/oauth2/jwks");
+        for (String service : SERVICES) {
+            assertThat(overlay.named(StatefulSet.class, service).orElseThrow().getSpec().getTemplate().getSpec().getContainers().get(0)
+                    .getEnvFrom()).as(service + " reads the issuer it trusts").anySatisfy(from ->
+                    assertThat(from.getConfigMapRef().getName()).startsWith("autotopup-env"));
         }
     }
 

@@ -154,6 +154,9 @@ class ScenariosIT {
     private static Run topupctl(String... arguments) {
         List<String> args = new ArrayList<>(List.of(arguments));
         args.addAll(List.of("--bootstrap-server", stack.endpoints.kafkaBootstrap()));
+        if (arguments[0].equals("replay") || arguments[0].equals("import")) {
+            args.addAll(List.of("--auth-url", stack.endpoints.authUrl(), "--client-secret", InProcessStack.TOPUPCTL_SECRET));
+        }
         if (arguments[0].equals("scenario")) {
             args.addAll(List.of("--balance-url", stack.endpoints.balanceUrl(), "--rule-engine-url", stack.endpoints.ruleEngineUrl(),
                     "--payment-url", stack.endpoints.paymentUrl(), "--notification-url", stack.endpoints.notificationUrl(),

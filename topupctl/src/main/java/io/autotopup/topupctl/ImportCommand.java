@@ -51,6 +51,9 @@ final class ImportCommand implements Callable<Integer> {
     @Mixin
     KafkaOptions kafka;
 
+    @Mixin
+    AuthOptions auth;
+
     @Parameters(paramLabel = "FILE", description = "JSON lines, one record per line (blank lines are skipped)")
     Path file;
 
@@ -59,6 +62,8 @@ final class ImportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException, InterruptedException, ExecutionException {
+        // writing to the system's topics is an operator's act: the client must have the scope for it
+        auth.credentials().token(AuthOptions.REPLAY_SCOPE);
         PrintWriter err = spec.commandLine().getErr();
         List<Line> lines = new ArrayList<>();
         List<String> bad = new ArrayList<>();

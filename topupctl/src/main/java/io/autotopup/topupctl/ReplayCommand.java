@@ -45,6 +45,9 @@ final class ReplayCommand implements Callable<Integer> {
     @Mixin
     KafkaOptions kafka;
 
+    @Mixin
+    AuthOptions auth;
+
     @Option(names = "--topic", paramLabel = "TOPIC", required = true, description = "the topic to replay")
     String topic;
 
@@ -76,6 +79,8 @@ final class ReplayCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
+        // writing to the system's topics is an operator's act: the client must have the scope for it
+        auth.credentials().token(AuthOptions.REPLAY_SCOPE);
         String target = toTopic == null ? topic : toTopic;
         String replay = "topupctl-replay-" + (name != null ? name : defaultName(target));
         PrintWriter err = spec.commandLine().getErr();

@@ -27,20 +27,11 @@ public final class StackOptions {
             description = "the SMS-centre simulator's inbox (default ${DEFAULT-VALUE})")
     String smsInboxUrl;
 
-    @Option(names = "--auth-url", defaultValue = "${env:AUTH_ISSUER_URI:-http://127.0.0.1:9000}",
-            description = "the authorization server (default $AUTH_ISSUER_URI, else ${DEFAULT-VALUE})")
-    String authUrl;
-
-    @Option(names = "--client-id", defaultValue = "${env:TOPUPCTL_CLIENT_ID:-topupctl}",
-            description = "the client topupctl signs in as, with client credentials (default $TOPUPCTL_CLIENT_ID, else ${DEFAULT-VALUE})")
-    String clientId;
-
-    @Option(names = "--client-secret", defaultValue = "${env:TOPUPCTL_CLIENT_SECRET}", arity = "0..1", interactive = false,
-            description = "its secret (default $TOPUPCTL_CLIENT_SECRET; the devstack prints where it keeps its own)")
-    String clientSecret;
+    @picocli.CommandLine.Mixin
+    AuthOptions auth;
 
     public StackEndpoints endpoints(KafkaOptions kafka) {
         return new StackEndpoints(kafka.bootstrapServers(), balanceUrl, ruleEngineUrl, paymentUrl, notificationUrl, gatewayUrl,
-                smsInboxUrl, authUrl, clientId, clientSecret);
+                smsInboxUrl, auth.authUrl, auth.clientId, auth.clientSecret);
     }
 }

@@ -15,6 +15,9 @@ import picocli.CommandLine.Command;
                 ScenarioCommand.class, GenerateCommand.class, CommandLine.HelpCommand.class})
 public final class TopUpCtl {
 
+    /** The exit code when the authorization server does not let this client do what it asked (EX_NOPERM). */
+    public static final int NOT_ALLOWED = 77;
+
     public static void main(String[] args) {
         // quiet Kafka clients: the tool's own output is what matters (our file, not a logback.xml of whoever embeds us)
         System.setProperty("logback.configurationFile", "topupctl-logback.xml");
@@ -25,9 +28,11 @@ public final class TopUpCtl {
     public static CommandLine commandLine() {
         CommandLine line = new CommandLine(new TopUpCtl());
         line.setExecutionExceptionHandler((exception, command, parsed) -> {
-            command.getErr().println(command.getColorScheme().errorText("topupctl: " + message(exception)));
+            boolean notAllowed = exception instanceof io.autotopup.topupctl.stack.ClientCredentials.NotAllowedException;
+            command.getErr().println(command.getColorScheme().errorText("topupctl: " + (notAllowed ? "not allowed: " : "")
+                    + message(exception)));
             command.getErr().flush();
-            return 2;
+            return notAllowed ? NOT_ALLOWED : 2;
         });
         return line;
     }

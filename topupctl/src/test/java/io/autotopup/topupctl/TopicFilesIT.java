@@ -10,6 +10,7 @@ import io.autotopup.events.UsageRecorded;
 import io.autotopup.events.UsageType;
 import io.autotopup.platform.testing.CommittedRecords;
 import io.autotopup.platform.testing.TestBrokers;
+import io.autotopup.platform.testing.TestIssuer;
 import io.autotopup.schemas.AvroSerde;
 import io.autotopup.schemas.EventHeaders;
 import java.io.PrintWriter;
@@ -46,6 +47,9 @@ class TopicFilesIT {
 
     private static EmbeddedKafkaKraftBroker broker;
     private static KafkaOptions kafka;
+    /** The authorization server, as far as topupctl needs one: client credentials for two clients. */
+    private static final TestIssuer AUTH = TestIssuer.start().client("topupctl", "operator-secret", "topics:replay", "subscribers:read")
+            .client("reporting", "reporting-secret", "subscribers:read");
 
     @TempDir
     Path files;
@@ -59,6 +63,28 @@ class TopicFilesIT {
     @AfterAll
     static void stopBroker() {
         broker.destroy();
+        AUTH.close();
+    }
+
+    @Test
+    void a_client_that_may_not_replay_is_told_so_and_nothing_is_written() throws Exception {
+        createTopic("guarded-source");
+        try (KafkaProducer<String, byte[]> producer = kafka.producer(null, Map.of())) {
+            producer.send(new ProducerRecord<>("guarded-source", null, T0.toEpochMilli(), "k", value(1))).get();
+        }
+        Path file = files.resolve("one.jsonl");
+        assertThat(run("export", "guarded-source", "--output", file.toString()).code()).isZero();
+
+        Run replay = runAs("reporting", "reporting-secret", "replay", "--topic", "guarded-source", "--from", T0.minusSeconds(1).toString(),
+                "--to", T0.plusSeconds(1).toString(), "--to-topic", "guarded-target");
+        Run imported = runAs("reporting", "reporting-secret", "import", file.toString(), "--to", "guarded-target");
+        Run wrongSecret = runAs("topupctl", "not-the-secret", "import", file.toString(), "--to", "guarded-target");
+
+        assertThat(replay.code()).isEqualTo(TopUpCtl.NOT_ALLOWED);
+        assertThat(replay.err()).contains("not allowed: Client reporting may not do this: it has no scope topics:replay");
+        assertThat(imported.code()).isEqualTo(TopUpCtl.NOT_ALLOWED);
+        assertThat(wrongSecret.err()).contains("does not know client topupctl with this secret");
+        assertThat(records("guarded-target")).isEmpty();
     }
 
     @Test
@@ -216,8 +242,19 @@ class TopicFilesIT {
     }
 
     private static Run run(Object command, String... args) {
+        return runAs(command, "topupctl", "operator-secret", args);
+    }
+
+    private static Run runAs(String clientId, String secret, String... args) {
+        return runAs(null, clientId, secret, args);
+    }
+
+    private static Run runAs(Object command, String clientId, String secret, String... args) {
         List<String> arguments = new ArrayList<>(List.of(args));
         arguments.addAll(List.of("--bootstrap-server", broker.getBrokersAsString()));
+        if (List.of("replay", "import").contains(args[0])) {
+            arguments.addAll(List.of("--auth-url", AUTH.issuer(), "--client-id", clientId, "--client-secret", secret));
+        }
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         CommandLine line = command == null ? TopUpCtl.commandLine() : new CommandLine(command);

@@ -46,10 +46,46 @@ public final class TestIssuer implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         server.createContext("/jwks", exchange -> respond(exchange, new JWKSet(key.toPublicJWK()).toString()));
+        server.createContext("/oauth2/token", this::clientCredentials);
         server.createContext("/.well-known/openid-configuration", exchange -> respond(exchange,
                 "{\"issuer\":\"" + issuer() + "\",\"jwks_uri\":\"" + jwkSetUri() + "\",\"subject_types_supported\":[\"public\"],"
                         + "\"id_token_signing_alg_values_supported\":[\"RS256\"],\"response_types_supported\":[\"code\"]}"));
         server.start();
+    }
+
+    /** A machine client it knows: its secret and the scopes it may have. */
+    private final Map<String, Map.Entry<String, java.util.Set<String>>> clients = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** Lets a client get tokens with client credentials, for these scopes at most. */
+    public TestIssuer client(String clientId, String secret, String... scopes) {
+        clients.put(clientId, Map.entry(secret, java.util.Set.of(scopes)));
+        return this;
+    }
+
+    /** The token endpoint, client credentials only, as an authorization server answers: 401 invalid_client, 400 invalid_scope. */
+    private void clientCredentials(com.sun.net.httpserver.HttpExchange exchange) throws IOException {
+        String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+        String form = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+        Map<String, String> fields = new LinkedHashMap<>();
+        for (String pair : form.split("&")) {
+            String[] parts = pair.split("=", 2);
+            fields.put(java.net.URLDecoder.decode(parts[0], StandardCharsets.UTF_8),
+                    parts.length < 2 ? "" : java.net.URLDecoder.decode(parts[1], StandardCharsets.UTF_8));
+        }
+        String[] credentials = authorization == null || !authorization.startsWith("Basic ") ? new String[] {"", ""}
+                : new String(java.util.Base64.getDecoder().decode(authorization.substring(6)), StandardCharsets.UTF_8).split(":", 2);
+        Map.Entry<String, java.util.Set<String>> client = clients.get(java.net.URLDecoder.decode(credentials[0], StandardCharsets.UTF_8));
+        if (client == null || credentials.length < 2 || !client.getKey().equals(java.net.URLDecoder.decode(credentials[1], StandardCharsets.UTF_8))) {
+            respond(exchange, 401, "{\"error\":\"invalid_client\"}");
+            return;
+        }
+        java.util.List<String> asked = java.util.Arrays.stream(fields.getOrDefault("scope", "").split(" ")).filter(scope -> !scope.isBlank()).toList();
+        if (!client.getValue().containsAll(asked)) {
+            respond(exchange, 400, "{\"error\":\"invalid_scope\"}");
+            return;
+        }
+        respond(exchange, 200, "{\"access_token\":\"" + machineToken(credentials[0], asked.toArray(String[]::new))
+                + "\",\"token_type\":\"Bearer\",\"expires_in\":600}");
     }
 
     public static TestIssuer start() {
@@ -116,9 +152,13 @@ public final class TestIssuer implements AutoCloseable {
     }
 
     private static void respond(com.sun.net.httpserver.HttpExchange exchange, String json) throws IOException {
+        respond(exchange, 200, json);
+    }
+
+    private static void respond(com.sun.net.httpserver.HttpExchange exchange, int status, String json) throws IOException {
         byte[] body = json.getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().set("Content-Type", "application/json");
-        exchange.sendResponseHeaders(200, body.length);
+        exchange.sendResponseHeaders(status, body.length);
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(body);
         }

@@ -41,8 +41,7 @@ public final class StackClient implements AutoCloseable {
     private final SubscriberSignIn app;
     /** The access token of each subscriber who signed in here. */
     private final Map<String, String> subscriberTokens = new java.util.concurrent.ConcurrentHashMap<>();
-    private volatile String machineToken;
-    private volatile Instant machineTokenRenewAt = Instant.EPOCH;
+    private final ClientCredentials machine;
 
     public StackClient(StackEndpoints endpoints) {
         this.endpoints = endpoints;
@@ -54,6 +53,7 @@ public final class StackClient implements AutoCloseable {
         carrier = new KafkaProducer<>(config, Topics.USAGE_EVENTS.keySerde().serializer(),
                 Topics.USAGE_EVENTS.valueSerde().serializer());
         app = new SubscriberSignIn(endpoints.authUrl(), "autotopup-app", "http://127.0.0.1/callback");
+        machine = new ClientCredentials(endpoints.authUrl(), endpoints.clientId(), endpoints.clientSecret());
     }
 
     /** An answer: status and JSON body. */
@@ -137,32 +137,7 @@ public final class StackClient implements AutoCloseable {
 
     /** The tools' own token (client credentials), renewed a minute before it expires. */
     public String machineToken() {
-        if (machineToken == null || Instant.now().isAfter(machineTokenRenewAt)) {
-            if (endpoints.clientSecret() == null || endpoints.clientSecret().isBlank()) {
-                throw new NotAllowedException("No client secret for " + endpoints.clientId() + ": set TOPUPCTL_CLIENT_SECRET "
-                        + "(or --client-secret); the devstack keeps its own in .devstack/topupctl-client-secret");
-            }
-            String basic = java.util.Base64.getEncoder().encodeToString((URLEncoder.encode(endpoints.clientId(), StandardCharsets.UTF_8)
-                    + ":" + URLEncoder.encode(endpoints.clientSecret(), StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8));
-            Answer answer = send(HttpRequest.newBuilder(URI.create(endpoints.authUrl() + "/oauth2/token"))
-                    .header("Authorization", "Basic " + basic).header("Content-Type", "application/x-www-form-urlencoded")
-                    .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials&scope="
-                            + URLEncoder.encode(MACHINE_SCOPES, StandardCharsets.UTF_8))));
-            if (answer.status() != 200) {
-                throw new NotAllowedException("The authorization server at " + endpoints.authUrl() + " refused client "
-                        + endpoints.clientId() + " (" + answer.status() + " " + answer.text("error") + ")");
-            }
-            machineToken = answer.text("access_token");
-            machineTokenRenewAt = Instant.now().plusSeconds(Math.max(30, answer.body().path("expires_in").asLong(600) - 60));
-        }
-        return machineToken;
-    }
-
-    /** The authorization server did not let this client in, or not to do this. */
-    public static final class NotAllowedException extends RuntimeException {
-        public NotAllowedException(String message) {
-            super(message);
-        }
+        return machine.token(MACHINE_SCOPES);
     }
 
     /** The subscriber's own token if they signed in here, else the tools' token (which may read, not act). */
