@@ -53,14 +53,35 @@ class BalanceServiceIT {
     /** The authorization server. */
     private static final String AUTH_SERVER = ISSUER.machineToken("autotopup-auth", Scopes.SIGN_IN);
 
+    /** The carrier's own identity provider (its Keycloak, say), trusted beside ours. */
+    static final TestIssuer CARRIER_IDP = TestIssuer.start();
+
     @DynamicPropertySource
     static void trustTheTestIssuer(DynamicPropertyRegistry registry) {
         ISSUER.trustedBy(0).forEach((name, value) -> registry.add(name, () -> value));
+        CARRIER_IDP.trustedBy(1).forEach((name, value) -> registry.add(name, () -> value));
     }
 
     @AfterAll
     static void stopIssuer() {
         ISSUER.close();
+        CARRIER_IDP.close();
+    }
+
+    @Test
+    void a_carriers_own_identity_provider_is_trusted_beside_ours_for_the_scopes_its_tokens_carry() throws Exception {
+        String subscriberId = register("+8562055510016", "LAK", "lo", "{\"amount\":\"2500\",\"currency\":\"LAK\"}");
+        await().atMost(PATIENCE).until(() -> get("/v1/subscribers/" + subscriberId + "/balance").statusCode() == 200);
+
+        HttpResponse<String> read = as(CARRIER_IDP.machineToken("back-office-jane", Scopes.SUBSCRIBERS_READ))
+                .get("/v1/subscribers/" + subscriberId + "/balance");
+        HttpResponse<String> adjust = as(CARRIER_IDP.machineToken("back-office-jane", Scopes.SUBSCRIBERS_READ))
+                .post("/v1/subscribers/" + subscriberId + "/adjustments", "{\"amount\":{\"amount\":\"1\",\"currency\":\"LAK\"},"
+                        + "\"reason\":\"x\",\"idempotencyKey\":\"idp-0001\"}");
+
+        assertThat(read.statusCode()).as(read.body()).isEqualTo(200);
+        assertThat(read.body()).contains("\"amount\":\"2500\"");
+        assertThat(adjust.statusCode()).as("its token carries no balance:adjust").isEqualTo(403);
     }
 
     @Autowired

@@ -38,7 +38,8 @@ final class InProcessStack implements AutoCloseable {
     static final String TOPUPCTL_SECRET = "in-process-topupctl-secret";
     static final String PORTAL_SECRET = "in-process-portal-secret";
     private final List<ConfigurableApplicationContext> services = new ArrayList<>();
-    private final Path stateDir;
+    /** Where the applications keep their Kafka Streams state (their stores' files). */
+    final Path stateDir;
 
     InProcessStack() throws IOException {
         broker = TestKafka.start();

@@ -34,7 +34,7 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
  * Signing in on the whole system: a number signs up at the authorization server's pages, the code is texted by
  * notification-service over SMPP, entered, and the token it gets reaches the subscriber's own data and nobody
  * else's; the portal's refresh token rotates and signing out revokes it. Afterwards no code and no token is in
- * any topic, or any line the stack logged, in clear.
+ * any topic, any store's files or any line the stack logged, in clear.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class SignInJourneyIT {
@@ -106,6 +106,12 @@ class SignInJourneyIT {
                 if (record.value() != null) {
                     everything.append(new String(record.value(), StandardCharsets.ISO_8859_1)).append('\n');
                 }
+            }
+        }
+        // and the stores' files on disk (RocksDB tables and logs), as Kafka Streams wrote them
+        try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.walk(stack.stateDir)) {
+            for (java.nio.file.Path file : files.filter(java.nio.file.Files::isRegularFile).toList()) {
+                everything.append(new String(java.nio.file.Files.readAllBytes(file), StandardCharsets.ISO_8859_1)).append('\n');
             }
         }
         assertThat(everything).as("the scan read the topics").contains(subscriberId);
