@@ -12,7 +12,6 @@ import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
-import io.autotopup.topupctl.stack.StackClient;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -52,13 +51,7 @@ class AccessRulesIT {
 
     @BeforeAll
     static void startStack() throws Exception {
-        stack = new InProcessStack();
-        try (StackClient client = new StackClient(stack.endpoints)) {
-            for (String service : stack.serviceUrls()) {
-                client.awaitHealthy(service, Duration.ofSeconds(60));
-            }
-            client.awaitHealthy(stack.authUrlOf, Duration.ofSeconds(60));
-        }
+        stack = InProcessStack.startHealthy(Duration.ofSeconds(60));
         foreignKey = new RSAKeyGenerator(2048).keyID(stack.signingKey.getKeyID()).generate();
     }
 

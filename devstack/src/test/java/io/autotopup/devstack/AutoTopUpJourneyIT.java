@@ -55,19 +55,12 @@ class AutoTopUpJourneyIT {
 
     @BeforeAll
     static void startStack() throws Exception {
-        stack = new InProcessStack();
-        client = new StackClient(stack.endpoints);
-        for (String service : stack.serviceUrls()) {
-            client.awaitHealthy(service, PATIENCE);
-        }
-        client.awaitHealthy(stack.authUrlOf, PATIENCE);
+        stack = InProcessStack.startHealthy(PATIENCE);
+        client = stack.client();
     }
 
     @AfterAll
     static void stopStack() {
-        if (client != null) {
-            client.close();
-        }
         if (stack != null) {
             stack.close();
         }

@@ -78,6 +78,26 @@ final class InProcessStack implements AutoCloseable {
 
     /** The authorization server's base URL. */
     final String authUrlOf;
+    private StackClient client;
+
+    /** Starts the stack and returns once every service and the authorization server answer healthy. */
+    static InProcessStack startHealthy(java.time.Duration patience) throws IOException {
+        InProcessStack stack = new InProcessStack();
+        StackClient client = stack.client();
+        for (String service : stack.serviceUrls()) {
+            client.awaitHealthy(service, patience);
+        }
+        client.awaitHealthy(stack.authUrlOf, patience);
+        return stack;
+    }
+
+    /** A client of this stack, closed with it. */
+    synchronized StackClient client() {
+        if (client == null) {
+            client = new StackClient(endpoints);
+        }
+        return client;
+    }
 
     private static String[] concat(String[] first, String... more) {
         String[] all = java.util.Arrays.copyOf(first, first.length + more.length);
@@ -129,6 +149,9 @@ final class InProcessStack implements AutoCloseable {
 
     @Override
     public void close() {
+        if (client != null) {
+            client.close();
+        }
         for (int i = services.size() - 1; i >= 0; i--) {
             services.get(i).close();
         }

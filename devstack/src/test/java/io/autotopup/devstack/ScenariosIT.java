@@ -43,19 +43,12 @@ class ScenariosIT {
 
     @BeforeAll
     static void startStack() throws Exception {
-        stack = new InProcessStack();
-        client = new StackClient(stack.endpoints);
-        for (String service : stack.serviceUrls()) {
-            client.awaitHealthy(service, Duration.ofSeconds(60));
-        }
-        client.awaitHealthy(stack.authUrlOf, Duration.ofSeconds(60));
+        stack = InProcessStack.startHealthy(Duration.ofSeconds(60));
+        client = stack.client();
     }
 
     @AfterAll
     static void stopStack() {
-        if (client != null) {
-            client.close();
-        }
         if (stack != null) {
             stack.close();
         }

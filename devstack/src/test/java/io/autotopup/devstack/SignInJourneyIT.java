@@ -46,24 +46,13 @@ class SignInJourneyIT {
     private static StackClient client;
 
     @BeforeAll
-    static void startStack() {
-        try {
-            stack = new InProcessStack();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-        client = new StackClient(stack.endpoints);
-        for (String service : stack.serviceUrls()) {
-            client.awaitHealthy(service, PATIENCE);
-        }
-        client.awaitHealthy(stack.authUrlOf, PATIENCE);
+    static void startStack() throws Exception {
+        stack = InProcessStack.startHealthy(PATIENCE);
+        client = stack.client();
     }
 
     @AfterAll
     static void stopStack() {
-        if (client != null) {
-            client.close();
-        }
         if (stack != null) {
             stack.close();
         }
