@@ -82,36 +82,49 @@ class AutoTopUpApiIT {
     static Stream<Arguments> invalidRules() {
         return Stream.of(
                 Arguments.of("another currency", "{\"threshold\":{\"amount\":\"1.00\",\"currency\":\"USD\"},"
-                        + "\"topUpAmount\":{\"amount\":\"5.00\",\"currency\":\"USD\"}}", 422, "account currency LAK"),
-                Arguments.of("a negative threshold", rule("-1", "50000", ""), 422, "threshold must not be negative"),
-                Arguments.of("a zero amount", rule("10000", "0", ""), 422, "topUpAmount must be positive"),
-                Arguments.of("an amount above the ceiling", rule("10000", "9000000", ""), 422, "ceiling"),
+                        + "\"topUpAmount\":{\"amount\":\"5.00\",\"currency\":\"USD\"}}", 422, "account currency LAK", "threshold"),
+                Arguments.of("a negative threshold", rule("-1", "50000", ""), 422, "threshold must not be negative", "threshold"),
+                Arguments.of("a zero amount", rule("10000", "0", ""), 422, "topUpAmount must be positive", "topUpAmount"),
+                Arguments.of("an amount above the ceiling", rule("10000", "9000000", ""), 422, "ceiling", "topUpAmount"),
                 Arguments.of("a target not above the threshold", "{\"threshold\":{\"amount\":\"10000\",\"currency\":\"LAK\"},"
                         + "\"mode\":\"TARGET\",\"targetBalance\":{\"amount\":\"10000\",\"currency\":\"LAK\"}}", 422,
-                        "targetBalance must be above the threshold"),
+                        "targetBalance must be above the threshold", "targetBalance"),
                 Arguments.of("no daily top-up allowed", rule("10000", "50000", ",\"maxTopUpsPerDay\":0"), 422,
-                        "maxTopUpsPerDay must be at least 1"),
+                        "maxTopUpsPerDay must be at least 1", "maxTopUpsPerDay"),
                 Arguments.of("a zero monthly cap", rule("10000", "50000",
-                        ",\"maxAmountPerMonth\":{\"amount\":\"0\",\"currency\":\"LAK\"}"), 422, "maxAmountPerMonth must be positive"),
-                Arguments.of("someone else's card", rule("10000", "50000", ",\"paymentMethodId\":\"pm-of-bob\""), 404,
-                        "has no payment method pm-of-bob"),
+                        ",\"maxAmountPerMonth\":{\"amount\":\"0\",\"currency\":\"LAK\"}"), 422, "maxAmountPerMonth must be positive", "maxAmountPerMonth"),
+                Arguments.of("someone else's card", rule("10000", "50000", ",\"paymentMethodId\":\"pm-of-bob\""), 422,
+                        "has no payment method pm-of-bob", "paymentMethodId"),
                 Arguments.of("a time zone that does not exist", rule("10000", "50000", ",\"timeZone\":\"Asia/Atlantis\""), 400,
-                        "not an IANA time zone"),
-                Arguments.of("an unknown mode", rule("10000", "50000", ",\"mode\":\"SOMETIMES\""), 400, "FIXED or TARGET"),
-                Arguments.of("kip with decimals", rule("10000.5", "50000", ""), 400, "more than 0 decimal places"),
+                        "not an IANA time zone", "timeZone"),
+                Arguments.of("an unknown mode", rule("10000", "50000", ",\"mode\":\"SOMETIMES\""), 400, "FIXED or TARGET", "mode"),
+                Arguments.of("kip with decimals", rule("10000.5", "50000", ""), 400, "more than 0 decimal places", "threshold"),
                 Arguments.of("no threshold", "{\"topUpAmount\":{\"amount\":\"50000\",\"currency\":\"LAK\"}}", 400,
-                        "threshold is required"),
-                Arguments.of("malformed JSON", "{\"threshold\":", 400, ""));
+                        "threshold is required", "threshold"),
+                Arguments.of("malformed JSON", "{\"threshold\":", 400, "", null));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("invalidRules")
-    void an_invalid_rule_is_refused_with_a_problem_body(String what, String body, int status, String detail) throws Exception {
+    void an_invalid_rule_is_refused_with_a_problem_body_that_names_the_field(String what, String body, int status, String detail,
+            String field) throws Exception {
         HttpResponse<String> response = put(body);
 
         assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
         assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).contains("problem+json"));
         assertThat(response.body()).contains(detail);
+        if (field != null) {
+            assertThat(response.body()).as("a form shows the error beside its field").contains("\"field\":\"" + field + "\"")
+                    .contains("\"code\":");
+        }
+    }
+
+    @Test
+    void a_top_up_above_the_ceiling_says_what_the_ceiling_is_in_the_rule_currency() throws Exception {
+        HttpResponse<String> response = put(rule("10000", "9000000", ""));
+
+        assertThat(response.statusCode()).isEqualTo(422);
+        assertThat(response.body()).contains("\"code\":\"above_ceiling\"").contains("\"limit\":{\"amount\":\"");
     }
 
     @Test

@@ -25,11 +25,29 @@ public final class JsonHttpServer implements AutoCloseable {
         Response handle(HttpExchange exchange) throws IOException;
     }
 
-    /** A response: status, JSON body (or null) and extra headers. */
+    /** A response: status, JSON body (or null, or {@link Page} as it is) and extra headers. */
     public record Response(int status, Object body, Map<String, String> headers) {
         public static Response json(int status, Object body) {
             return new Response(status, body, Map.of());
         }
+
+        /** A page or a script served as it is, with its content type and headers such as a Content-Security-Policy. */
+        public static Response page(int status, String contentType, String text, Map<String, String> headers) {
+            Map<String, String> all = new java.util.LinkedHashMap<>(headers);
+            all.put("Content-Type", contentType);
+            all.put("X-Content-Type-Options", "nosniff");
+            all.put("Cache-Control", "no-store");
+            return new Response(status, new Page(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)), all);
+        }
+
+        /** 303 See Other to {@code location}: where a browser goes after a form. */
+        public static Response seeOther(String location) {
+            return new Response(303, null, Map.of("Location", location, "Cache-Control", "no-store"));
+        }
+    }
+
+    /** Bytes answered as they are. */
+    public record Page(byte[] bytes) {
     }
 
     /** Thrown by a handler to close the connection without any answer, as a network failure would. */
@@ -83,6 +101,30 @@ public final class JsonHttpServer implements AutoCloseable {
         return server.getAddress().getPort();
     }
 
+    /** The fields of an HTML form ({@code application/x-www-form-urlencoded}), the last value of each name. */
+    public static Map<String, String> readForm(HttpExchange exchange) {
+        try (InputStream in = exchange.getRequestBody()) {
+            return parameters(new String(in.readNBytes(64 * 1024), java.nio.charset.StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new HttpError(400, "Unreadable form: " + e.getMessage());
+        }
+    }
+
+    /** The parameters of a query string or a form body. */
+    public static Map<String, String> parameters(String encoded) {
+        Map<String, String> fields = new java.util.LinkedHashMap<>();
+        if (encoded == null || encoded.isEmpty()) {
+            return fields;
+        }
+        for (String pair : encoded.split("&")) {
+            int equals = pair.indexOf('=');
+            String name = java.net.URLDecoder.decode(equals < 0 ? pair : pair.substring(0, equals), java.nio.charset.StandardCharsets.UTF_8);
+            String value = equals < 0 ? "" : java.net.URLDecoder.decode(pair.substring(equals + 1), java.nio.charset.StandardCharsets.UTF_8);
+            fields.put(name, value);
+        }
+        return fields;
+    }
+
     public static <T> T readBody(HttpExchange exchange, Class<T> type) {
         try (InputStream in = exchange.getRequestBody()) {
             return JSON.readValue(in, type);
@@ -105,7 +147,8 @@ public final class JsonHttpServer implements AutoCloseable {
             response = new Response(500, Map.of("title", "Internal Server Error", "status", 500,
                     "detail", String.valueOf(e.getMessage())), Map.of("Content-Type", "application/problem+json"));
         }
-        byte[] bytes = response.body() == null ? new byte[0] : JSON.writeValueAsBytes(response.body());
+        byte[] bytes = response.body() == null ? new byte[0]
+                : response.body() instanceof Page page ? page.bytes() : JSON.writeValueAsBytes(response.body());
         exchange.getResponseHeaders().set("Content-Type", "application/json");
         response.headers().forEach(exchange.getResponseHeaders()::set);
         exchange.sendResponseHeaders(response.status(), bytes.length == 0 ? -1 : bytes.length);
@@ -118,6 +161,7 @@ public final class JsonHttpServer implements AutoCloseable {
         return switch (status) {
             case 400 -> "Bad Request";
             case 404 -> "Not Found";
+            case 403 -> "Forbidden";
             case 405 -> "Method Not Allowed";
             case 409 -> "Conflict";
             case 503 -> "Service Unavailable";

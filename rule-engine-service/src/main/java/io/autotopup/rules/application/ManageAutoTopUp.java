@@ -25,39 +25,41 @@ public final class ManageAutoTopUp {
         RuleDirectory.AccountView account = directory.account(subscriberId)
                 .orElseThrow(() -> new NotFoundException("No subscriber " + subscriberId));
         if (!"ACTIVE".equals(account.status())) {
-            throw new InvalidRuleException("Auto top-up is only for active subscribers; this one is " + account.status());
+            throw new InvalidRuleException(null, "not_active", "Auto top-up is only for active subscribers; this one is " + account.status());
         }
         if (!account.currency().equals(rule.currency())) {
-            throw new InvalidRuleException("The rule must be in the account currency " + account.currency());
+            throw new InvalidRuleException("threshold", "currency", "The rule must be in the account currency " + account.currency());
         }
         long maxTopUpMinorUnits = policy.ceilingFor(rule.currency());
         if (rule.threshold() < 0) {
-            throw new InvalidRuleException("threshold must not be negative");
+            throw new InvalidRuleException("threshold", "negative", "threshold must not be negative");
         }
         if (rule.mode() == AutoTopUpRule.Mode.FIXED) {
             if (rule.topUpAmount() <= 0) {
-                throw new InvalidRuleException("topUpAmount must be positive");
+                throw new InvalidRuleException("topUpAmount", "not_positive", "topUpAmount must be positive");
             }
             if (rule.topUpAmount() > maxTopUpMinorUnits) {
-                throw new InvalidRuleException("topUpAmount is above the ceiling of " + maxTopUpMinorUnits + " minor units");
+                throw new InvalidRuleException("topUpAmount", "above_ceiling", "topUpAmount is above the ceiling of " + maxTopUpMinorUnits
+                        + " minor units", maxTopUpMinorUnits);
             }
         } else {
             if (rule.targetBalance() == null || rule.targetBalance() <= rule.threshold()) {
-                throw new InvalidRuleException("targetBalance must be above the threshold");
+                throw new InvalidRuleException("targetBalance", "not_above_threshold", "targetBalance must be above the threshold");
             }
             if (rule.targetBalance() - rule.threshold() > maxTopUpMinorUnits) {
-                throw new InvalidRuleException("targetBalance is further above the threshold than the ceiling of "
-                        + maxTopUpMinorUnits + " minor units allows in one top-up");
+                throw new InvalidRuleException("targetBalance", "above_ceiling", "targetBalance is further above the threshold than the ceiling of "
+                        + maxTopUpMinorUnits + " minor units allows in one top-up", maxTopUpMinorUnits);
             }
         }
         if (rule.maxTopUpsPerDay() < 1) {
-            throw new InvalidRuleException("maxTopUpsPerDay must be at least 1");
+            throw new InvalidRuleException("maxTopUpsPerDay", "below_one", "maxTopUpsPerDay must be at least 1");
         }
         if (rule.maxAmountPerMonth() != null && rule.maxAmountPerMonth() <= 0) {
-            throw new InvalidRuleException("maxAmountPerMonth must be positive");
+            throw new InvalidRuleException("maxAmountPerMonth", "not_positive", "maxAmountPerMonth must be positive");
         }
         if (rule.paymentMethodId() != null && !directory.topUps(subscriberId).ownsPaymentMethod(rule.paymentMethodId())) {
-            throw new NotFoundException("Subscriber " + subscriberId + " has no payment method " + rule.paymentMethodId());
+            throw new InvalidRuleException("paymentMethodId", "unknown", "Subscriber " + subscriberId + " has no payment method "
+                    + rule.paymentMethodId());
         }
         events.ruleSet(subscriberId, rule);
         return rule;
@@ -94,10 +96,38 @@ public final class ManageAutoTopUp {
         }
     }
 
-    /** The rule breaks one of the rules above; the message says which. */
+    /**
+     * The rule breaks one of the rules above; the message says which, for a person, and the field and a code say it
+     * for a form that shows the error next to the field, in its own words.
+     */
     public static final class InvalidRuleException extends RuntimeException {
-        public InvalidRuleException(String message) {
+        private final String field;
+        private final String code;
+        private final Long limitMinorUnits;
+
+        public InvalidRuleException(String field, String code, String message) {
+            this(field, code, message, null);
+        }
+
+        public InvalidRuleException(String field, String code, String message, Long limitMinorUnits) {
             super(message);
+            this.field = field;
+            this.code = code;
+            this.limitMinorUnits = limitMinorUnits;
+        }
+
+        /** The request field at fault, or null when it is the subscriber's account. */
+        public String field() {
+            return field;
+        }
+
+        public String code() {
+            return code;
+        }
+
+        /** The ceiling that was passed, in minor units of the rule's currency, where one was. */
+        public Long limitMinorUnits() {
+            return limitMinorUnits;
         }
     }
 }

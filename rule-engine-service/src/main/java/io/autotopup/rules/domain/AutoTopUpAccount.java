@@ -202,6 +202,12 @@ public final class AutoTopUpAccount {
         return YearMonth.from(now.atZone(rule.timeZone())).toString().equals(month) ? amountThisMonth : 0;
     }
 
+    /** Until when a final payment failure keeps the rule from topping up, if it does as of {@code now}. */
+    public java.util.Optional<Instant> suspendedUntil(Instant now) {
+        return now.toEpochMilli() < suspendedUntil ? java.util.Optional.of(Instant.ofEpochMilli(suspendedUntil))
+                : java.util.Optional.empty();
+    }
+
     public String lastOutcome() {
         return lastOutcome;
     }

@@ -35,6 +35,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * POST /v1/charges                     {"token","amount","currency"} with header Idempotency-Key
  * GET  /v1/charges[?idempotencyKey=K]  the audit list, or the charge made under key K
  * POST /v1/sandbox/faults              {"latencyMs": 50, "unavailable": false}
+ * GET  /hosted/...                     the hosted card field and wallet approval pages ({@link HostedPages})
  * </pre>
  */
 public final class SandboxGateway implements AutoCloseable {
@@ -64,6 +65,7 @@ public final class SandboxGateway implements AutoCloseable {
                 .route("/v1/tokens", this::tokens)
                 .route("/v1/charges", this::charges)
                 .route("/v1/sandbox/faults", this::faults)
+                .route("/hosted/", new HostedPages(this)::handle)
                 .start();
     }
 
@@ -110,6 +112,15 @@ public final class SandboxGateway implements AutoCloseable {
         return info;
     }
 
+    /** A wallet's agreement to be charged, as its approve page gives it: every charge of it succeeds. */
+    public TokenInfo tokenizeWallet(String wallet, String account) {
+        TokenInfo info = new TokenInfo("tok_" + UUID.randomUUID().toString().replace("-", ""), wallet, null, null, null, null,
+                fingerprint(wallet + account), TestCard.SUCCEEDS);
+        tokens.put(info.token(), info);
+        save();
+        return info;
+    }
+
     public void setFaults(Faults faults) {
         this.faults = faults;
     }
@@ -128,12 +139,7 @@ public final class SandboxGateway implements AutoCloseable {
         if ("POST".equals(exchange.getRequestMethod()) && path.equals("/v1/tokens")) {
             TokenRequest request = readBody(exchange, TokenRequest.class);
             if (request.wallet() != null) {
-                TokenInfo info = new TokenInfo("tok_" + UUID.randomUUID().toString().replace("-", ""),
-                        request.wallet(), null, null, null, null, fingerprint(request.wallet() + request.account()),
-                        TestCard.SUCCEEDS);
-                tokens.put(info.token(), info);
-                save();
-                return Response.json(201, info);
+                return Response.json(201, tokenizeWallet(request.wallet(), request.account()));
             }
             if (request.number() == null || request.expMonth() == null || request.expYear() == null) {
                 throw new HttpError(400, "number, expMonth and expYear are required");

@@ -50,7 +50,8 @@ class AutoTopUpController {
 
     record RuleResponse(String subscriberId, MoneyJson threshold, String mode, MoneyJson topUpAmount,
             MoneyJson targetBalance, String paymentMethodId, int maxTopUpsPerDay, MoneyJson maxAmountPerMonth,
-            String timeZone, boolean enabled, String state, int topUpsToday, MoneyJson amountThisMonth, String lastOutcome) {
+            String timeZone, boolean enabled, String state, int topUpsToday, MoneyJson amountThisMonth, String lastOutcome,
+            Instant suspendedUntil) {
     }
 
     record TopUpResponse(String requestId, MoneyJson amount, String triggeringEventId, String state, String outcome,
@@ -61,7 +62,7 @@ class AutoTopUpController {
     @Access(owner = true)
     Mono<RuleResponse> put(@PathVariable String subscriberId, @RequestBody RuleRequest request) {
         AutoTopUpRule rule = toRule(request);
-        return blocking(() -> response(subscriberId, manage.set(subscriberId, rule)));
+        return blocking(() -> response(subscriberId, manage.set(subscriberId, rule)), rule.currency());
     }
 
     @GetMapping("/auto-top-up")
@@ -109,10 +110,13 @@ class AutoTopUpController {
     }
 
     private static <T> Mono<T> blocking(Callable<T> call) {
+        return blocking(call, null);
+    }
+
+    private static <T> Mono<T> blocking(Callable<T> call, String currency) {
         return Mono.fromCallable(call).subscribeOn(Schedulers.boundedElastic())
                 .onErrorMap(NotFoundException.class, e -> new ResponseStatusException(HttpStatus.NOT_FOUND, e.getMessage()))
-                .onErrorMap(InvalidRuleException.class,
-                        e -> new ResponseStatusException(HttpStatus.UNPROCESSABLE_CONTENT, e.getMessage()));
+                .onErrorMap(InvalidRuleException.class, e -> fieldProblem(HttpStatus.UNPROCESSABLE_CONTENT, e, currency));
     }
 
     private RuleResponse response(String subscriberId, AutoTopUpRule rule) {
@@ -124,18 +128,20 @@ class AutoTopUpController {
                 rule.targetBalance() == null ? null : MoneyJson.of(rule.targetBalance(), currency), rule.paymentMethodId(),
                 rule.maxTopUpsPerDay(), rule.maxAmountPerMonth() == null ? null : MoneyJson.of(rule.maxAmountPerMonth(), currency),
                 rule.timeZone().getId(), rule.enabled(), topUps.liveState(rule, now), topUps.topUpsOn(rule, now),
-                MoneyJson.of(topUps.amountIn(rule, now), currency), topUps.lastOutcome());
+                MoneyJson.of(topUps.amountIn(rule, now), currency), topUps.lastOutcome(), topUps.suspendedUntil(now).orElse(null));
     }
 
     private static AutoTopUpRule toRule(RuleRequest request) {
         try {
             if (request.threshold() == null) {
-                throw new IllegalArgumentException("threshold is required");
+                throw new InvalidRuleException("threshold", "required", "threshold is required");
             }
-            String currency = request.threshold().currency() == null ? null
-                    : request.threshold().currency().toUpperCase(Locale.ROOT);
-            AutoTopUpRule.Mode mode = request.mode() == null ? AutoTopUpRule.Mode.FIXED
-                    : AutoTopUpRule.Mode.valueOf(request.mode().toUpperCase(Locale.ROOT));
+            if (request.threshold().currency() == null || request.threshold().currency().isBlank()) {
+                throw new InvalidRuleException("threshold", "currency", "amounts need an amount and a currency");
+            }
+            String currency = request.threshold().currency().toUpperCase(Locale.ROOT);
+            long threshold = minorUnits(request.threshold(), currency, "threshold");
+            AutoTopUpRule.Mode mode = mode(request.mode());
             long topUpAmount = 0;
             Long target = null;
             if (mode == AutoTopUpRule.Mode.FIXED) {
@@ -147,26 +153,55 @@ class AutoTopUpController {
                     : minorUnits(request.maxAmountPerMonth(), currency, "maxAmountPerMonth");
             ZoneId zone = request.timeZone() == null ? AutoTopUpRule.DEFAULT_TIME_ZONE : ZoneId.of(request.timeZone());
             int perDay = request.maxTopUpsPerDay() == null ? AutoTopUpRule.DEFAULT_MAX_TOP_UPS_PER_DAY : request.maxTopUpsPerDay();
-            return new AutoTopUpRule(request.threshold().toMinorUnits(), mode, topUpAmount, target, currency,
+            return new AutoTopUpRule(threshold, mode, topUpAmount, target, currency,
                     request.paymentMethodId(), perDay, monthly, zone, request.enabled() == null || request.enabled());
         } catch (DateTimeException e) {
-            throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "timeZone '" + request.timeZone()
-                    + "' is not an IANA time zone such as Asia/Vientiane");
-        } catch (IllegalArgumentException | NullPointerException e) {
-            String detail = e instanceof IllegalArgumentException && e.getMessage() != null
-                    && e.getMessage().startsWith("No enum constant") ? "mode must be FIXED or TARGET" : e.getMessage();
-            throw new ResponseStatusException(HttpStatus.BAD_REQUEST, detail == null
-                    ? "amounts need an amount and a currency" : detail);
+            throw fieldProblem(HttpStatus.BAD_REQUEST, new InvalidRuleException("timeZone", "unknown", "timeZone '"
+                    + request.timeZone() + "' is not an IANA time zone such as Asia/Vientiane"));
+        } catch (InvalidRuleException e) {
+            throw fieldProblem(HttpStatus.BAD_REQUEST, e);
+        }
+    }
+
+    private static AutoTopUpRule.Mode mode(String mode) {
+        try {
+            return mode == null ? AutoTopUpRule.Mode.FIXED : AutoTopUpRule.Mode.valueOf(mode.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidRuleException("mode", "unknown", "mode must be FIXED or TARGET");
         }
     }
 
     private static long minorUnits(MoneyJson money, String currency, String field) {
-        if (money == null) {
-            throw new IllegalArgumentException(field + " is required");
+        if (money == null || money.amount() == null || money.amount().isBlank()) {
+            throw new InvalidRuleException(field, "required", field + " is required");
         }
-        if (currency == null || !currency.equals(money.currency())) {
-            throw new IllegalArgumentException(field + " must be in the same currency as threshold");
+        if (!currency.equalsIgnoreCase(money.currency())) {
+            throw new InvalidRuleException(field, "currency", field + " must be in the same currency as threshold");
         }
-        return money.toMinorUnits();
+        try {
+            return new MoneyJson(money.amount(), currency).toMinorUnits();
+        } catch (IllegalArgumentException e) {
+            throw new InvalidRuleException(field, "not_an_amount", field + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * A problem body that names the field at fault and a code for it ({@code field}, {@code code}, and {@code limit}
+     * where a ceiling was passed), so that a form can show the error beside the field in its own language.
+     */
+    private static ResponseStatusException fieldProblem(HttpStatus status, InvalidRuleException e) {
+        return fieldProblem(status, e, null);
+    }
+
+    private static ResponseStatusException fieldProblem(HttpStatus status, InvalidRuleException e, String currency) {
+        ResponseStatusException problem = new ResponseStatusException(status, e.getMessage());
+        if (e.field() != null) {
+            problem.getBody().setProperty("field", e.field());
+        }
+        problem.getBody().setProperty("code", e.code());
+        if (e.limitMinorUnits() != null && currency != null) {
+            problem.getBody().setProperty("limit", MoneyJson.of(e.limitMinorUnits(), currency));
+        }
+        return problem;
     }
 }
