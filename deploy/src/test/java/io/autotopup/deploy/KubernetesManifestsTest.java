@@ -1,8 +1,8 @@
 package io.autotopup.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.autotopup.platform.testing.RequiredTools;
 import io.autotopup.schemas.Topic;
 import io.autotopup.schemas.Topics;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -49,7 +49,7 @@ class KubernetesManifestsTest {
 
     @BeforeAll
     static void needsKubectl() {
-        assumeTrue(RenderedOverlay.kubectlAvailable(), "kubectl is not on the PATH: the Kubernetes manifests were NOT checked");
+        RequiredTools.require(RenderedOverlay.kubectlAvailable(), "kubectl is not on the PATH: the Kubernetes manifests were NOT checked");
     }
 
     @ParameterizedTest

@@ -9,6 +9,7 @@ import io.autotopup.auth.AuthServerApplication;
 import io.autotopup.balance.BalanceServiceApplication;
 import io.autotopup.notification.NotificationServiceApplication;
 import io.autotopup.payment.PaymentServiceApplication;
+import io.autotopup.portal.PortalApplication;
 import io.autotopup.rules.RuleEngineServiceApplication;
 import io.autotopup.sandbox.gateway.SandboxGateway;
 import io.autotopup.sandbox.smsc.SmsCentreSimulator;
@@ -24,8 +25,9 @@ import org.springframework.context.ConfigurableApplicationContext;
 /**
  * The whole system in one JVM for end-to-end tests: a real KRaft broker ({@link TestKafka}: the apache/kafka
  * image where Docker runs, else the embedded one), the sandbox gateway and SMS centre on loopback, the
- * authorization server (the one servlet application) and the four services (reactive), each with its own
- * configuration file, state directory and port. The services trust the authorization server's tokens.
+ * authorization server (the one servlet application), the four services and the portal (reactive), each with its own
+ * configuration file, state directory and port. The services trust the authorization server's tokens; the portal
+ * signs people in there and has the sandbox carrier.
  */
 final class InProcessStack implements AutoCloseable {
 
@@ -51,6 +53,8 @@ final class InProcessStack implements AutoCloseable {
                 "in-process-stack-one-time-codes!".getBytes(java.nio.charset.StandardCharsets.UTF_8));
         int authPort = freePort();
         String authUrl = "http://127.0.0.1:" + authPort;
+        int portalPort = freePort();
+        portalUrl = "http://127.0.0.1:" + portalPort;
         String[] trustAuth = {"autotopup.security.issuers[0].issuer=" + authUrl,
                 "autotopup.security.issuers[0].jwk-set-uri=" + authUrl + "/oauth2/jwks", "autotopup.security.open-api-docs=true"};
         String balance = start(BalanceServiceApplication.class, BalanceServiceApplication.CONFIG_NAME, bootstrap,
@@ -64,7 +68,7 @@ final class InProcessStack implements AutoCloseable {
                 "server.port=" + authPort, "autotopup.auth.issuer=" + authUrl,
                 "autotopup.auth.signing-keys=" + new JWKSet(signingKey).toString(false), "autotopup.auth.balance-url=" + balance,
                 "TOPUPCTL_CLIENT_SECRET={noop}" + TOPUPCTL_SECRET, "PORTAL_CLIENT_SECRET={noop}" + PORTAL_SECRET,
-                "CARRIER_CLIENT_SECRET={noop}in-process-carrier-secret");
+                "CARRIER_CLIENT_SECRET={noop}in-process-carrier-secret", "PORTAL_URL=" + portalUrl);
         String rules = start(RuleEngineServiceApplication.class, RuleEngineServiceApplication.CONFIG_NAME, bootstrap, trustAuth);
         String payment = start(PaymentServiceApplication.class, PaymentServiceApplication.CONFIG_NAME, bootstrap,
                 concat(trustAuth, "autotopup.gateway.base-url=" + gateway.baseUrl(),
@@ -72,12 +76,21 @@ final class InProcessStack implements AutoCloseable {
                         "autotopup.payment.retry.delays=2s,4s,8s", "autotopup.gateway.breaker-open-for=2s"));
         String notification = start(NotificationServiceApplication.class, NotificationServiceApplication.CONFIG_NAME,
                 bootstrap, concat(trustAuth, "autotopup.smpp.port=" + smsc.smppPort(), codeKey));
+        start(PortalApplication.class, PortalApplication.CONFIG_NAME, bootstrap, "server.port=" + portalPort,
+                "autotopup.portal.public-url=" + portalUrl, "autotopup.portal.auth.issuer=" + authUrl,
+                "autotopup.portal.auth.client-secret=" + PORTAL_SECRET, "autotopup.portal.balance-url=" + balance,
+                "autotopup.portal.rule-engine-url=" + rules, "autotopup.portal.payment-url=" + payment,
+                "autotopup.portal.notification-url=" + notification, "autotopup.portal.gateway-url=" + gateway.baseUrl(),
+                "autotopup.portal.secure-cookies=false", "autotopup.portal.sandbox-carrier.enabled=true",
+                "autotopup.portal.sandbox-carrier.bootstrap-servers=" + bootstrap);
         endpoints = new StackEndpoints(bootstrap, balance, rules, payment, notification, gateway.baseUrl(), smsc.inboxUrl(),
                 authUrl, "topupctl", TOPUPCTL_SECRET);
     }
 
     /** The authorization server's base URL. */
     final String authUrlOf;
+    /** The portal's base URL, as a browser opens it. */
+    final String portalUrl;
     private StackClient client;
 
     /** Starts the stack and returns once every service and the authorization server answer healthy. */
@@ -88,6 +101,7 @@ final class InProcessStack implements AutoCloseable {
             client.awaitHealthy(service, patience);
         }
         client.awaitHealthy(stack.authUrlOf, patience);
+        client.awaitHealthy(stack.portalUrl, patience);
         return stack;
     }
 

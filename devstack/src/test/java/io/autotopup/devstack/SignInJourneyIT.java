@@ -4,25 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.autotopup.platform.testing.CommittedRecords;
-import io.autotopup.schemas.Topic;
-import io.autotopup.schemas.Topics;
 import io.autotopup.topupctl.stack.StackClient;
 import io.autotopup.topupctl.stack.SubscriberSignIn;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -40,7 +31,6 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 class SignInJourneyIT {
 
     private static final Duration PATIENCE = Duration.ofSeconds(60);
-    private static final Pattern SIX_DIGITS = Pattern.compile("(?<!\\d)(\\d{6})(?!\\d)");
 
     private static InProcessStack stack;
     private static StackClient client;
@@ -64,7 +54,7 @@ class SignInJourneyIT {
         String msisdn = "+856205" + String.format("%07d", ThreadLocalRandom.current().nextInt(10_000_000));
         List<String> secrets = new ArrayList<>();
         SubscriberSignIn portal = new SubscriberSignIn(stack.endpoints.authUrl(), "autotopup-portal", InProcessStack.PORTAL_SECRET,
-                "http://127.0.0.1:8085/login/oauth2/code/autotopup");
+                stack.portalUrl + "/login/oauth2/code/autotopup");
 
         SubscriberSignIn.Tokens tokens = signUp(portal, msisdn, secrets);
         assertThat(codeCount(msisdn)).as("one code texted: the one signing up asked for").isEqualTo(1);
@@ -87,25 +77,10 @@ class SignInJourneyIT {
         portal.revoke(refreshed.refreshToken());
         assertThatThrownBy(() -> portal.refresh(refreshed.refreshToken())).as("signed out").isInstanceOf(SubscriberSignIn.Refused.class);
 
-        StringBuilder everything = new StringBuilder(output.getAll());
-        for (Topic<String, ?> topic : Topics.ALL) {
-            for (ConsumerRecord<String, byte[]> record : CommittedRecords.of(stack.endpoints.kafkaBootstrap(), topic.name(),
-                    new StringDeserializer(), new ByteArrayDeserializer())) {
-                everything.append(record.key()).append(' ');
-                if (record.value() != null) {
-                    everything.append(new String(record.value(), StandardCharsets.ISO_8859_1)).append('\n');
-                }
-            }
-        }
-        // and the stores' files on disk (RocksDB tables and logs), as Kafka Streams wrote them
-        try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.walk(stack.stateDir)) {
-            for (java.nio.file.Path file : files.filter(java.nio.file.Files::isRegularFile).toList()) {
-                everything.append(new String(java.nio.file.Files.readAllBytes(file), StandardCharsets.ISO_8859_1)).append('\n');
-            }
-        }
+        String everything = TextedTraces.everything(stack, output.getAll());
         assertThat(everything).as("the scan read the topics").contains(subscriberId);
         for (String secret : secrets) {
-            assertThat(everything.toString()).as("a code or token in clear").doesNotContain(secret);
+            assertThat(everything).as("a code or token in clear").doesNotContain(secret);
         }
     }
 
@@ -119,31 +94,11 @@ class SignInJourneyIT {
     }
 
     private static int codeCount(String msisdn) {
-        int count = 0;
-        for (JsonNode sms : client.inbox(msisdn)) {
-            count += sms.path("text").asText().contains("AutoTopUp") ? 1 : 0;
-        }
-        return count;
+        return TextedTraces.codeTexts(client, msisdn).size();
     }
 
-    /** The code of the text after the first {@code before} code texts, waiting for it. */
     private static String textedCode(String msisdn, int before) {
-        long deadline = System.nanoTime() + PATIENCE.toNanos();
-        while (System.nanoTime() < deadline) {
-            List<String> texts = new ArrayList<>();
-            client.inbox(msisdn).forEach(sms -> {
-                if (sms.path("text").asText().contains("AutoTopUp")) {
-                    texts.add(sms.path("text").asText());
-                }
-            });
-            if (texts.size() > before) {
-                Matcher code = SIX_DIGITS.matcher(texts.get(texts.size() - 1));
-                assertThat(code.find()).isTrue();
-                return code.group(1);
-            }
-            Thread.onSpinWait();
-        }
-        throw new AssertionError("no code reached " + msisdn);
+        return TextedTraces.code(client, msisdn, before, PATIENCE);
     }
 
     private static JsonNode call(String method, String url, String token) throws Exception {

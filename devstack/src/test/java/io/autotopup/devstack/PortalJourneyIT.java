@@ -1,0 +1,309 @@
+package io.autotopup.devstack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.autotopup.events.Money;
+import io.autotopup.events.UsageRecorded;
+import io.autotopup.events.UsageType;
+import io.autotopup.topupctl.stack.StackClient;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.openqa.selenium.WebElement;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+
+/**
+ * The portal in a real browser (headless Chromium) against the whole stack, one test per journey a subscriber makes:
+ * sign up with the texted code, add a card through the gateway's card field, set a rule, use credit and watch the
+ * top-up and its text arrive, pause, cancel, sign out; a declined card and what to do about it; a wallet added at its
+ * approval page; a Lao subscriber reading Lao; another subscriber's ids leading nowhere. The browser's every request
+ * is watched: the card number goes to the gateway and nowhere else. Each journey saves screenshots under
+ * {@code target/screenshots}.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+class PortalJourneyIT {
+
+    private static final Duration PATIENCE = Duration.ofSeconds(60);
+    private static final String CARD = "4242424242424242";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static InProcessStack stack;
+    private static StackClient client;
+
+    @BeforeAll
+    static void startStack() throws Exception {
+        stack = InProcessStack.startHealthy(PATIENCE);
+        client = stack.client();
+    }
+
+    @AfterAll
+    static void stopStack() {
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    @Test
+    void a_new_subscriber_signs_up_adds_a_card_sets_a_rule_uses_credit_sees_the_top_up_and_its_text_pauses_cancels_and_signs_out(
+            CapturedOutput output) throws Exception {
+        Number number = Number.fresh();
+        try (Browser browser = Browser.start("en")) {
+            signUp(browser, number, null);
+            assertThat(browser.marked("rule-sentence").getText()).isEqualTo("You have no auto top-up yet.");
+            assertThat(browser.marked("balance").getText()).isEqualTo("0 ₭");
+
+            addCard(browser, "4242 4242 4242 4242");
+            assertThat(browser.marked("methods").getText()).contains("Visa •••• 4242").contains("Default").contains("Expires 12/34");
+
+            browser.open(stack.portalUrl + "/auto-top-up");
+            browser.type("#threshold", "20000");
+            browser.type("#topUpAmount", "0");
+            browser.click("[data-test='save-rule']");
+            assertThat(browser.marked("error-topUpAmount").getText()).as("the rule engine's error, beside its field")
+                    .isEqualTo("The amount must be more than zero.");
+            browser.type("#topUpAmount", "50000");
+            browser.click("[data-test='save-rule']");
+            browser.waiting().until(d -> browser.path().equals("/") && browser.text().contains("Your auto top-up is saved."));
+            assertThat(browser.marked("rule-sentence").getText())
+                    .isEqualTo("When your balance drops below 20,000 ₭, we top up 50,000 ₭ from Visa •••• 4242.");
+            assertThat(browser.marked("rule-state").getText()).startsWith("On:");
+
+            browser.open(stack.portalUrl + "/try-it");
+            assertThat(browser.marked("preview").getText()).as("what the rule would do, charging nothing")
+                    .contains("Your balance is below the threshold: the next use of credit tops up 50,000 ₭.");
+            browser.click("[data-test='use-10000']");
+            browser.waiting().until(d -> browser.marked("balance").getText().equals("40,000 ₭")
+                    && browser.marked("last-top-up").getText().contains("Credited")
+                    && browser.text().contains("Last text message"));
+            assertThat(browser.marked("last-top-up").getText()).contains("50,000 ₭");
+            assertThat(browser.marked("last-text").getText()).contains("50,000 ₭");
+            browser.screenshot("try-it-topped-up");
+
+            browser.open(stack.portalUrl + "/history");
+            assertThat(browser.marked("ledger").getText()).contains("Top-up").contains("50,000 ₭").contains("Use of credit")
+                    .contains("−10,000 ₭");
+            browser.open(stack.portalUrl + "/history?view=top-ups");
+            assertThat(browser.marked("top-ups").getText()).contains("Credited");
+            browser.open(stack.portalUrl + "/history?view=texts");
+            assertThat(browser.marked("texts").getText()).contains("50,000 ₭");
+
+            browser.open(stack.portalUrl + "/");
+            browser.screenshot("home");
+            browser.click("[data-test='pause']");
+            browser.waiting().until(d -> browser.text().contains("Auto top-up is paused."));
+            assertThat(browser.marked("rule-state").getText()).startsWith("Paused");
+
+            browser.open(stack.portalUrl + "/auto-top-up");
+            browser.click("[data-test='cancel-rule']");
+            browser.waiting().until(d -> browser.text().contains("Auto top-up is cancelled."));
+            assertThat(browser.marked("rule-sentence").getText()).isEqualTo("You have no auto top-up yet.");
+
+            browser.click("form.sign-out button");
+            browser.waiting().until(d -> browser.path().equals("/welcome"));
+            browser.marked("sign-in").click();
+            browser.waiting().until(d -> browser.path().equals("/sign-in"));
+            assertThat(browser.driver.getCurrentUrl()).as("signing out ended the sign-in at the authorization server too")
+                    .startsWith(stack.authUrlOf);
+
+            List<Browser.SentRequest> requests = browser.requests();
+            assertThat(requests).as("the browser's requests were watched, the gateway's card field's among them")
+                    .anyMatch(request -> request.url().startsWith(stack.endpoints.gatewayUrl() + "/v1/tokens")
+                            && request.body().contains(CARD));
+            for (Browser.SentRequest request : requests) {
+                if (!request.url().startsWith(stack.endpoints.gatewayUrl())) {
+                    assertThat(request.url() + " " + request.body()).as("a request to " + request.url()).doesNotContain(CARD)
+                            .doesNotContain("4242 4242 4242 4242");
+                }
+            }
+        }
+        String everything = TextedTraces.everything(stack, output.getAll());
+        assertThat(everything).as("the scan read the topics").contains(number.e164());
+        assertThat(everything).as("the card number in a topic, a store or a log line").doesNotContain(CARD)
+                .doesNotContain("4242 4242 4242 4242");
+    }
+
+    @Test
+    void a_declined_card_shows_what_failed_and_what_to_do() throws Exception {
+        Number number = Number.fresh();
+        try (Browser browser = Browser.start("en")) {
+            signUp(browser, number, null);
+            addCard(browser, "4000 0000 0000 0002");
+            setRule(browser, "20000", "50000");
+
+            browser.open(stack.portalUrl + "/try-it");
+            browser.click("[data-test='use-10000']");
+            browser.waiting().until(d -> browser.marked("last-top-up").getText().contains("Failed"));
+
+            browser.open(stack.portalUrl + "/");
+            WebElement help = browser.marked("failure-help");
+            assertThat(help.getText()).contains("Your bank declined the card.")
+                    .contains("Add a card with its current details, or another card.")
+                    .contains("Make another payment method your default.")
+                    .contains("Resume auto top-up");
+            assertThat(browser.marked("rule-state").getText()).startsWith("On hold until");
+            assertThat(browser.marked("balance").getText()).isEqualTo("−10,000 ₭");
+            browser.screenshot("declined-card-help");
+
+            browser.find("[data-test='last-top-up'] a").click();
+            browser.waiting().until(d -> browser.path().startsWith("/top-ups/"));
+            assertThat(browser.marked("top-up-state").getText()).isEqualTo("Failed");
+            assertThat(browser.marked("failure-help").getText()).contains("Your bank declined the card.");
+        }
+    }
+
+    @Test
+    void a_wallet_is_added_through_its_approval_page() throws Exception {
+        Number number = Number.fresh();
+        try (Browser browser = Browser.start("zh")) {
+            signUp(browser, number, null);
+            browser.open(stack.portalUrl + "/payment-methods");
+            browser.click("[data-test='add-ALIPAY']");
+            browser.waiting().until(d -> d.getCurrentUrl().startsWith(stack.endpoints.gatewayUrl() + "/hosted/wallet-approval"));
+            assertThat(browser.text()).as("the wallet's own page, in the portal's language").contains("支付宝");
+            browser.screenshot("wallet-approval");
+            browser.type("#account", number.e164());
+            browser.click("button[value='approve']");
+
+            browser.waiting().until(d -> browser.path().equals("/payment-methods") && browser.text().contains("钱包已添加。"));
+            assertThat(browser.marked("methods").getText()).contains("支付宝").contains("默认");
+        }
+    }
+
+    @Test
+    void a_lao_subscriber_reads_lao_from_the_first_page_to_the_texted_code_and_home() throws Exception {
+        Number number = Number.fresh();
+        try (Browser browser = Browser.start("en")) {
+            browser.open(stack.portalUrl + "/welcome?lang=lo");
+            assertThat(browser.text()).contains("ບໍ່ໃຫ້ເງິນໃນເບີໝົດອີກ");
+            signUp(browser, number, "lo");
+            assertThat(TextedTraces.codeTexts(client, number.e164()).get(0)).as("the code, in Lao").startsWith("ລະຫັດ AutoTopUp");
+            assertThat(browser.find("html").getAttribute("lang")).isEqualTo("lo");
+            assertThat(browser.text()).contains("ຍອດເງິນ").contains("ທ່ານຍັງບໍ່ໄດ້ຕັ້ງການເຕີມເງິນອັດຕະໂນມັດ.");
+            assertThat(browser.marked("balance").getText()).isEqualTo("0 ₭");
+            browser.screenshot("home-lo");
+
+            browser.open(stack.portalUrl + "/history?lang=th");
+            assertThat(browser.text()).as("and another language at a click").contains("ประวัติ");
+        }
+    }
+
+    @Test
+    void another_subscribers_ids_in_the_address_lead_to_the_error_page_and_change_nothing() throws Exception {
+        Number other = Number.fresh();
+        var registered = client.registerSubscriber(other.e164(), "LAK", "en", "30000");
+        assertThat(registered.status()).as(registered.body().toString()).isEqualTo(201);
+        String otherId = registered.text("subscriberId");
+        assertThat(client.signIn(other.e164(), PATIENCE).status()).isEqualTo(200);
+        var bound = client.bindPaymentMethod(otherId, client.tokenizeCard("5555555555554444", 12, 2035));
+        String otherMethod = bound.text("paymentMethodId");
+        assertThat(client.setAutoTopUpRule(otherId, "20000", "50000", "LAK", otherMethod, PATIENCE).status()).isEqualTo(200);
+        client.publishUsage(UsageRecorded.newBuilder().setEventId("cdr-" + UUID.randomUUID()).setCarrierId("unitel")
+                .setMsisdn(other.e164()).setUsageType(UsageType.DATA).setUnits(100).setUnit("MB")
+                .setCharge(new Money(20_000L, "LAK")).setOccurredAt(Instant.now()).build());
+        String otherTopUp = await().atMost(PATIENCE).until(() -> firstTopUp(otherId), id -> id != null);
+
+        Number number = Number.fresh();
+        try (Browser browser = Browser.start("en")) {
+            signUp(browser, number, null);
+
+            browser.open(stack.portalUrl + "/top-ups/" + otherTopUp);
+            assertThat(browser.marked("error-page").getText()).contains("We could not find that");
+            assertThat(browser.text()).doesNotContain("50,000").doesNotContain(other.e164());
+
+            browser.open(stack.portalUrl + "/payment-methods");
+            assertThat(browser.text()).doesNotContain("5555").doesNotContain("Mastercard");
+            // a form of the portal's own, with its CSRF token, pointed at the other subscriber's card
+            browser.driver.executeScript("var form = document.querySelector('form.sign-out');"
+                    + "form.action = '/payment-methods/' + arguments[0] + '/remove'; form.submit();", otherMethod);
+            browser.waiting().until(d -> !browser.path().equals("/payment-methods"));
+            assertThat(browser.marked("error-page").getText()).contains("We could not find that");
+        }
+        assertThat(methodsOf(otherId)).as("the other subscriber's card is still theirs").contains(otherMethod);
+    }
+
+    /** Through the portal and the authorization server's pages as a person would, with the code texted to the number. */
+    private static void signUp(Browser browser, Number number, String language) {
+        if (language == null) {
+            browser.open(stack.portalUrl + "/welcome");
+        }
+        browser.marked("sign-in").click();
+        browser.waiting().until(d -> browser.path().equals("/sign-in"));
+        if (language != null) {
+            assertThat(browser.find("html").getAttribute("lang")).as("the portal's language carried to the sign-in (ui_locales)")
+                    .isEqualTo(language);
+        }
+        browser.type("#msisdn", number.national());
+        browser.click("form button[type=submit]");
+        browser.waiting().until(d -> browser.path().equals("/sign-up"));
+        browser.click("form button[type=submit]");
+        browser.waiting().until(d -> browser.path().equals("/sign-in/code"));
+        browser.type("#code", TextedTraces.code(client, number.e164(), 0, PATIENCE));
+        browser.click("form[action$='/sign-in/code'] button");
+        browser.waiting().until(d -> d.getCurrentUrl().startsWith(stack.portalUrl) && browser.path().equals("/"));
+    }
+
+    /** Through the gateway's card field in its frame; only its token comes back to the portal. */
+    private static void addCard(Browser browser, String cardNumber) {
+        browser.open(stack.portalUrl + "/payment-methods");
+        browser.marked("add-card").click();
+        browser.driver.switchTo().frame(browser.marked("card-field"));
+        browser.type("#number", cardNumber);
+        browser.type("#expiry", "12/34");
+        browser.type("#cvc", "123");
+        browser.click("button[type=submit]");
+        browser.driver.switchTo().defaultContent();
+        browser.waiting().until(d -> browser.path().equals("/payment-methods") && browser.text().contains("Card added."));
+    }
+
+    private static void setRule(Browser browser, String threshold, String amount) {
+        browser.open(stack.portalUrl + "/auto-top-up");
+        browser.type("#threshold", threshold);
+        browser.type("#topUpAmount", amount);
+        browser.click("[data-test='save-rule']");
+        browser.waiting().until(d -> browser.path().equals("/") && browser.text().contains("Your auto top-up is saved."));
+    }
+
+    private static String firstTopUp(String subscriberId) throws Exception {
+        JsonNode topUps = get(stack.endpoints.ruleEngineUrl() + "/v1/subscribers/" + subscriberId + "/top-ups", subscriberId);
+        return topUps.isArray() && !topUps.isEmpty() ? topUps.get(0).path("requestId").asText() : null;
+    }
+
+    private static String methodsOf(String subscriberId) throws Exception {
+        return get(stack.endpoints.paymentUrl() + "/v1/subscribers/" + subscriberId + "/payment-methods", subscriberId).toString();
+    }
+
+    private static JsonNode get(String url, String subscriberId) throws Exception {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url))
+                .header("Authorization", "Bearer " + client.tokenOf(subscriberId)).build(), HttpResponse.BodyHandlers.ofString());
+        return JSON.readTree(response.body());
+    }
+
+    /** A new Lao number, in E.164 and as people write it (020 5123 4567). */
+    private record Number(String digits) {
+        static Number fresh() {
+            return new Number(String.format("%07d", ThreadLocalRandom.current().nextInt(10_000_000)));
+        }
+
+        String e164() {
+            return "+856205" + digits;
+        }
+
+        String national() {
+            return "020 5" + digits.substring(0, 3) + " " + digits.substring(3);
+        }
+    }
+}
