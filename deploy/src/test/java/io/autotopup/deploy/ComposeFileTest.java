@@ -38,7 +38,7 @@ class ComposeFileTest {
 
     @Test
     void runsKafkaInKraftModeTheSandboxAndTheFourServices() {
-        assertThat(services).containsOnlyKeys(concat(SERVICES, "kafka", "sandbox", "auth"));
+        assertThat(services).containsOnlyKeys(concat(SERVICES, "kafka", "sandbox", "auth", "portal"));
         assertThat((String) services.get("kafka").get("image")).startsWith("apache/kafka:");
         assertThat(environment("kafka")).containsEntry("KAFKA_PROCESS_ROLES", "broker,controller");
     }
@@ -100,7 +100,7 @@ class ComposeFileTest {
             assertThat(reactor).as(name + "'s module").contains("<module>" + module + "</module>");
             built.add(name);
         });
-        assertThat(built).containsExactlyInAnyOrderElementsOf(concat(SERVICES, "sandbox", "auth"));
+        assertThat(built).containsExactlyInAnyOrderElementsOf(concat(SERVICES, "sandbox", "auth", "portal"));
     }
 
     @Test
@@ -122,6 +122,16 @@ class ComposeFileTest {
         assertThat(String.join(" ", healthCheck("auth"))).contains("/actuator/health/readiness");
         assertThat(String.valueOf(environment("auth").get("AUTH_SIGNING_KEYS"))).startsWith("{\"keys\":[");
         assertThat(environment("auth").get("BALANCE_URL")).isEqualTo("http://balance-service:8080");
+    }
+
+    @Test
+    void thePortalSendsPeopleToTheIssuerTheAuthorizationServerNamesAndComesBackWhereItIsRegistered() {
+        assertThat(environment("portal").get("AUTH_ISSUER_URI")).isEqualTo(environment("auth").get("AUTH_ISSUER_URI"));
+        assertThat(environment("portal").get("PORTAL_URL")).as("the redirect the authorization server accepts")
+                .isEqualTo(environment("auth").get("PORTAL_URL"));
+        assertThat("{noop}" + environment("portal").get("PORTAL_CLIENT_SECRET")).as("the secret the authorization server checks")
+                .isEqualTo(environment("auth").get("PORTAL_CLIENT_SECRET"));
+        assertThat(String.join(" ", healthCheck("portal"))).contains("/actuator/health/readiness");
     }
 
     @SuppressWarnings("unchecked")

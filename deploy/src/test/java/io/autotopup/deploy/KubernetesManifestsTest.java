@@ -228,7 +228,8 @@ class KubernetesManifestsTest {
             assertThat(secrets).as("prod renders no Secret; the operator creates " + CREDENTIALS).isEmpty();
             assertThat(credentialKeys).as("the keys deploy/README.md tells operators to put in " + CREDENTIALS)
                     .containsExactlyInAnyOrder("verification-code-key", "gateway-api-key", "smpp-system-id", "smpp-password",
-                            "auth-signing-keys", "topupctl-client-secret", "portal-client-secret", "carrier-client-secret");
+                            "auth-signing-keys", "topupctl-client-secret", "portal-client-secret", "portal-client-secret-encoded",
+                            "carrier-client-secret");
         }
     }
 
@@ -252,6 +253,26 @@ class KubernetesManifestsTest {
                     .getEnvFrom()).as(service + " reads the issuer it trusts").anySatisfy(from ->
                     assertThat(from.getConfigMapRef().getName()).startsWith("autotopup-env"));
         }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "prod"})
+    void thePortalSignsPeopleInWithItsClientSecretAndCallsTheServicesInsideTheCluster(String name) throws Exception {
+        RenderedOverlay overlay = RenderedOverlay.render(name);
+        io.fabric8.kubernetes.api.model.apps.Deployment portal = overlay.named(io.fabric8.kubernetes.api.model.apps.Deployment.class,
+                "portal").orElseThrow(() -> new AssertionError("the portal Deployment"));
+        assertThat(portal.getSpec().getReplicas()).isEqualTo(name.equals("prod") ? 2 : 1);
+        Map<String, EnvVar> env = portal.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream()
+                .collect(Collectors.toMap(EnvVar::getName, e -> e));
+        assertThat(env.get("PORTAL_CLIENT_SECRET").getValueFrom().getSecretKeyRef().getKey()).isEqualTo("portal-client-secret");
+        assertThat(env.get("GATEWAY_PUBLIC_URL").getValueFrom().getConfigMapKeyRef().getKey()).isEqualTo("gateway-public-url");
+        assertThat(env.get("SECURE_COOKIES").getValue()).isEqualTo("true");
+        assertThat(env.get("BALANCE_URL").getValue()).isEqualTo("http://balance-service");
+        assertThat(overlay.named(io.fabric8.kubernetes.api.model.Service.class, "portal").orElseThrow().getSpec().getSessionAffinity())
+                .as("a person's session on one pod").isEqualTo("ClientIP");
+        Map<String, String> environment = overlay.all(ConfigMap.class).stream()
+                .filter(map -> map.getMetadata().getName().startsWith("autotopup-env")).findFirst().orElseThrow().getData();
+        assertThat(environment).as("where the authorization server sends people back").containsKey("PORTAL_URL");
     }
 
     private static String httpGet(Probe probe, Set<String> ports) {

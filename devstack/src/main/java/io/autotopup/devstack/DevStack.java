@@ -19,7 +19,7 @@ import java.util.stream.Stream;
 
 /**
  * The whole system on one machine with only a JDK: Kafka's own broker (KRaft) from its jars, the sandbox
- * payment gateway and SMS centre, and the four services, each in a JVM of its own. Data is kept under
+ * payment gateway and SMS centre, the four services, the authorization server and the portal, each in a JVM of its own. Data is kept under
  * {@code .devstack/} so a restart keeps balances; {@code --clean} wipes it. Ctrl-C stops everything.
  */
 public final class DevStack {
@@ -31,6 +31,8 @@ public final class DevStack {
     static final int SMPP_PORT = 2775;
     static final int AUTH_PORT = 9000;
     static final String AUTH_URL = "http://127.0.0.1:" + AUTH_PORT;
+    static final int PORTAL_PORT = 8085;
+    static final String PORTAL_URL = "http://127.0.0.1:" + PORTAL_PORT;
 
     /** A service: its module, port and the environment variable names of its settings. */
     private record Service(String module, String shortName, int port, String portVariable, String stateVariable) {
@@ -118,9 +120,25 @@ public final class DevStack {
                 "AUTH_STATE_DIR", dataDir.resolve("state").resolve("auth").toString(),
                 "AUTH_SIGNING_KEYS", secrets.signingKeys().toString(),
                 "BALANCE_URL", urls.get(0),
+                "PORTAL_URL", PORTAL_URL,
                 "TOPUPCTL_CLIENT_SECRET", "{noop}" + secrets.topupctlSecret(),
                 "PORTAL_CLIENT_SECRET", "{noop}" + secrets.portalSecret(),
                 "CARRIER_CLIENT_SECRET", "{noop}" + secrets.carrierSecret()), out));
+        // the portal: subscribers sign up, add a card, set their rule and use credit through the sandbox carrier
+        running.add(ChildProcess.java("portal", List.of("-Xmx192m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar",
+                serviceJar(root, "portal").toString()), Map.ofEntries(
+                Map.entry("PORTAL_PORT", Integer.toString(PORTAL_PORT)),
+                Map.entry("PORTAL_URL", PORTAL_URL),
+                Map.entry("AUTH_ISSUER_URI", AUTH_URL),
+                Map.entry("PORTAL_CLIENT_SECRET", secrets.portalSecret()),
+                Map.entry("BALANCE_URL", urls.get(0)),
+                Map.entry("RULE_ENGINE_URL", urls.get(1)),
+                Map.entry("PAYMENT_URL", urls.get(2)),
+                Map.entry("NOTIFICATION_URL", urls.get(3)),
+                Map.entry("GATEWAY_PUBLIC_URL", gateway.baseUrl()),
+                Map.entry("SECURE_COOKIES", "false"),
+                Map.entry("SANDBOX_CARRIER", "true"),
+                Map.entry("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrap)), out));
         StackEndpoints endpoints = new StackEndpoints(broker.bootstrap, urls.get(0), urls.get(1), urls.get(2), urls.get(3),
                 gateway.baseUrl(), smsc.inboxUrl(), AUTH_URL, "topupctl", secrets.topupctlSecret());
         try (StackClient client = new StackClient(endpoints)) {
@@ -128,6 +146,7 @@ public final class DevStack {
                 client.awaitHealthy(url, Duration.ofMinutes(3));
             }
             client.awaitHealthy(AUTH_URL, Duration.ofMinutes(3));
+            client.awaitHealthy(PORTAL_URL, Duration.ofMinutes(3));
             printUrls(out, endpoints);
             if (options.contains("--demo")) {
                 new Demo(client, out).run();
@@ -139,7 +158,10 @@ public final class DevStack {
 
     private static void printUrls(PrintStream out, StackEndpoints endpoints) {
         out.println();
-        out.println("  autotopup is up");
+        out.println("  autotopup is up: open the portal, " + PORTAL_URL + ", and sign up with a Lao number (020 5xxx xxxx)");
+        out.println("  (the code texted to it is in the SMS inbox below; test card 4242 4242 4242 4242, any future expiry)");
+        out.println();
+        out.println("  portal                " + PORTAL_URL + "      the subscriber's web app");
         out.println("  Kafka broker          " + endpoints.kafkaBootstrap());
         out.println("  authorization server  " + endpoints.authUrl() + "      /.well-known/openid-configuration; subscribers sign in at /sign-in");
         out.println("                                                   topupctl's client secret: .devstack/topupctl-client-secret");

@@ -49,6 +49,11 @@ public final class Formats {
         return messages.getMessage("wallet." + method.type(), null, method.type(), locale);
     }
 
+    /** A text as it was sent, except the one-time code, which no store keeps ("{code}" there): dots instead. */
+    public String sms(String text) {
+        return text == null ? "" : text.replace("{code}", "••••••");
+    }
+
     public String expiry(PaymentMethod method) {
         return method.expiry() == null ? "" : String.format("%02d/%02d", method.expiry().getMonthValue(), method.expiry().getYear() % 100);
     }
