@@ -180,7 +180,31 @@ class PortalJourneyIT {
 
             browser.waiting().until(d -> browser.path().equals("/payment-methods") && browser.text().contains("钱包已添加。"));
             assertThat(browser.marked("methods").getText()).contains("支付宝").contains("默认");
+
+            browser.click("[data-test='add-BCEL_ONEPAY']");
+            browser.waiting().until(d -> d.getCurrentUrl().startsWith(stack.endpoints.gatewayUrl() + "/hosted/wallet-approval"));
+            browser.type("#account", number.e164());
+            browser.click("button[value='approve']");
+            browser.waiting().until(d -> browser.path().equals("/payment-methods") && methods(browser).size() == 2);
+            assertThat(methods(browser)).as("a new method comes after the first, which stays the default")
+                    .containsExactly("支付宝 默认", "BCEL OnePay");
+
+            browser.click("li.method:nth-child(2) form[action$='direction=up'] button");
+            browser.waiting().until(d -> browser.text().contains("顺序已更改。"));
+            assertThat(methods(browser)).containsExactly("BCEL OnePay", "支付宝 默认");
+            browser.click("li.method:nth-child(1) form[action$='/default'] button");
+            browser.waiting().until(d -> browser.text().contains("默认支付方式已更改。"));
+            assertThat(methods(browser)).containsExactly("BCEL OnePay 默认", "支付宝");
+            browser.click("li.method:nth-child(2) form[action$='/remove'] button");
+            browser.waiting().until(d -> browser.text().contains("支付方式已删除。"));
+            assertThat(methods(browser)).containsExactly("BCEL OnePay 默认");
         }
+    }
+
+    /** The payment methods listed, in order: each one's name and its badges. */
+    private static List<String> methods(Browser browser) {
+        return browser.driver.findElements(org.openqa.selenium.By.cssSelector("li.method .what")).stream()
+                .map(what -> what.getText().replace('\n', ' ').trim()).toList();
     }
 
     @Test
@@ -223,6 +247,7 @@ class PortalJourneyIT {
             browser.open(stack.portalUrl + "/top-ups/" + otherTopUp);
             assertThat(browser.marked("error-page").getText()).contains("We could not find that");
             assertThat(browser.text()).doesNotContain("50,000").doesNotContain(other.e164());
+            browser.screenshot("someone-elses-top-up");
 
             browser.open(stack.portalUrl + "/payment-methods");
             assertThat(browser.text()).doesNotContain("5555").doesNotContain("Mastercard");
