@@ -7,6 +7,11 @@ import io.autotopup.events.AutoTopUpRuleSet;
 import io.autotopup.events.BalanceAdjustmentRequested;
 import io.autotopup.events.BalanceChanged;
 import io.autotopup.events.CodeRequested;
+import io.autotopup.events.IdentityDocumentErased;
+import io.autotopup.events.IdentityDocumentReviewed;
+import io.autotopup.events.IdentityDocumentSubmitted;
+import io.autotopup.events.IdentityDocumentViewed;
+import io.autotopup.events.KycStatusChanged;
 import io.autotopup.events.LowBalanceWarning;
 import io.autotopup.events.PaymentMethodsChanged;
 import io.autotopup.events.PaymentRecorded;
@@ -58,7 +63,9 @@ public final class EventSchemas implements SchemaStore {
             TopUpFailed.class, SmsRequested.class, SmsSent.class, TopUpSkipped.class, AutoTopUpDisabled.class,
             LowBalanceWarning.class, BalanceAdjustmentRequested.class, VerificationCodeIssued.class,
             VerificationAttemptFailed.class, PaymentRecorded.class, SmsDeliveryReported.class, SubscriberNumberAssigned.class,
-            VerificationCodeUsed.class, CodeRequested.class, AuthorizationRecorded.class, AuthorizationTokenRecorded.class);
+            VerificationCodeUsed.class, CodeRequested.class, AuthorizationRecorded.class, AuthorizationTokenRecorded.class,
+            IdentityDocumentSubmitted.class, IdentityDocumentReviewed.class, IdentityDocumentErased.class,
+            IdentityDocumentViewed.class, KycStatusChanged.class);
 
     private static final String EVENTS_PACKAGE = "io.autotopup.events.";
     private static final String PUBLISHED_ROOT = "io/autotopup/schemas/published/";

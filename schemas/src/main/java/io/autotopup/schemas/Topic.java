@@ -25,6 +25,9 @@ public record Topic<K, V>(String name, Serde<K> keySerde, Serde<V> valueSerde, b
     /** Dead letters wait this long for an operator to look at them. */
     public static final Duration DEAD_LETTER_RETENTION = Duration.ofDays(30);
 
+    /** A log whose records are never deleted for their age ({@code retention.ms=-1}). */
+    public static final Duration FOREVER = Duration.ofMillis(-1);
+
     /** Records waiting in a retry topic are due within minutes; a day covers an outage of the consumer. */
     public static final Duration RETRY_RETENTION = Duration.ofDays(1);
 

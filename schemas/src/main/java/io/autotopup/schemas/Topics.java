@@ -7,6 +7,11 @@ import io.autotopup.events.AutoTopUpRuleSet;
 import io.autotopup.events.BalanceAdjustmentRequested;
 import io.autotopup.events.BalanceChanged;
 import io.autotopup.events.CodeRequested;
+import io.autotopup.events.IdentityDocumentErased;
+import io.autotopup.events.IdentityDocumentReviewed;
+import io.autotopup.events.IdentityDocumentSubmitted;
+import io.autotopup.events.IdentityDocumentViewed;
+import io.autotopup.events.KycStatusChanged;
 import io.autotopup.events.LowBalanceWarning;
 import io.autotopup.events.PaymentMethodsChanged;
 import io.autotopup.events.PaymentRecorded;
@@ -117,10 +122,26 @@ public final class Topics {
     public static final Topic<String, AuthorizationTokenRecorded> AUTH_TOKENS =
             Topic.compacted("auth-tokens", KEY, AvroSerde.of(AuthorizationTokenRecorded.class));
 
+    /**
+     * Identity documents submitted, reviewed and erased (references, hashes and decisions; never an image), key =
+     * subscriber id. Kept for good: the decision and the hashes outlive the images.
+     */
+    public static final Topic<String, SpecificRecord> IDENTITY_DOCUMENTS = Topic.log("identity-documents", KEY,
+            AvroSerde.anyOf(IdentityDocumentSubmitted.class, IdentityDocumentReviewed.class, IdentityDocumentErased.class),
+            Topic.FOREVER);
+
+    /** Who looked at which identity document, when, key = subscriber id: kept a year. */
+    public static final Topic<String, IdentityDocumentViewed> KYC_AUDIT = Topic.log("kyc-audit", KEY,
+            AvroSerde.of(IdentityDocumentViewed.class), Duration.ofDays(365));
+
+    /** Each subscriber's identity check as it stands (NONE, PENDING, VERIFIED, REJECTED), key = subscriber id. */
+    public static final Topic<String, KycStatusChanged> KYC_STATUSES =
+            Topic.compacted("kyc-statuses", KEY, AvroSerde.of(KycStatusChanged.class));
+
     /** Every topic of the catalogue. */
     public static final List<Topic<String, ?>> ALL = List.of(USAGE_EVENTS, SUBSCRIBERS, SUBSCRIBER_NUMBERS, SUBSCRIBER_VERIFICATIONS, CODE_REQUESTS, BALANCE_ADJUSTMENTS, BALANCE_CHANGES,
             AUTO_TOP_UP_RULES, PAYMENT_METHODS, PAYMENTS, TOP_UP_REQUESTS, TOP_UP_OUTCOMES, AUTO_TOP_UP_NOTICES, NOTIFICATIONS,
-            AUTH_AUTHORIZATIONS, AUTH_TOKENS);
+            AUTH_AUTHORIZATIONS, AUTH_TOKENS, IDENTITY_DOCUMENTS, KYC_AUDIT, KYC_STATUSES);
 
     private Topics() {
     }

@@ -11,6 +11,8 @@ public final class Scopes {
     public static final String PAYMENTS_READ = "payments:read";
     /** Replay topics (topupctl). */
     public static final String TOPICS_REPLAY = "topics:replay";
+    /** List, view (every view audited) and approve or reject subscribers' identity documents. */
+    public static final String KYC_REVIEW = "kyc:review";
     /** Ask for and check one-time sign-in codes: the authorization server only. */
     public static final String SIGN_IN = "signin";
 
