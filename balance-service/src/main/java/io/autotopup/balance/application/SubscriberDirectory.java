@@ -12,6 +12,9 @@ public interface SubscriberDirectory {
 
     Optional<SubscriberProfile> profile(String subscriberId);
 
+    /** Where the subscriber's identity check stands: NONE, PENDING, VERIFIED or REJECTED. */
+    String kycStatus(String subscriberId);
+
     /** The current one-time code's state, if a code was issued. */
     Optional<io.autotopup.balance.domain.Verification> verification(String subscriberId);
 

@@ -23,6 +23,11 @@ class EmptyDirectory implements SubscriberDirectory {
     }
 
     @Override
+    public String kycStatus(String subscriberId) {
+        return "NONE";
+    }
+
+    @Override
     public Optional<Verification> verification(String subscriberId) {
         return Optional.empty();
     }

@@ -21,7 +21,14 @@ public final class SmsTemplates {
     /** Every template key, in every language. */
     public static final Set<String> KEYS = Set.of("top-up.succeeded", "top-up.failed", "reason.CARD_DECLINED",
             "reason.INSUFFICIENT_FUNDS", "reason.NO_PAYMENT_METHOD", "reason.GATEWAY_UNAVAILABLE", "reason.UNKNOWN",
-            "limit.daily", "limit.monthly", "auto-top-up.disabled", "low-balance", "one-time-code", "top-up.succeeded.card");
+            "limit.daily", "limit.monthly", "auto-top-up.disabled", "low-balance", "one-time-code", "top-up.succeeded.card",
+            "identity.approved", "identity.rejected",
+            "identity.why.UNREADABLE", "identity.why.EXPIRED", "identity.why.NAME_MISMATCH", "identity.why.WRONG_TYPE",
+            "identity.why.INCOMPLETE", "identity.why.OTHER", "identity.send.UNREADABLE", "identity.send.EXPIRED",
+            "identity.send.NAME_MISMATCH", "identity.send.WRONG_TYPE", "identity.send.INCOMPLETE", "identity.send.OTHER");
+    /** Why an identity document is rejected, each with its own words and what to send instead. */
+    public static final Set<String> REJECTIONS = Set.of("UNREADABLE", "EXPIRED", "NAME_MISMATCH", "WRONG_TYPE", "INCOMPLETE",
+            "OTHER");
     /** Where the one-time code goes in its text; the sender puts the code there just before sending. */
     public static final String CODE_PLACEHOLDER = "{code}";
     private static final String BUNDLE = "io.autotopup.notification.domain.sms";
@@ -53,6 +60,15 @@ public final class SmsTemplates {
     public static String autoTopUpDisabled(String language, int failures, String lastReason) {
         String why = REASONS.contains(lastReason) ? text(language, "reason." + lastReason) : text(language, "reason.UNKNOWN");
         return format(language, "auto-top-up.disabled", failures, why);
+    }
+
+    /** An identity document was reviewed: approved, or rejected with why and what to send instead. */
+    public static String identityReviewed(String language, boolean approved, String rejectionReason) {
+        if (approved) {
+            return format(language, "identity.approved");
+        }
+        String reason = REJECTIONS.contains(rejectionReason) ? rejectionReason : "OTHER";
+        return format(language, "identity.rejected", text(language, "identity.why." + reason), text(language, "identity.send." + reason));
     }
 
     /** The balance is low and no top-up will follow. */

@@ -5,7 +5,7 @@ import io.autotopup.rules.domain.RulePolicy;
 
 /**
  * Sets, pauses, resumes and deletes a subscriber's auto top-up rule. A rule is only for an active
- * subscriber, in the account currency, with a threshold of zero or more; FIXED amounts are positive and
+ * subscriber (whose identity document was approved, where the carrier asks for it), in the account currency, with a threshold of zero or more; FIXED amounts are positive and
  * within the ceiling, TARGET balances are above the threshold and the gap within the ceiling; caps are
  * positive; the payment method, if named, is one the subscriber has bound.
  */
@@ -26,6 +26,11 @@ public final class ManageAutoTopUp {
                 .orElseThrow(() -> new NotFoundException("No subscriber " + subscriberId));
         if (!"ACTIVE".equals(account.status())) {
             throw new InvalidRuleException(null, "not_active", "Auto top-up is only for active subscribers; this one is " + account.status());
+        }
+        if (policy.requireVerifiedIdentity() && !"VERIFIED".equals(directory.kycStatus(subscriberId))) {
+            throw new InvalidRuleException(null, "identity_not_verified", "The carrier asks for a verified identity document "
+                    + "before auto top-up: send one, and set the rule once it is approved (now "
+                    + directory.kycStatus(subscriberId) + ")");
         }
         if (!account.currency().equals(rule.currency())) {
             throw new InvalidRuleException("threshold", "currency", "The rule must be in the account currency " + account.currency());

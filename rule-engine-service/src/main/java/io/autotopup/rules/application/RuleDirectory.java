@@ -11,6 +11,9 @@ public interface RuleDirectory {
 
     Optional<AutoTopUpRule> rule(String subscriberId);
 
+    /** Where the subscriber's identity check stands (NONE, PENDING, VERIFIED, REJECTED). */
+    String kycStatus(String subscriberId);
+
     /** The subscriber's auto top-up state; a fresh one if nothing happened yet. */
     AutoTopUpAccount topUps(String subscriberId);
 

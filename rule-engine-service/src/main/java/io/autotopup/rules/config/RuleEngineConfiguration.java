@@ -32,8 +32,9 @@ class RuleEngineConfiguration {
     @Bean
     static RulePolicy rulePolicy(
             @Value("#{${autotopup.rules.max-top-up:{LAK: 5000000, USD: 50000}}}") Map<String, Long> ceiling,
-            @Value("#{${autotopup.rules.low-balance-threshold:{LAK: 10000, USD: 100}}}") Map<String, Long> lowBalance) {
-        return new RulePolicy(Map.copyOf(ceiling), Map.copyOf(lowBalance));
+            @Value("#{${autotopup.rules.low-balance-threshold:{LAK: 10000, USD: 100}}}") Map<String, Long> lowBalance,
+            @Value("${autotopup.rules.require-verified-identity:false}") boolean requireVerifiedIdentity) {
+        return new RulePolicy(Map.copyOf(ceiling), Map.copyOf(lowBalance), requireVerifiedIdentity);
     }
 
     @Bean

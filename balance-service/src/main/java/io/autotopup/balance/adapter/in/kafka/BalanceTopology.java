@@ -41,6 +41,8 @@ public final class BalanceTopology {
     public static final String NUMBERS_STORE = "balance-subscriber-numbers";
     /** Client address (HMAC) to the codes asked for from it lately: all of {@code code-requests}, on every instance. */
     public static final String CODE_REQUESTS_STORE = "balance-code-requests";
+    /** Each subscriber's identity check (kyc-statuses), whole on every instance: the profile shows it. */
+    public static final String KYC_STATUSES_STORE = "balance-kyc-statuses";
     /** Usage for an MSISDN not (yet) in the directory, waiting for its registration; key MSISDN|carrier:event. */
     public static final String PARKED_USAGE_STORE = "balance-parked-usage";
     /** How long usage for an unknown MSISDN waits for a registration before it is dead-lettered. */
@@ -120,13 +122,42 @@ public final class BalanceTopology {
         builder.addGlobalStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(NUMBERS_STORE), Serdes.String(),
                         Topics.SUBSCRIBER_NUMBERS.valueSerde()).withLoggingDisabled(), Topics.SUBSCRIBER_NUMBERS.name(),
                 Consumed.with(Topics.SUBSCRIBER_NUMBERS.keySerde(), Topics.SUBSCRIBER_NUMBERS.valueSerde()).withName("balance-numbers"),
-                NumberDirectoryUpdater::new);
+                () -> new LatestValue<>(NUMBERS_STORE));
         // the codes asked for per client address, counted by every instance against the hourly limit
         builder.addGlobalStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CODE_REQUESTS_STORE), Serdes.String(),
                         new JsonSerde<>(RecentCodeRequests.class)).withLoggingDisabled(), Topics.CODE_REQUESTS.name(),
                 Consumed.with(Topics.CODE_REQUESTS.keySerde(), Topics.CODE_REQUESTS.valueSerde()).withName("balance-code-requests"),
                 CodeRequestCounter::new);
+        // each subscriber's identity check, as kyc-service says it stands
+        builder.addGlobalStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(KYC_STATUSES_STORE), Serdes.String(),
+                        Topics.KYC_STATUSES.valueSerde()).withLoggingDisabled(), Topics.KYC_STATUSES.name(),
+                Consumed.with(Topics.KYC_STATUSES.keySerde(), Topics.KYC_STATUSES.valueSerde()).withName("balance-kyc-statuses"),
+                () -> new LatestValue<>(KYC_STATUSES_STORE));
         return builder;
+    }
+
+    /** Keeps a global store of the topic's latest value per key, as it is; a tombstone removes the key. */
+    private static final class LatestValue<V> implements Processor<String, V, Void, Void> {
+        private final String storeName;
+        private KeyValueStore<String, V> store;
+
+        LatestValue(String storeName) {
+            this.storeName = storeName;
+        }
+
+        @Override
+        public void init(ProcessorContext<Void, Void> context) {
+            store = context.getStateStore(storeName);
+        }
+
+        @Override
+        public void process(Record<String, V> record) {
+            if (record.value() == null) {
+                store.delete(record.key());
+            } else {
+                store.put(record.key(), record.value());
+            }
+        }
     }
 
     /** Keeps, per client address, the codes asked for from it in the last two hours. */
@@ -147,25 +178,6 @@ public final class BalanceTopology {
             RecentCodeRequests known = requests.get(record.key());
             requests.put(record.key(), (known == null ? new RecentCodeRequests(List.of()) : known)
                     .with(requested.getRequestedAt().toEpochMilli(), requested.getSubscriberId()));
-        }
-    }
-
-    /** Keeps the global store of numbers: the topic's records, as they are. */
-    private static final class NumberDirectoryUpdater implements Processor<String, SubscriberNumberAssigned, Void, Void> {
-        private KeyValueStore<String, SubscriberNumberAssigned> numbers;
-
-        @Override
-        public void init(ProcessorContext<Void, Void> context) {
-            numbers = context.getStateStore(NUMBERS_STORE);
-        }
-
-        @Override
-        public void process(Record<String, SubscriberNumberAssigned> record) {
-            if (record.value() == null) {
-                numbers.delete(record.key());
-            } else {
-                numbers.put(record.key(), record.value());
-            }
         }
     }
 }

@@ -64,7 +64,8 @@ class SubscriberController {
     record AdjustmentResponse(String adjustmentId, String subscriberId, MoneyJson amount, String reason, String status) {
     }
 
-    record ProfileResponse(String subscriberId, String msisdn, String currency, String language, String status, String iccid) {
+    record ProfileResponse(String subscriberId, String msisdn, String currency, String language, String status, String iccid,
+            String kycStatus) {
     }
 
     record LedgerResponse(long version, String reason, String description, MoneyJson amount, MoneyJson balanceAfter,
@@ -233,7 +234,8 @@ class SubscriberController {
                 .subscribeOn(Schedulers.boundedElastic())
                 .map(found -> found.orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND,
                         "No subscriber " + subscriberId)))
-                .map(p -> new ProfileResponse(p.subscriberId(), p.msisdn(), p.currency(), p.language(), p.status(), p.iccid()));
+                .map(p -> new ProfileResponse(p.subscriberId(), p.msisdn(), p.currency(), p.language(), p.status(), p.iccid(),
+                        directory.kycStatus(p.subscriberId())));
     }
 
     /** The latest ledger entries, newest first. */

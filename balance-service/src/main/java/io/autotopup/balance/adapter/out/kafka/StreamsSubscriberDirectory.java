@@ -52,6 +52,13 @@ public final class StreamsSubscriberDirectory implements SubscriberDirectory {
     }
 
     @Override
+    public String kycStatus(String subscriberId) {
+        io.autotopup.events.KycStatusChanged status = this.<io.autotopup.events.KycStatusChanged>store(
+                BalanceTopology.KYC_STATUSES_STORE).get(subscriberId);
+        return status == null ? "NONE" : status.getStatus().name();
+    }
+
+    @Override
     public Optional<io.autotopup.balance.domain.Verification> verification(String subscriberId) {
         return Optional.ofNullable(this.<io.autotopup.balance.domain.Verification>store(BalanceTopology.VERIFICATIONS_STORE)
                 .get(subscriberId));

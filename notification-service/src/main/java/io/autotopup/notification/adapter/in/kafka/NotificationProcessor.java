@@ -1,6 +1,8 @@
 package io.autotopup.notification.adapter.in.kafka;
 
 import io.autotopup.events.AutoTopUpDisabled;
+import io.autotopup.events.IdentityDocumentReviewed;
+import io.autotopup.events.ReviewDecision;
 import io.autotopup.events.BalanceChangeReason;
 import io.autotopup.events.BalanceChanged;
 import io.autotopup.events.Language;
@@ -82,6 +84,10 @@ final class NotificationProcessor implements Processor<String, SpecificRecord, S
             text(record, "disabled:" + record.key() + ":" + disabled.getDisabledAt().toEpochMilli(),
                     SmsMessageType.AUTO_TOP_UP_DISABLED, language -> SmsTemplates.autoTopUpDisabled(language,
                             disabled.getConsecutiveFailures(), disabled.getLastFailureReason()));
+        } else if (value instanceof IdentityDocumentReviewed reviewed) {
+            text(record, "identity:" + reviewed.getDocumentId(), SmsMessageType.OTHER, language -> SmsTemplates.identityReviewed(
+                    language, reviewed.getDecision() == ReviewDecision.APPROVED,
+                    reviewed.getRejectionReason() == null ? null : reviewed.getRejectionReason().name()));
         } else if (value instanceof LowBalanceWarning warning) {
             text(record, "low-balance:" + warning.getTriggeringEventId(), SmsMessageType.LOW_BALANCE,
                     language -> SmsTemplates.lowBalance(language, warning.getBalance().getMinorUnits(),
@@ -125,6 +131,7 @@ final class NotificationProcessor implements Processor<String, SpecificRecord, S
         if (subscriber == null) {
             String deadLetterTopic = record.value() instanceof BalanceChanged ? Topics.BALANCE_CHANGES.deadLetterTopic()
                     : record.value() instanceof TopUpFailed ? Topics.TOP_UP_OUTCOMES.deadLetterTopic()
+                    : record.value() instanceof IdentityDocumentReviewed ? Topics.IDENTITY_DOCUMENTS.deadLetterTopic()
                     : Topics.AUTO_TOP_UP_NOTICES.deadLetterTopic();
             context.forward(record.withValue(Routed.rejected(record.value(), deadLetterTopic, "UNKNOWN_SUBSCRIBER",
                     "notification-service has no subscriber " + record.key() + " to text")));

@@ -64,6 +64,7 @@ public final class NotificationTopology {
                 .merge(stream(builder, Topics.TOP_UP_OUTCOMES), Named.as("notification-merge-outcomes"))
                 .merge(stream(builder, Topics.AUTO_TOP_UP_NOTICES), Named.as("notification-merge-notices"))
                 .merge(stream(builder, Topics.SUBSCRIBER_VERIFICATIONS), Named.as("notification-merge-verifications"))
+                .merge(stream(builder, Topics.IDENTITY_DOCUMENTS), Named.as("notification-merge-identity"))
                 .process(() -> new NotificationProcessor(quietHours), Named.as("notification-decide"), SUBSCRIBERS_STORE,
                         TEXTED_STORE, CARDS_STORE, HELD_STORE);
         DeadLetters.route(decided, AvroSerde.anyEvent(), "notification-decide")

@@ -167,6 +167,25 @@ class NotificationTopologyTest {
     }
 
     @Test
+    void an_identity_review_is_texted_once_in_the_subscribers_language_and_a_rejection_says_what_to_send_instead() {
+        TestInputTopic<String, SpecificRecord> documents = driver.createInputTopic(Topics.IDENTITY_DOCUMENTS.name(),
+                Serdes.String().serializer(), Topics.IDENTITY_DOCUMENTS.valueSerde().serializer());
+        io.autotopup.events.IdentityDocumentReviewed rejected = io.autotopup.events.IdentityDocumentReviewed.newBuilder()
+                .setDocumentId("doc-1").setSubscriberId(ALICE).setDecision(io.autotopup.events.ReviewDecision.REJECTED)
+                .setRejectionReason(io.autotopup.events.RejectionReason.EXPIRED).setReviewer("op").setReviewedAt(T0).build();
+
+        documents.pipeInput(ALICE, rejected, T0);
+        documents.pipeInput(ALICE, rejected, T0.plusSeconds(1));
+        documents.pipeInput(ALICE, io.autotopup.events.IdentityDocumentReviewed.newBuilder(rejected).setDocumentId("doc-2")
+                .setDecision(io.autotopup.events.ReviewDecision.APPROVED).setRejectionReason(null).build(), T0.plusSeconds(2));
+
+        List<SmsRequested> out = notifications.readValuesToList().stream().map(SmsRequested.class::cast).toList();
+        assertThat(out).hasSize(2);
+        assertThat(out.get(0).getText()).contains("ເອກະສານໝົດອາຍຸແລ້ວ").contains("ເອກະສານທີ່ຍັງບໍ່ໝົດອາຍຸ");
+        assertThat(out.get(1).getText()).contains("ໄດ້ຮັບການອະນຸມັດແລ້ວ");
+    }
+
+    @Test
     void a_one_time_code_is_texted_sealed_with_a_placeholder_and_never_in_clear() {
         TestInputTopic<String, SpecificRecord> verifications = driver.createInputTopic(Topics.SUBSCRIBER_VERIFICATIONS.name(),
                 Serdes.String().serializer(), Topics.SUBSCRIBER_VERIFICATIONS.valueSerde().serializer());

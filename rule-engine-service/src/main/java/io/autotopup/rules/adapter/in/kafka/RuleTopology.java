@@ -12,6 +12,7 @@ import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.state.Stores;
@@ -30,6 +31,8 @@ public final class RuleTopology {
     public static final String STATE_STORE = "rule-engine-accounts";
     /** Subscriber id to the latest subscriber record, to validate rules against the account. */
     public static final String SUBSCRIBERS_STORE = "rule-engine-subscribers";
+    /** Subscriber id to their identity check (kyc-statuses), whole on every instance, for the carrier's policy. */
+    public static final String KYC_STATUSES_STORE = "rule-engine-kyc-statuses";
 
     private RuleTopology() {
     }
@@ -57,6 +60,11 @@ public final class RuleTopology {
                 .defaultBranch(Branched.withConsumer(notices -> notices.to(Topics.AUTO_TOP_UP_NOTICES.name(),
                         Produced.with(Topics.AUTO_TOP_UP_NOTICES.keySerde(), Topics.AUTO_TOP_UP_NOTICES.valueSerde())
                                 .withName("rule-engine-notices")), "notices"));
+        // last, so that the sub-topologies keep their numbers (and state directories) of before (KAFKA-13009)
+        builder.globalTable(Topics.KYC_STATUSES.name(), Consumed.with(Topics.KYC_STATUSES.keySerde(), Topics.KYC_STATUSES.valueSerde())
+                        .withName("rule-engine-kyc-statuses"),
+                Materialized.<String, io.autotopup.events.KycStatusChanged, org.apache.kafka.streams.state.KeyValueStore<
+                        org.apache.kafka.common.utils.Bytes, byte[]>>as(KYC_STATUSES_STORE));
         return builder;
     }
 

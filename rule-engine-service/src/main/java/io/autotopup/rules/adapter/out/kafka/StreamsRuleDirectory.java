@@ -1,6 +1,7 @@
 package io.autotopup.rules.adapter.out.kafka;
 
 import io.autotopup.events.AutoTopUpRuleSet;
+import io.autotopup.events.KycStatusChanged;
 import io.autotopup.events.SubscriberRegistered;
 import io.autotopup.events.SubscriberUpdated;
 import io.autotopup.rules.adapter.in.kafka.RuleMapping;
@@ -12,6 +13,7 @@ import java.util.Optional;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.apache.kafka.streams.state.ValueAndTimestamp;
 import org.springframework.kafka.streams.KafkaStreamsInteractiveQueryService;
 
 /** Reads the rule engine's state stores (all partitions are local with one instance). */
@@ -39,6 +41,14 @@ public final class StreamsRuleDirectory implements RuleDirectory {
     public Optional<AutoTopUpRule> rule(String subscriberId) {
         AutoTopUpRuleSet rule = this.<AutoTopUpRuleSet>store(RuleTopology.RULES_STORE).get(subscriberId);
         return Optional.ofNullable(RuleMapping.toDomain(rule));
+    }
+
+    @Override
+    public String kycStatus(String subscriberId) {
+        ReadOnlyKeyValueStore<String, ValueAndTimestamp<KycStatusChanged>> statuses = queries.retrieveQueryableStore(
+                RuleTopology.KYC_STATUSES_STORE, QueryableStoreTypes.timestampedKeyValueStore());
+        KycStatusChanged status = ValueAndTimestamp.getValueOrNull(statuses.get(subscriberId));
+        return status == null ? "NONE" : status.getStatus().name();
     }
 
     @Override
