@@ -95,7 +95,8 @@ class AccessRulesIT {
         rule.path("scopes").forEach(scope -> scopes.add(scope.asText()));
         boolean aboutASubscriber = template.contains("{subscriberId}");
         String url = service + template.replace("{subscriberId}", OWNER).replaceAll("\\{[^}]+}", "x");
-        String body = "POST".equals(method) || "PUT".equals(method) ? "{}" : null;
+        boolean multipart = operation.path("requestBody").path("content").has("multipart/form-data");
+        String body = multipart ? MULTIPART_BODY : "POST".equals(method) || "PUT".equals(method) ? "{}" : null;
 
         if (open) {
             assertThat(send(method, url, body, null).statusCode()).as("no token, open").isNotIn(401, 403);
@@ -148,11 +149,15 @@ class AccessRulesIT {
         return send(method, url, body, null);
     }
 
+    /** An upload's form with one small field, for operations that take multipart/form-data. */
+    private static final String MULTIPART_BODY = "--access-rules\r\nContent-Disposition: form-data; name=\"type\"\r\n\r\nOTHER\r\n"
+            + "--access-rules--\r\n";
+
     private static HttpResponse<String> send(String method, String url, String body, String token) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (body != null) {
-            request.header("Content-Type", "application/json");
+            request.header("Content-Type", body == MULTIPART_BODY ? "multipart/form-data; boundary=access-rules" : "application/json");
         }
         if (token != null) {
             request.header("Authorization", "Bearer " + token);

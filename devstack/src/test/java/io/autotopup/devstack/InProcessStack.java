@@ -9,7 +9,9 @@ import io.autotopup.auth.AuthServerApplication;
 import io.autotopup.balance.BalanceServiceApplication;
 import io.autotopup.notification.NotificationServiceApplication;
 import io.autotopup.payment.PaymentServiceApplication;
+import io.autotopup.kyc.KycServiceApplication;
 import io.autotopup.portal.PortalApplication;
+import io.autotopup.sandbox.objectstore.LocalObjectStore;
 import io.autotopup.rules.RuleEngineServiceApplication;
 import io.autotopup.sandbox.gateway.SandboxGateway;
 import io.autotopup.sandbox.smsc.SmsCentreSimulator;
@@ -34,6 +36,10 @@ final class InProcessStack implements AutoCloseable {
     final TestKafka broker;
     final SandboxGateway gateway;
     final SmsCentreSimulator smsc;
+    /** The S3-compatible store of the identity documents (S3Proxy), and where it keeps them as files. */
+    final LocalObjectStore objectStore;
+    static final String DOCUMENT_KEY = java.util.Base64.getEncoder().encodeToString(
+            "in-process-stack-document-key!!!".getBytes(java.nio.charset.StandardCharsets.UTF_8));
     final StackEndpoints endpoints;
     /** The authorization server's signing key, for tests that make tokens of their own (expired, for another subscriber). */
     final RSAKey signingKey;
@@ -48,6 +54,8 @@ final class InProcessStack implements AutoCloseable {
         gateway = SandboxGateway.start(0);
         smsc = SmsCentreSimulator.start(0, 0);
         stateDir = Files.createTempDirectory("autotopup-e2e");
+        objectStore = LocalObjectStore.start(Path.of("target", "tools", "s3proxy.jar"), stateDir.resolve("objects"), 0,
+                stateDir.resolve("s3proxy.log"));
         String bootstrap = broker.bootstrapServers();
         String codeKey = "autotopup.verification.key=" + java.util.Base64.getEncoder().encodeToString(
                 "in-process-stack-one-time-codes!".getBytes(java.nio.charset.StandardCharsets.UTF_8));
@@ -76,11 +84,18 @@ final class InProcessStack implements AutoCloseable {
                         "autotopup.payment.retry.delays=2s,4s,8s", "autotopup.gateway.breaker-open-for=2s"));
         String notification = start(NotificationServiceApplication.class, NotificationServiceApplication.CONFIG_NAME,
                 bootstrap, concat(trustAuth, "autotopup.smpp.port=" + smsc.smppPort(), codeKey));
+        kyc = start(KycServiceApplication.class, KycServiceApplication.CONFIG_NAME, bootstrap, concat(trustAuth,
+                "autotopup.kyc.object-store.endpoint=" + objectStore.endpoint(),
+                "autotopup.kyc.object-store.access-key=" + LocalObjectStore.ACCESS_KEY,
+                "autotopup.kyc.object-store.secret-key=" + LocalObjectStore.SECRET_KEY,
+                "autotopup.kyc.object-store.create-bucket=true",
+                "autotopup.kyc.encryption.keys=in-process:" + DOCUMENT_KEY, "autotopup.kyc.encryption.current-key-id=in-process"));
         start(PortalApplication.class, PortalApplication.CONFIG_NAME, bootstrap, "server.port=" + portalPort,
                 "autotopup.portal.public-url=" + portalUrl, "autotopup.portal.auth.issuer=" + authUrl,
                 "autotopup.portal.auth.client-secret=" + PORTAL_SECRET, "autotopup.portal.balance-url=" + balance,
                 "autotopup.portal.rule-engine-url=" + rules, "autotopup.portal.payment-url=" + payment,
-                "autotopup.portal.notification-url=" + notification, "autotopup.portal.gateway-url=" + gateway.baseUrl(),
+                "autotopup.portal.notification-url=" + notification, "autotopup.portal.kyc-url=" + kyc,
+                "autotopup.portal.gateway-url=" + gateway.baseUrl(),
                 "autotopup.portal.secure-cookies=false", "autotopup.portal.sandbox-carrier.enabled=true",
                 "autotopup.portal.sandbox-carrier.bootstrap-servers=" + bootstrap);
         endpoints = new StackEndpoints(bootstrap, balance, rules, payment, notification, gateway.baseUrl(), smsc.inboxUrl(),
@@ -91,6 +106,8 @@ final class InProcessStack implements AutoCloseable {
     final String authUrlOf;
     /** The portal's base URL, as a browser opens it. */
     final String portalUrl;
+    /** kyc-service's base URL. */
+    final String kyc;
     private StackClient client;
 
     /** Starts the stack and returns once every service and the authorization server answer healthy. */
@@ -125,9 +142,9 @@ final class InProcessStack implements AutoCloseable {
         }
     }
 
-    /** The four services' base URLs: balance, rule engine, payment, notification. */
+    /** The services' base URLs: balance, rule engine, payment, notification, kyc. */
     List<String> serviceUrls() {
-        return List.of(endpoints.balanceUrl(), endpoints.ruleEngineUrl(), endpoints.paymentUrl(), endpoints.notificationUrl());
+        return List.of(endpoints.balanceUrl(), endpoints.ruleEngineUrl(), endpoints.paymentUrl(), endpoints.notificationUrl(), kyc);
     }
 
     /** The top of the repository (scenario files, the Grafana dashboard), whichever module directory the test runs in. */
@@ -171,6 +188,7 @@ final class InProcessStack implements AutoCloseable {
         }
         smsc.close();
         gateway.close();
+        objectStore.close();
         broker.close();
     }
 }

@@ -260,6 +260,87 @@ class PortalJourneyIT {
         assertThat(methodsOf(otherId)).as("the other subscriber's card is still theirs").contains(otherMethod);
     }
 
+    @Test
+    void a_subscriber_sends_an_id_an_operator_approves_it_and_the_outcome_is_texted() throws Exception {
+        Number number = Number.fresh();
+        java.nio.file.Path photo = java.nio.file.Files.createTempFile("national-id", ".jpg");
+        java.nio.file.Path renamed = java.nio.file.Files.createTempFile("not-a-photo", ".jpg");
+        java.nio.file.Files.write(photo, idCardPhoto());
+        java.nio.file.Files.writeString(renamed, "#!/bin/sh\necho this is not a photo\n");
+        try (Browser browser = Browser.start("en")) {
+            signUp(browser, number, null);
+            browser.open(stack.portalUrl + "/identity");
+            assertThat(browser.marked("kyc-status").getText()).isEqualTo("Not sent yet.");
+
+            browser.find("#front").sendKeys(renamed.toAbsolutePath().toString());
+            browser.click("[data-test='send-identity']");
+            assertThat(browser.marked("identity-error").getText()).as("judged by its bytes, not its name")
+                    .isEqualTo("Send a photo (JPEG or PNG) or a PDF.");
+
+            new org.openqa.selenium.support.ui.Select(browser.find("#type")).selectByValue("NATIONAL_ID");
+            browser.find("#front").sendKeys(photo.toAbsolutePath().toString());
+            browser.click("[data-test='send-identity']");
+            browser.waiting().until(d -> browser.text().contains("Your document is sent."));
+            assertThat(browser.marked("kyc-status").getText()).isEqualTo("Sent: waiting for review.");
+            assertThat(browser.marked("documents").getText()).contains("National ID card").contains("Waiting for review");
+            browser.screenshot("identity-sent");
+
+            String reviewer = client.machineToken("kyc:review");
+            String documentId = await().atMost(PATIENCE).until(() -> documentOf(JSON.readTree(send("GET", stack.kyc
+                    + "/v1/identity-documents/pending", null, reviewer).body()), browser), id -> id != null);
+            HttpResponse<String> approved = send("POST", stack.kyc + "/v1/identity-documents/" + documentId + "/review",
+                    "{\"decision\":\"APPROVED\"}", reviewer);
+            assertThat(approved.statusCode()).as(approved.body()).isEqualTo(200);
+
+            await().atMost(PATIENCE).untilAsserted(() -> {
+                browser.open(stack.portalUrl + "/identity");
+                assertThat(browser.marked("kyc-status").getText()).isEqualTo("Verified. Thank you.");
+            });
+            await().atMost(PATIENCE).untilAsserted(() -> assertThat(client.inbox(number.e164()).toString())
+                    .contains("your identity document is approved"));
+        }
+    }
+
+    /** The pending document of the subscriber signed in in this browser. */
+    private static String documentOf(JsonNode pending, Browser browser) {
+        String subscriberId = subscriberOf(browser);
+        for (JsonNode document : pending) {
+            if (document.path("subscriberId").asText().equals(subscriberId)) {
+                return document.path("documentId").asText();
+            }
+        }
+        return null;
+    }
+
+    /** Who is signed in in this browser (the portal shows no id): looked up by number at sign-up. */
+    private static String subscriberOf(Browser browser) {
+        return SIGNED_IN.get(browser);
+    }
+
+    private static final java.util.Map<Browser, String> SIGNED_IN = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static byte[] idCardPhoto() throws java.io.IOException {
+        java.awt.image.BufferedImage image = new java.awt.image.BufferedImage(800, 500, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        java.awt.Graphics2D graphics = image.createGraphics();
+        graphics.setColor(java.awt.Color.WHITE);
+        graphics.fillRect(0, 0, 800, 500);
+        graphics.setColor(java.awt.Color.BLUE);
+        graphics.drawString("LAO PDR NATIONAL ID", 300, 200);
+        graphics.dispose();
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        javax.imageio.ImageIO.write(image, "jpeg", out);
+        return out.toByteArray();
+    }
+
+    private static HttpResponse<String> send(String method, String url, String json, String token) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + token)
+                .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
+        if (json != null) {
+            request.header("Content-Type", "application/json");
+        }
+        return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     /** Through the portal and the authorization server's pages as a person would, with the code texted to the number. */
     private static void signUp(Browser browser, Number number, String language) {
         if (language == null) {
@@ -279,6 +360,18 @@ class PortalJourneyIT {
         browser.type("#code", TextedTraces.code(client, number.e164(), 0, PATIENCE));
         browser.click("form[action$='/sign-in/code'] button");
         browser.waiting().until(d -> d.getCurrentUrl().startsWith(stack.portalUrl) && browser.path().equals("/"));
+        SIGNED_IN.put(browser, subscriberIdOf(number));
+    }
+
+    /** The subscriber id of a number, as the carrier's systems look it up. */
+    private static String subscriberIdOf(Number number) {
+        try {
+            HttpResponse<String> found = send("GET", stack.endpoints.balanceUrl() + "/v1/subscriber-numbers/" + number.e164(), null,
+                    client.machineToken());
+            return JSON.readTree(found.body()).path("subscriberId").asText();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Through the gateway's card field in its frame; only its token comes back to the portal. */

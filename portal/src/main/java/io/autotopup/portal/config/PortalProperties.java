@@ -13,13 +13,14 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param ruleEngineUrl  rule-engine-service
  * @param paymentUrl     payment-service
  * @param notificationUrl notification-service
+ * @param kycUrl         kyc-service (identity documents)
  * @param gatewayUrl     the payment gateway's address as browsers reach it: it serves the card field and wallet pages
  * @param secureCookies  cookies only over HTTPS (production, behind TLS); off for a laptop's plain-http devstack
  * @param sandboxCarrier the devstack's stand-in for the carrier's billing, for "use some credit"
  */
 @ConfigurationProperties("autotopup.portal")
 public record PortalProperties(String publicUrl, Auth auth, String balanceUrl, String ruleEngineUrl, String paymentUrl, String notificationUrl,
-        String gatewayUrl, @DefaultValue("true") boolean secureCookies, @DefaultValue SandboxCarrier sandboxCarrier) {
+        String kycUrl, String gatewayUrl, @DefaultValue("true") boolean secureCookies, @DefaultValue SandboxCarrier sandboxCarrier) {
 
     /**
      * @param issuer       the issuer as browsers reach it (and as its tokens name it)

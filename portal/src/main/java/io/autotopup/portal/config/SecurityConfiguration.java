@@ -62,6 +62,8 @@ class SecurityConfiguration {
                 .oauth2Login(login -> login.authorizationRequestResolver(new LocalizedAuthorizationRequests(registrations))
                         .authorizedClientRepository(authorizedClients))
                 .exceptionHandling(exceptions -> exceptions.authenticationEntryPoint(welcome()))
+                // the identity document's form is multipart: its CSRF token is read from there too
+                .csrf(csrf -> csrf.csrfTokenRequestHandler(multipartAware()))
                 .logout(logout -> logout.logoutUrl("/sign-out")
                         .logoutHandler(new DelegatingServerLogoutHandler(
                                 revokeRefreshToken(authorizedClients, webClients.build(), properties),
@@ -81,6 +83,12 @@ class SecurityConfiguration {
         return "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
                 + "connect-src 'self'; frame-src " + properties.gatewayOrigin() + "; form-action 'self' " + properties.authOrigin()
                 + " " + properties.gatewayOrigin() + "; frame-ancestors 'none'; base-uri 'self'; object-src 'none'";
+    }
+
+    private static org.springframework.security.web.server.csrf.XorServerCsrfTokenRequestAttributeHandler multipartAware() {
+        var handler = new org.springframework.security.web.server.csrf.XorServerCsrfTokenRequestAttributeHandler();
+        handler.setTokenFromMultipartDataEnabled(true);
+        return handler;
     }
 
     /** Not signed in: the welcome page; for htmx's requests, tell htmx to go there instead of swapping it in. */

@@ -34,7 +34,7 @@ class WebConfiguration {
                 .clientConnector(new ReactorClientHttpConnector(HttpClient.create().responseTimeout(Duration.ofSeconds(10))))
                 .filter(subscriberToken).build();
         return new ServicesClient(http, properties.balanceUrl(), properties.ruleEngineUrl(), properties.paymentUrl(),
-                properties.notificationUrl());
+                properties.notificationUrl(), properties.kycUrl());
     }
 
     @Bean

@@ -140,6 +140,11 @@ public final class StackClient implements AutoCloseable {
         return machine.token(MACHINE_SCOPES);
     }
 
+    /** The tools' token with other scopes, such as {@code kyc:review} for an operator's review of identity documents. */
+    public String machineToken(String scopes) {
+        return machine.token(scopes);
+    }
+
     /** The subscriber's own token if they signed in here, else the tools' token (which may read, not act). */
     private String tokenFor(String subscriberId) {
         String token = subscriberTokens.get(subscriberId);

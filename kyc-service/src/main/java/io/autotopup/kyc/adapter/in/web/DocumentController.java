@@ -8,6 +8,8 @@ import io.autotopup.kyc.domain.KycRecord;
 import io.autotopup.kyc.domain.RejectedUpload;
 import io.autotopup.platform.security.Access;
 import io.autotopup.platform.security.Scopes;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.net.URI;
 import java.util.List;
 import java.util.Locale;
@@ -49,8 +51,17 @@ class DocumentController {
     record DocumentsResponse(String subscriberId, String kycStatus, List<DocumentResponse> documents) {
     }
 
+    /** The upload's form, as the OpenAPI document shows it. */
+    record UploadForm(
+            @Schema(allowableValues = {"NATIONAL_ID", "PASSPORT", "FAMILY_BOOK", "OTHER"}) String type,
+            @Schema(type = "string", format = "binary", description = "JPEG, PNG or PDF, at most 5 MB") String front,
+            @Schema(type = "string", format = "binary", description = "for a card; optional") String back) {
+    }
+
     @PostMapping(path = "/v1/subscribers/{subscriberId}/identity-documents", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
     @Access(owner = true)
+    @io.swagger.v3.oas.annotations.parameters.RequestBody(content = @Content(mediaType = MediaType.MULTIPART_FORM_DATA_VALUE,
+            schema = @Schema(implementation = UploadForm.class)))
     Mono<ResponseEntity<DocumentResponse>> upload(@PathVariable String subscriberId, ServerWebExchange exchange) {
         return exchange.getMultipartData().flatMap(parts -> {
             DocumentType type = type(parts);

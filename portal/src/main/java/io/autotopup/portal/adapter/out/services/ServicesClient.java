@@ -2,6 +2,8 @@ package io.autotopup.portal.adapter.out.services;
 
 import io.autotopup.portal.application.ServiceRefusal;
 import io.autotopup.portal.domain.AutoTopUp;
+import io.autotopup.portal.domain.IdentityDocument;
+import io.autotopup.portal.domain.Upload;
 import io.autotopup.portal.domain.LedgerLine;
 import io.autotopup.portal.domain.Money;
 import io.autotopup.portal.domain.PaymentMethod;
@@ -17,6 +19,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.core.io.ByteArrayResource;
+import org.springframework.http.client.MultipartBodyBuilder;
+import org.springframework.web.reactive.function.BodyInserters;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.client.ClientResponse;
@@ -34,13 +39,16 @@ public final class ServicesClient implements SubscriberServices {
     private final String ruleEngineUrl;
     private final String paymentUrl;
     private final String notificationUrl;
+    private final String kycUrl;
 
-    public ServicesClient(WebClient http, String balanceUrl, String ruleEngineUrl, String paymentUrl, String notificationUrl) {
+    public ServicesClient(WebClient http, String balanceUrl, String ruleEngineUrl, String paymentUrl, String notificationUrl,
+            String kycUrl) {
         this.http = http;
         this.balanceUrl = balanceUrl;
         this.ruleEngineUrl = ruleEngineUrl;
         this.paymentUrl = paymentUrl;
         this.notificationUrl = notificationUrl;
+        this.kycUrl = kycUrl;
     }
 
     record MoneyBody(String amount, String currency) {
@@ -53,7 +61,17 @@ public final class ServicesClient implements SubscriberServices {
         }
     }
 
-    record ProfileBody(String subscriberId, String msisdn, String currency, String language, String status) {
+    record ProfileBody(String subscriberId, String msisdn, String currency, String language, String status, String kycStatus) {
+    }
+
+    record DocumentBody(String documentId, String type, String status, Instant submittedAt, String rejectionReason,
+            boolean imagesKept) {
+        IdentityDocument toDocument() {
+            return new IdentityDocument(documentId, type, status, submittedAt, rejectionReason, imagesKept);
+        }
+    }
+
+    record DocumentsBody(String subscriberId, String kycStatus, List<DocumentBody> documents) {
     }
 
     record BalanceBody(String subscriberId, MoneyBody balance, long version) {
@@ -87,13 +105,14 @@ public final class ServicesClient implements SubscriberServices {
     record TextBody(String smsId, String messageType, String language, String text, Instant requestedAt, String status) {
     }
 
-    record ProblemBody(String detail, String field, String code, MoneyBody limit) {
+    record ProblemBody(String detail, String field, String code, MoneyBody limit, String reason) {
     }
 
     @Override
     public Mono<Profile> profile(String subscriberId) {
         return get(balanceUrl + "/v1/subscribers/{id}", ProfileBody.class, subscriberId)
-                .map(p -> new Profile(p.subscriberId(), p.msisdn(), p.currency(), p.language(), p.status()));
+                .map(p -> new Profile(p.subscriberId(), p.msisdn(), p.currency(), p.language(), p.status(),
+                        p.kycStatus() == null ? "NONE" : p.kycStatus()));
     }
 
     @Override
@@ -199,6 +218,41 @@ public final class ServicesClient implements SubscriberServices {
                 t.text(), t.requestedAt(), t.status())).toList());
     }
 
+    @Override
+    public Mono<List<IdentityDocument>> identityDocuments(String subscriberId) {
+        return get(kycUrl + "/v1/subscribers/{id}/identity-documents", DocumentsBody.class, subscriberId)
+                .map(body -> body.documents().stream().map(DocumentBody::toDocument).toList());
+    }
+
+    @Override
+    public Mono<IdentityDocument> sendIdentityDocument(String subscriberId, String type, Upload front, Upload back) {
+        MultipartBodyBuilder form = new MultipartBodyBuilder();
+        form.part("type", type);
+        part(form, "front", front);
+        if (back != null) {
+            part(form, "back", back);
+        }
+        return http.post().uri(kycUrl + "/v1/subscribers/{id}/identity-documents", subscriberId)
+                .contentType(MediaType.MULTIPART_FORM_DATA).body(BodyInserters.fromMultipartData(form.build()))
+                .accept(MediaType.APPLICATION_JSON).retrieve().onStatus(HttpStatusCode::isError, ServicesClient::refusal)
+                .bodyToMono(DocumentBody.class).map(DocumentBody::toDocument);
+    }
+
+    private static void part(MultipartBodyBuilder form, String name, Upload upload) {
+        form.part(name, new ByteArrayResource(upload.bytes()) {
+            @Override
+            public String getFilename() {
+                return upload.filename() == null || upload.filename().isBlank() ? name : upload.filename();
+            }
+        }).contentType(upload.contentType() == null ? MediaType.APPLICATION_OCTET_STREAM : MediaType.parseMediaType(upload.contentType()));
+    }
+
+    @Override
+    public Mono<Void> eraseIdentityDocuments(String subscriberId) {
+        return http.delete().uri(kycUrl + "/v1/subscribers/{id}/identity-documents", subscriberId).retrieve()
+                .onStatus(HttpStatusCode::isError, ServicesClient::refusal).toBodilessEntity().then();
+    }
+
     private static final ParameterizedTypeReference<List<MethodBody>> METHODS = new ParameterizedTypeReference<>() {
     };
 
@@ -237,8 +291,9 @@ public final class ServicesClient implements SubscriberServices {
         int status = response.statusCode().value();
         return response.bodyToMono(ProblemBody.class)
                 .onErrorResume(e -> Mono.empty())
-                .defaultIfEmpty(new ProblemBody(null, null, null, null))
+                .defaultIfEmpty(new ProblemBody(null, null, null, null, null))
                 .map(problem -> new ServiceRefusal(status, problem.detail() == null ? "HTTP " + status : problem.detail(),
-                        problem.field(), problem.code(), problem.limit() == null ? null : problem.limit().amount()));
+                        problem.field(), problem.code() != null ? problem.code() : problem.reason(),
+                        problem.limit() == null ? null : problem.limit().amount()));
     }
 }

@@ -1,6 +1,8 @@
 package io.autotopup.portal.adapter.out.services;
 
 import io.autotopup.portal.domain.AutoTopUp;
+import io.autotopup.portal.domain.IdentityDocument;
+import io.autotopup.portal.domain.Upload;
 import io.autotopup.portal.domain.LedgerLine;
 import io.autotopup.portal.domain.Money;
 import io.autotopup.portal.domain.PaymentMethod;
@@ -50,4 +52,13 @@ public interface SubscriberServices {
     Mono<List<PaymentMethod>> remove(String subscriberId, String paymentMethodId);
 
     Mono<List<Text>> texts(String subscriberId, int limit);
+
+    /** The subscriber's identity documents, newest first. */
+    Mono<List<IdentityDocument>> identityDocuments(String subscriberId);
+
+    /** Sends an identity document; {@code back} may be null. */
+    Mono<IdentityDocument> sendIdentityDocument(String subscriberId, String type, Upload front, Upload back);
+
+    /** Erases the images of every identity document of the subscriber; the decisions stay. */
+    Mono<Void> eraseIdentityDocuments(String subscriberId);
 }
