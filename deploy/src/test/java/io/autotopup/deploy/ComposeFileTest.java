@@ -38,7 +38,7 @@ class ComposeFileTest {
 
     @Test
     void runsKafkaInKraftModeTheSandboxAndTheFourServices() {
-        assertThat(services).containsOnlyKeys(concat(SERVICES, "kafka", "sandbox", "auth", "portal"));
+        assertThat(services).containsOnlyKeys(concat(SERVICES, "kafka", "sandbox", "auth", "portal", "s3proxy", "kyc-service"));
         assertThat((String) services.get("kafka").get("image")).startsWith("apache/kafka:");
         assertThat(environment("kafka")).containsEntry("KAFKA_PROCESS_ROLES", "broker,controller");
     }
@@ -100,7 +100,7 @@ class ComposeFileTest {
             assertThat(reactor).as(name + "'s module").contains("<module>" + module + "</module>");
             built.add(name);
         });
-        assertThat(built).containsExactlyInAnyOrderElementsOf(concat(SERVICES, "sandbox", "auth", "portal"));
+        assertThat(built).containsExactlyInAnyOrderElementsOf(concat(SERVICES, "sandbox", "auth", "portal", "kyc-service"));
     }
 
     @Test

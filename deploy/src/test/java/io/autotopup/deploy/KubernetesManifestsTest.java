@@ -229,7 +229,8 @@ class KubernetesManifestsTest {
             assertThat(credentialKeys).as("the keys deploy/README.md tells operators to put in " + CREDENTIALS)
                     .containsExactlyInAnyOrder("verification-code-key", "gateway-api-key", "smpp-system-id", "smpp-password",
                             "auth-signing-keys", "topupctl-client-secret", "portal-client-secret", "portal-client-secret-encoded",
-                            "carrier-client-secret");
+                            "carrier-client-secret", "object-store-access-key", "object-store-secret-key", "document-keys",
+                            "document-key-id");
         }
     }
 

@@ -3,6 +3,7 @@ package io.autotopup.devstack;
 import io.autotopup.topupctl.stack.StackClient;
 import io.autotopup.topupctl.stack.StackEndpoints;
 import io.autotopup.sandbox.gateway.SandboxGateway;
+import io.autotopup.sandbox.objectstore.LocalObjectStore;
 import io.autotopup.sandbox.smsc.SmsCentreSimulator;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -32,6 +33,8 @@ public final class DevStack {
     static final int AUTH_PORT = 9000;
     static final String AUTH_URL = "http://127.0.0.1:" + AUTH_PORT;
     static final int PORTAL_PORT = 8085;
+    static final int KYC_PORT = 8086;
+    static final int OBJECT_STORE_PORT = 8092;
     static final String PORTAL_URL = "http://127.0.0.1:" + PORTAL_PORT;
 
     /** A service: its module, port and the environment variable names of its settings. */
@@ -89,6 +92,10 @@ public final class DevStack {
         running.add(gateway);
         SmsCentreSimulator smsc = SmsCentreSimulator.start(SMPP_PORT, SMS_INBOX_PORT);
         running.add(smsc);
+        out.println("devstack     | starting the object store (S3Proxy) with its files in " + dataDir.resolve("objects"));
+        LocalObjectStore objectStore = LocalObjectStore.start(root.resolve("devstack").resolve("target").resolve("tools")
+                .resolve("s3proxy.jar"), dataDir.resolve("objects"), OBJECT_STORE_PORT, dataDir.resolve("s3proxy.log"));
+        running.add(objectStore);
 
         String codeKey = verificationKey(dataDir);
         List<String> urls = new ArrayList<>();
@@ -124,6 +131,23 @@ public final class DevStack {
                 "TOPUPCTL_CLIENT_SECRET", "{noop}" + secrets.topupctlSecret(),
                 "PORTAL_CLIENT_SECRET", "{noop}" + secrets.portalSecret(),
                 "CARRIER_CLIENT_SECRET", "{noop}" + secrets.carrierSecret()), out));
+        // identity documents: encrypted into the object store with the stack's own key, made once
+        String kycUrl = "http://127.0.0.1:" + KYC_PORT;
+        running.add(ChildProcess.java("kyc", List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar",
+                serviceJar(root, "kyc-service").toString(), "--spring.kafka.streams.properties.group.instance.id=kyc-devstack"),
+                Map.ofEntries(
+                        Map.entry("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrap),
+                        Map.entry("KYC_SERVICE_PORT", Integer.toString(KYC_PORT)),
+                        Map.entry("KYC_STATE_DIR", dataDir.resolve("state").resolve("kyc-service").toString()),
+                        Map.entry("AUTH_ISSUER_URI", AUTH_URL),
+                        Map.entry("AUTH_JWK_SET_URI", AUTH_URL + "/oauth2/jwks"),
+                        Map.entry("OPEN_API_DOCS", "true"),
+                        Map.entry("OBJECT_STORE_ENDPOINT", objectStore.endpoint()),
+                        Map.entry("OBJECT_STORE_ACCESS_KEY", LocalObjectStore.ACCESS_KEY),
+                        Map.entry("OBJECT_STORE_SECRET_KEY", LocalObjectStore.SECRET_KEY),
+                        Map.entry("OBJECT_STORE_CREATE_BUCKET", "true"),
+                        Map.entry("DOCUMENT_KEYS", "devstack:" + secrets.documentKey()),
+                        Map.entry("DOCUMENT_KEY_ID", "devstack")), out));
         // the portal: subscribers sign up, add a card, set their rule and use credit through the sandbox carrier
         running.add(ChildProcess.java("portal", List.of("-Xmx192m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar",
                 serviceJar(root, "portal").toString()), Map.ofEntries(
@@ -135,6 +159,7 @@ public final class DevStack {
                 Map.entry("RULE_ENGINE_URL", urls.get(1)),
                 Map.entry("PAYMENT_URL", urls.get(2)),
                 Map.entry("NOTIFICATION_URL", urls.get(3)),
+                Map.entry("KYC_URL", kycUrl),
                 Map.entry("GATEWAY_PUBLIC_URL", gateway.baseUrl()),
                 Map.entry("SECURE_COOKIES", "false"),
                 Map.entry("SANDBOX_CARRIER", "true"),
@@ -147,7 +172,8 @@ public final class DevStack {
             }
             client.awaitHealthy(AUTH_URL, Duration.ofMinutes(3));
             client.awaitHealthy(PORTAL_URL, Duration.ofMinutes(3));
-            printUrls(out, endpoints);
+            client.awaitHealthy(kycUrl, Duration.ofMinutes(3));
+            printUrls(out, endpoints, kycUrl, objectStore.endpoint());
             if (options.contains("--demo")) {
                 new Demo(client, out).run();
             }
@@ -156,7 +182,7 @@ public final class DevStack {
         stopped.await();
     }
 
-    private static void printUrls(PrintStream out, StackEndpoints endpoints) {
+    private static void printUrls(PrintStream out, StackEndpoints endpoints, String kycUrl, String objectStore) {
         out.println();
         out.println("  autotopup is up: open the portal, " + PORTAL_URL + ", and sign up with a Lao number (020 5xxx xxxx)");
         out.println("  (the code texted to it is in the SMS inbox below; test card 4242 4242 4242 4242, any future expiry)");
@@ -169,6 +195,8 @@ public final class DevStack {
         out.println("  rule-engine-service   " + endpoints.ruleEngineUrl() + "      PUT|GET /v1/subscribers/{id}/auto-top-up");
         out.println("  payment-service       " + endpoints.paymentUrl() + "      POST|GET /v1/subscribers/{id}/payment-methods");
         out.println("  notification-service  " + endpoints.notificationUrl() + "      /actuator/health");
+        out.println("  kyc-service           " + kycUrl + "      identity documents; review: ./topupctl.sh kyc pending");
+        out.println("  object store (S3)     " + objectStore + "      S3Proxy, the documents' files (encrypted) in .devstack/objects");
         out.println("  sandbox gateway       " + endpoints.gatewayUrl() + "      POST /v1/tokens, GET /v1/charges");
         out.println("  SMS centre (SMPP)     127.0.0.1:" + SMPP_PORT);
         out.println("  SMS inbox             " + endpoints.smsInboxUrl());

@@ -16,10 +16,10 @@ import java.util.UUID;
 
 /**
  * The local stack's secrets, made once and kept with its data (owner-only files): the authorization server's
- * signing key (a JWK set) and the secrets of its machine clients. For this laptop only; a deployment takes them
+ * signing key (a JWK set), the secrets of its machine clients, and the key of the identity documents. For this laptop only; a deployment takes them
  * from a Kubernetes Secret.
  */
-record LocalSecrets(Path signingKeys, String topupctlSecret, String portalSecret, String carrierSecret) {
+record LocalSecrets(Path signingKeys, String topupctlSecret, String portalSecret, String carrierSecret, String documentKey) {
 
     static LocalSecrets in(Path dataDir) throws IOException {
         Path keys = dataDir.resolve("auth-signing-keys.json");
@@ -27,7 +27,18 @@ record LocalSecrets(Path signingKeys, String topupctlSecret, String portalSecret
             write(keys, jwkSet());
         }
         return new LocalSecrets(keys, secret(dataDir.resolve("topupctl-client-secret")),
-                secret(dataDir.resolve("portal-client-secret")), secret(dataDir.resolve("carrier-client-secret")));
+                secret(dataDir.resolve("portal-client-secret")), secret(dataDir.resolve("carrier-client-secret")),
+                documentKey(dataDir.resolve("document-key")));
+    }
+
+    /** The AES-256 key that wraps the identity documents' data keys, base64. */
+    private static String documentKey(Path file) throws IOException {
+        if (!Files.exists(file)) {
+            byte[] key = new byte[32];
+            new SecureRandom().nextBytes(key);
+            write(file, Base64.getEncoder().encodeToString(key));
+        }
+        return Files.readString(file).trim();
     }
 
     private static String secret(Path file) throws IOException {
