@@ -18,7 +18,9 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -42,7 +44,11 @@ import picocli.CommandLine;
 /** topupctl's topic commands against a real broker: tail, export and import, replay. */
 class TopicFilesIT {
 
-    private static final Instant T0 = Instant.parse("2026-11-24T03:00:00Z");
+    /**
+     * When the test records were made: an hour ago, never a fixed date. The broker deletes records older than its
+     * retention (7 days by default) while the tests run, and refuses ones too far in the future.
+     */
+    private static final Instant T0 = Instant.now().truncatedTo(ChronoUnit.MINUTES).minus(Duration.ofHours(1));
     private static final AvroSerde<SpecificRecord> EVENTS = AvroSerde.anyEvent();
 
     private static EmbeddedKafkaKraftBroker broker;
@@ -121,7 +127,7 @@ class TopicFilesIT {
         createTopic("import-target");
         List<String> lines = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
-            lines.add("{\"key\":\"+856205550000" + i + "\",\"timestamp\":\"2026-11-24T03:00:0" + i + "Z\",\"headers\":[],"
+            lines.add("{\"key\":\"+856205550000" + i + "\",\"timestamp\":\"" + T0.plusSeconds(i) + "\",\"headers\":[],"
                     + "\"type\":\"UsageRecorded\",\"value\":" + usageJson("cdr-" + i, i == 2 ? "\"eight thousand\"" : "8000") + "}");
         }
         Path file = files.resolve("usage.jsonl");
@@ -155,7 +161,7 @@ class TopicFilesIT {
         List<String> odd = run("tail", "tail-source", "--from-beginning", "--key", "odd").out().lines().toList();
 
         assertThat(newest).hasSize(3).allSatisfy(line -> assertThat(line).startsWith("{\"topic\":\"tail-source\",\"partition\":"));
-        assertThat(newest.get(2)).contains("\"timestamp\":\"2026-11-24T03:00:11Z\"");
+        assertThat(newest.get(2)).contains("\"timestamp\":\"" + T0.plusSeconds(11) + "\"");
         assertThat(odd).hasSize(6).allSatisfy(line -> assertThat(line).contains("\"key\":\"odd\"").contains("\"offset\":"));
     }
 
