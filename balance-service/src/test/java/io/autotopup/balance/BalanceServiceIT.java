@@ -122,7 +122,7 @@ class BalanceServiceIT {
             ConsumerRecord<byte[], byte[]> dead = KafkaTestUtils.getSingleRecord(reader, Topics.USAGE_EVENTS.deadLetterTopic(),
                     PATIENCE);
             assertThat(new String(dead.value(), StandardCharsets.UTF_8)).contains("\"charge\":1000");
-            assertThat(header(dead, "kafka_dlt-exception-message")).contains("Not an Avro single-object encoded record");
+            assertThat(header(dead, "kafka_dlt-exception-message")).contains("Not an Avro record");
             assertThat(header(dead, "kafka_dlt-original-topic")).isEqualTo(Topics.USAGE_EVENTS.name());
             assertThat(header(dead, "autotopup-dlt-reason")).isEqualTo("UNDECODABLE");
         }

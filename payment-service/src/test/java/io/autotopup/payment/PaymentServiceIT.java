@@ -106,7 +106,7 @@ class PaymentServiceIT {
         assertThat(new String(dead.headers().lastHeader("autotopup-dlt-reason").value(), StandardCharsets.UTF_8))
                 .isEqualTo("UNDECODABLE");
         assertThat(new String(dead.headers().lastHeader("autotopup-dlt-detail").value(), StandardCharsets.UTF_8))
-                .contains("Not an Avro single-object encoded record");
+                .contains("Not an Avro record");
     }
 
     @Test

@@ -7,7 +7,15 @@ import java.nio.ByteOrder;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.io.ByteArrayOutputStream;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.Schema;
+import org.apache.avro.io.BinaryDecoder;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificDatumReader;
+import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.avro.message.BinaryMessageDecoder;
 import org.apache.avro.message.BinaryMessageEncoder;
 import org.apache.avro.specific.SpecificData;
@@ -18,20 +26,29 @@ import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
 
 /**
- * Kafka serde for Avro single-object encoding: two marker bytes {@code C3 01}, the schema's 64-bit
- * fingerprint, then the Avro binary body. One serde may carry several event types (a topic such as
- * {@code top-up-outcomes} holds both {@code TopUpCompleted} and {@code TopUpFailed}); the fingerprint tells
- * which one a record is, and any published version of that type decodes into the current class.
+ * Kafka serde for the events, in two framings, read by their first byte:
+ * <ul>
+ *   <li>Avro single-object encoding: two marker bytes {@code C3 01}, the schema's 64-bit fingerprint, then the Avro
+ *       binary body; the schema is a published version from this jar;</li>
+ *   <li>Confluent's framing: byte {@code 00}, the writer schema's 4-byte id in a schema registry, then the Avro
+ *       binary body, as Confluent's {@code KafkaAvroSerializer} and Apicurio's serde write it.</li>
+ * </ul>
+ * What it writes is {@link WireFormat}'s choice. One serde may carry several event types (a topic such as
+ * {@code top-up-outcomes} holds both {@code TopUpCompleted} and {@code TopUpFailed}); the fingerprint, or the writer
+ * schema's full name, tells which one a record is, and the record decodes into the current class.
  *
- * <p>A null value is a tombstone and stays null both ways. Bytes that are not single-object encoded, or
- * whose fingerprint is not a published version of an accepted type, raise {@link SerializationException}
- * so that the error-handling deserializer can send the record to a dead-letter topic.
+ * <p>A null value is a tombstone and stays null both ways. Bytes in neither framing, a fingerprint that is not a
+ * published version of an accepted type, or a schema id that cannot be resolved raise {@link SerializationException}
+ * with the reason, so that the error-handling deserializer can send the record to a dead-letter topic.
  */
 public final class AvroSerde<T extends SpecificRecord> implements Serde<T>, Serializer<T>, Deserializer<T> {
 
     private static final int HEADER_LENGTH = 10;
     private static final byte MARKER_0 = (byte) 0xC3;
     private static final byte MARKER_1 = (byte) 0x01;
+    /** Confluent's magic byte, then a 4-byte schema id. */
+    private static final byte CONFLUENT_MAGIC = 0;
+    private static final int CONFLUENT_HEADER_LENGTH = 5;
 
     private final EventSchemas schemas;
     private final Class<T> baseType;
@@ -71,6 +88,13 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T>, Seri
             throw new SerializationException(data.getClass().getSimpleName() + " may not be written to " + topic
                     + "; it carries " + codecs.keySet().stream().map(Class::getSimpleName).toList());
         }
+        SchemaResolver registry = WireFormat.registry();
+        if (registry != null) {
+            int id = codec.schemaIdFor(topic, registry);
+            if (id >= 0) {
+                return codec.encodeFramed(id, data);
+            }
+        }
         return codec.encode(data);
     }
 
@@ -79,9 +103,12 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T>, Seri
         if (bytes == null) {
             return null;
         }
+        if (bytes.length >= CONFLUENT_HEADER_LENGTH && bytes[0] == CONFLUENT_MAGIC) {
+            return deserializeFramed(topic, bytes);
+        }
         if (bytes.length < HEADER_LENGTH || bytes[0] != MARKER_0 || bytes[1] != MARKER_1) {
-            throw new SerializationException("Not an Avro single-object encoded record on " + topic
-                    + " (" + bytes.length + " bytes, no C3 01 marker)");
+            throw new SerializationException("Not an Avro record on " + topic + " (" + bytes.length
+                    + " bytes, neither Confluent's framing, 00 and a schema id, nor single-object encoding, C3 01)");
         }
         long fingerprint = ByteBuffer.wrap(bytes, 2, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
         Class<?> type = schemas.typeOf(fingerprint);
@@ -93,6 +120,27 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T>, Seri
                     codecs.keySet().stream().map(Class::getSimpleName).toList()));
         }
         return baseType.cast(codec.decode(bytes, topic));
+    }
+
+    private T deserializeFramed(String topic, byte[] bytes) {
+        int id = ByteBuffer.wrap(bytes, 1, 4).getInt();
+        SchemaResolver registry = WireFormat.registry();
+        if (registry == null) {
+            throw new SerializationException("Record on " + topic + " is framed with schema id " + id
+                    + " (Confluent's framing), but no schema registry is configured here (autotopup.schema-registry.url)");
+        }
+        Schema writer = registry.schemaById(id);
+        Codec<? extends T> codec = null;
+        for (Map.Entry<Class<? extends T>, Codec<? extends T>> entry : codecs.entrySet()) {
+            if (entry.getKey().getName().equals(writer.getFullName())) {
+                codec = entry.getValue();
+            }
+        }
+        if (codec == null) {
+            throw new SerializationException("Schema id " + id + " on " + topic + " is a " + writer.getFullName()
+                    + "; this topic carries " + codecs.keySet().stream().map(Class::getSimpleName).toList());
+        }
+        return baseType.cast(codec.decodeFramed(id, writer, bytes, topic));
     }
 
     /** The event types this serde reads and writes. */
@@ -122,17 +170,67 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T>, Seri
 
     /** Encoder and decoder of one type; both are thread safe (Avro keeps per-thread buffers). */
     private static final class Codec<R extends SpecificRecord> {
+        /** How long a subject without an id for this schema is written single-object before the registry is asked again. */
+        private static final long ASK_AGAIN_NANOS = 30_000_000_000L;
+
         private final Class<R> type;
+        private final Schema current;
+        private final SpecificData model;
         private final BinaryMessageEncoder<R> encoder;
         private final BinaryMessageDecoder<R> decoder;
+        private final SpecificDatumWriter<R> writer;
+        /** Schema id per topic written to; id -1 = none yet, asked again after {@link #ASK_AGAIN_NANOS}. */
+        private final Map<String, SchemaId> ids = new ConcurrentHashMap<>();
+        /** A resolving reader per writer schema id. */
+        private final Map<Integer, SpecificDatumReader<R>> readers = new ConcurrentHashMap<>();
 
         Codec(Class<R> type, EventSchemas schemas) {
             this.type = type;
-            SpecificData model = SpecificData.getForClass(type);
-            Schema current = EventSchemas.currentSchemaOf(type);
+            this.model = SpecificData.getForClass(type);
+            this.current = EventSchemas.currentSchemaOf(type);
             this.encoder = new BinaryMessageEncoder<>(model, current);
             this.decoder = new BinaryMessageDecoder<>(model, current);
+            this.writer = new SpecificDatumWriter<>(current, model);
             schemas.versionsOf(type).forEach(decoder::addSchema);
+        }
+
+        int schemaIdFor(String topic, SchemaResolver registry) {
+            SchemaId known = ids.get(topic);
+            if (known != null && known.registry() == registry && (known.id() >= 0 || System.nanoTime() < known.askAgainAt())) {
+                return known.id();
+            }
+            String subject = WireFormat.subject(topic, type);
+            int id = subject == null ? -1 : registry.idOf(subject, current).orElse(-1);
+            ids.put(topic, new SchemaId(registry, id, id >= 0 || subject == null ? Long.MAX_VALUE : System.nanoTime() + ASK_AGAIN_NANOS));
+            return id;
+        }
+
+        byte[] encodeFramed(int id, Object record) {
+            try {
+                ByteArrayOutputStream out = new ByteArrayOutputStream(128);
+                out.write(CONFLUENT_MAGIC);
+                out.write(ByteBuffer.allocate(4).putInt(id).array());
+                BinaryEncoder body = EncoderFactory.get().directBinaryEncoder(out, null);
+                writer.write(type.cast(record), body);
+                body.flush();
+                return out.toByteArray();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (RuntimeException e) {
+                throw new SerializationException("Cannot encode " + type.getSimpleName() + ": " + e.getMessage(), e);
+            }
+        }
+
+        R decodeFramed(int id, Schema writerSchema, byte[] bytes, String topic) {
+            try {
+                SpecificDatumReader<R> reader = readers.computeIfAbsent(id, any -> new SpecificDatumReader<>(writerSchema, current, model));
+                BinaryDecoder body = DecoderFactory.get().binaryDecoder(bytes, CONFLUENT_HEADER_LENGTH,
+                        bytes.length - CONFLUENT_HEADER_LENGTH, null);
+                return reader.read(null, body);
+            } catch (IOException | RuntimeException e) {
+                throw new SerializationException("Cannot decode " + type.getSimpleName() + " (schema id " + id + ") on " + topic
+                        + ": " + e.getMessage(), e);
+            }
         }
 
         byte[] encode(Object record) {
@@ -156,5 +254,8 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T>, Seri
                         + ": " + e.getMessage(), e);
             }
         }
+    }
+
+    private record SchemaId(SchemaResolver registry, int id, long askAgainAt) {
     }
 }

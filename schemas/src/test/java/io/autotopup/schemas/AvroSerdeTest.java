@@ -64,7 +64,7 @@ class AvroSerdeTest {
         assertThatThrownBy(() -> Topics.USAGE_EVENTS.valueSerde().deserializer()
                 .deserialize("usage-events", "{\"msisdn\":\"+856\"}".getBytes()))
                 .isInstanceOf(SerializationException.class)
-                .hasMessageContaining("Not an Avro single-object encoded record on usage-events");
+                .hasMessageContaining("Not an Avro record on usage-events");
     }
 
     @Test
