@@ -14,4 +14,9 @@ if [[ -z "${TOPUPCTL_CLIENT_SECRET:-}" && -f "$root/.devstack/topupctl-client-se
   TOPUPCTL_CLIENT_SECRET="$(cat "$root/.devstack/topupctl-client-secret")"
   export TOPUPCTL_CLIENT_SECRET
 fi
+# and reads records framed with a schema id through the devstack's registry, when it runs one
+if [[ -z "${SCHEMA_REGISTRY_URL:-}" && -f "$root/.devstack/schema-registry-url" ]]; then
+  SCHEMA_REGISTRY_URL="$(cat "$root/.devstack/schema-registry-url")"
+  export SCHEMA_REGISTRY_URL
+fi
 exec java -jar "$jar" "$@"

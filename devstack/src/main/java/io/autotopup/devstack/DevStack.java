@@ -4,6 +4,9 @@ import io.autotopup.topupctl.stack.StackClient;
 import io.autotopup.topupctl.stack.StackEndpoints;
 import io.autotopup.sandbox.gateway.SandboxGateway;
 import io.autotopup.sandbox.objectstore.LocalObjectStore;
+import io.autotopup.sandbox.registry.LocalSchemaRegistry;
+import io.autotopup.schemas.registry.SchemaCatalogue;
+import io.autotopup.schemas.registry.SchemaRegistryClient;
 import io.autotopup.sandbox.smsc.SmsCentreSimulator;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -35,6 +38,7 @@ public final class DevStack {
     static final int PORTAL_PORT = 8085;
     static final int KYC_PORT = 8086;
     static final int OBJECT_STORE_PORT = 8092;
+    static final int SCHEMA_REGISTRY_PORT = 8093;
     static final String PORTAL_URL = "http://127.0.0.1:" + PORTAL_PORT;
 
     /** A service: its module, port and the environment variable names of its settings. */
@@ -97,11 +101,13 @@ public final class DevStack {
                 .resolve("s3proxy.jar"), dataDir.resolve("objects"), OBJECT_STORE_PORT, dataDir.resolve("s3proxy.log"));
         running.add(objectStore);
 
+        String registryUrl = startSchemaRegistry(root, dataDir, broker.bootstrap, running, out);
+
         String codeKey = verificationKey(dataDir);
         List<String> urls = new ArrayList<>();
         for (Service service : SERVICES) {
             Path jar = serviceJar(root, service.module());
-            Map<String, String> environment = Map.of(
+            Map<String, String> environment = withRegistry(registryUrl, Map.of(
                     "KAFKA_BOOTSTRAP_SERVERS", broker.bootstrap,
                     service.portVariable(), Integer.toString(service.port()),
                     service.stateVariable(), dataDir.resolve("state").resolve(service.module()).toString(),
@@ -110,7 +116,7 @@ public final class DevStack {
                     "VERIFICATION_CODE_KEY", codeKey,
                     "AUTH_ISSUER_URI", AUTH_URL,
                     "AUTH_JWK_SET_URI", AUTH_URL + "/oauth2/jwks",
-                    "OPEN_API_DOCS", "true");
+                    "OPEN_API_DOCS", "true"));
             // Static group membership: after a restart each service gets its partitions back at once.
             running.add(ChildProcess.java(service.shortName(), List.of("-Xmx320m", "-XX:+UseSerialGC",
                     "-XX:TieredStopAtLevel=1", "-jar", jar.toString(),
@@ -120,7 +126,7 @@ public final class DevStack {
         // the authorization server: its signing key and the clients' secrets are made once, kept with the data
         LocalSecrets secrets = LocalSecrets.in(dataDir);
         running.add(ChildProcess.java("auth", List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar",
-                serviceJar(root, "auth").toString(), "--spring.kafka.streams.properties.group.instance.id=auth-devstack"), Map.of(
+                serviceJar(root, "auth").toString(), "--spring.kafka.streams.properties.group.instance.id=auth-devstack"), withRegistry(registryUrl, Map.of(
                 "KAFKA_BOOTSTRAP_SERVERS", broker.bootstrap,
                 "AUTH_SERVER_PORT", Integer.toString(AUTH_PORT),
                 "AUTH_ISSUER_URI", AUTH_URL,
@@ -130,12 +136,12 @@ public final class DevStack {
                 "PORTAL_URL", PORTAL_URL,
                 "TOPUPCTL_CLIENT_SECRET", "{noop}" + secrets.topupctlSecret(),
                 "PORTAL_CLIENT_SECRET", "{noop}" + secrets.portalSecret(),
-                "CARRIER_CLIENT_SECRET", "{noop}" + secrets.carrierSecret()), out));
+                "CARRIER_CLIENT_SECRET", "{noop}" + secrets.carrierSecret())), out));
         // identity documents: encrypted into the object store with the stack's own key, made once
         String kycUrl = "http://127.0.0.1:" + KYC_PORT;
         running.add(ChildProcess.java("kyc", List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar",
                 serviceJar(root, "kyc-service").toString(), "--spring.kafka.streams.properties.group.instance.id=kyc-devstack"),
-                Map.ofEntries(
+                withRegistry(registryUrl, Map.ofEntries(
                         Map.entry("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrap),
                         Map.entry("KYC_SERVICE_PORT", Integer.toString(KYC_PORT)),
                         Map.entry("KYC_STATE_DIR", dataDir.resolve("state").resolve("kyc-service").toString()),
@@ -147,10 +153,10 @@ public final class DevStack {
                         Map.entry("OBJECT_STORE_SECRET_KEY", LocalObjectStore.SECRET_KEY),
                         Map.entry("OBJECT_STORE_CREATE_BUCKET", "true"),
                         Map.entry("DOCUMENT_KEYS", "devstack:" + secrets.documentKey()),
-                        Map.entry("DOCUMENT_KEY_ID", "devstack")), out));
+                        Map.entry("DOCUMENT_KEY_ID", "devstack"))), out));
         // the portal: subscribers sign up, add a card, set their rule and use credit through the sandbox carrier
         running.add(ChildProcess.java("portal", List.of("-Xmx192m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar",
-                serviceJar(root, "portal").toString()), Map.ofEntries(
+                serviceJar(root, "portal").toString()), withRegistry(registryUrl, Map.ofEntries(
                 Map.entry("PORTAL_PORT", Integer.toString(PORTAL_PORT)),
                 Map.entry("PORTAL_URL", PORTAL_URL),
                 Map.entry("AUTH_ISSUER_URI", AUTH_URL),
@@ -163,7 +169,7 @@ public final class DevStack {
                 Map.entry("GATEWAY_PUBLIC_URL", gateway.baseUrl()),
                 Map.entry("SECURE_COOKIES", "false"),
                 Map.entry("SANDBOX_CARRIER", "true"),
-                Map.entry("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrap)), out));
+                Map.entry("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrap))), out));
         StackEndpoints endpoints = new StackEndpoints(broker.bootstrap, urls.get(0), urls.get(1), urls.get(2), urls.get(3),
                 gateway.baseUrl(), smsc.inboxUrl(), AUTH_URL, "topupctl", secrets.topupctlSecret());
         try (StackClient client = new StackClient(endpoints)) {
@@ -173,7 +179,7 @@ public final class DevStack {
             client.awaitHealthy(AUTH_URL, Duration.ofMinutes(3));
             client.awaitHealthy(PORTAL_URL, Duration.ofMinutes(3));
             client.awaitHealthy(kycUrl, Duration.ofMinutes(3));
-            printUrls(out, endpoints, kycUrl, objectStore.endpoint());
+            printUrls(out, endpoints, kycUrl, objectStore.endpoint(), registryUrl);
             if (options.contains("--demo")) {
                 new Demo(client, out).run();
             }
@@ -182,7 +188,46 @@ public final class DevStack {
         stopped.await();
     }
 
-    private static void printUrls(PrintStream out, StackEndpoints endpoints, String kycUrl, String objectStore) {
+    /**
+     * Apicurio Registry with its schemas in Kafka ({@code kafkasql}), the catalogue registered in it as
+     * {@code topupctl schemas register} does, before any service starts: the services then write Confluent's framing.
+     * Without a Java 21+ there is none, and the services write single-object encoding (both are read everywhere).
+     */
+    private static String startSchemaRegistry(Path root, Path dataDir, String bootstrap, List<AutoCloseable> running, PrintStream out)
+            throws IOException {
+        Path urlFile = dataDir.resolve("schema-registry-url");
+        java.util.Optional<Path> java = LocalSchemaRegistry.findJava21();
+        if (java.isEmpty()) {
+            Files.deleteIfExists(urlFile);
+            out.println("devstack     | no schema registry: " + LocalSchemaRegistry.missingJava21()
+                    + "; the services write single-object encoding meanwhile");
+            return null;
+        }
+        out.println("devstack     | starting the schema registry (Apicurio Registry " + LocalSchemaRegistry.VERSION
+                + ", its schemas on the topic kafkasql-journal) with " + java.get());
+        LocalSchemaRegistry registry = LocalSchemaRegistry.start(java.get(),
+                root.resolve("devstack").resolve("target").resolve("tools").resolve("apicurio-registry"),
+                new LocalSchemaRegistry.Storage.Kafka(bootstrap, "kafkasql-journal"), SCHEMA_REGISTRY_PORT,
+                dataDir.resolve("schema-registry.log"));
+        running.add(registry);
+        List<String> changes = SchemaCatalogue.register(new SchemaRegistryClient(registry.ccompatUrl()));
+        out.println("devstack     | schemas: " + (changes.isEmpty() ? "every subject already in line with the catalogue"
+                : changes.size() + " registrations and rules (./topupctl.sh schemas list shows the subjects)"));
+        Files.writeString(urlFile, registry.ccompatUrl());
+        return registry.ccompatUrl();
+    }
+
+    /** The service's settings, and the registry's address for it if there is one. */
+    private static Map<String, String> withRegistry(String registryUrl, Map<String, String> environment) {
+        if (registryUrl == null) {
+            return environment;
+        }
+        Map<String, String> all = new java.util.HashMap<>(environment);
+        all.put("AUTOTOPUP_SCHEMA_REGISTRY_URL", registryUrl);
+        return all;
+    }
+
+    private static void printUrls(PrintStream out, StackEndpoints endpoints, String kycUrl, String objectStore, String registryUrl) {
         out.println();
         out.println("  autotopup is up: open the portal, " + PORTAL_URL + ", and sign up with a Lao number (020 5xxx xxxx)");
         out.println("  (the code texted to it is in the SMS inbox below; test card 4242 4242 4242 4242, any future expiry)");
@@ -197,6 +242,8 @@ public final class DevStack {
         out.println("  notification-service  " + endpoints.notificationUrl() + "      /actuator/health");
         out.println("  kyc-service           " + kycUrl + "      identity documents; review: ./topupctl.sh kyc pending");
         out.println("  object store (S3)     " + objectStore + "      S3Proxy, the documents' files (encrypted) in .devstack/objects");
+        out.println(registryUrl == null ? "  schema registry       none: events are written single-object (a registry needs Java 21+)"
+                : "  schema registry       " + registryUrl + "   Confluent API: /subjects; carriers' serializers point here");
         out.println("  sandbox gateway       " + endpoints.gatewayUrl() + "      POST /v1/tokens, GET /v1/charges");
         out.println("  SMS centre (SMPP)     127.0.0.1:" + SMPP_PORT);
         out.println("  SMS inbox             " + endpoints.smsInboxUrl());

@@ -49,7 +49,16 @@ final class InProcessStack implements AutoCloseable {
     /** Where the applications keep their Kafka Streams state (their stores' files). */
     final Path stateDir;
 
+    /** The schema registry the services use, or null: then they write single-object encoding. */
+    final String schemaRegistryUrl;
+
     InProcessStack() throws IOException {
+        this(null);
+    }
+
+    /** @param schemaRegistryUrl a registry's Confluent API for every service ({@code autotopup.schema-registry.url}), or null */
+    InProcessStack(String schemaRegistryUrl) throws IOException {
+        this.schemaRegistryUrl = schemaRegistryUrl;
         broker = TestKafka.start();
         gateway = SandboxGateway.start(0);
         smsc = SmsCentreSimulator.start(0, 0);
@@ -112,7 +121,12 @@ final class InProcessStack implements AutoCloseable {
 
     /** Starts the stack and returns once every service and the authorization server answer healthy. */
     static InProcessStack startHealthy(java.time.Duration patience) throws IOException {
-        InProcessStack stack = new InProcessStack();
+        return startHealthy(patience, null);
+    }
+
+    /** The same with every service on the schema registry at {@code schemaRegistryUrl}. */
+    static InProcessStack startHealthy(java.time.Duration patience, String schemaRegistryUrl) throws IOException {
+        InProcessStack stack = new InProcessStack(schemaRegistryUrl);
         StackClient client = stack.client();
         for (String service : stack.serviceUrls()) {
             client.awaitHealthy(service, patience);
@@ -169,6 +183,9 @@ final class InProcessStack implements AutoCloseable {
         for (String property : extra) {
             arguments.add("--" + property);
         }
+        if (schemaRegistryUrl != null) {
+            arguments.add("--autotopup.schema-registry.url=" + schemaRegistryUrl);
+        }
         if (java.util.Arrays.stream(extra).noneMatch(property -> property.startsWith("server.port="))) {
             arguments.add("--server.port=0");
         }
@@ -190,5 +207,8 @@ final class InProcessStack implements AutoCloseable {
         gateway.close();
         objectStore.close();
         broker.close();
+        if (schemaRegistryUrl != null) {
+            io.autotopup.schemas.WireFormat.singleObject();
+        }
     }
 }

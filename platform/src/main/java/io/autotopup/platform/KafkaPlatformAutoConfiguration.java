@@ -8,6 +8,9 @@ import io.autotopup.platform.tracing.StreamsTracing;
 import io.autotopup.platform.tracing.TracingProcessorWrapper;
 import io.autotopup.platform.web.StoreUnavailableAdvice;
 import io.autotopup.schemas.AvroSerde;
+import io.autotopup.schemas.SchemaResolver;
+import io.autotopup.schemas.WireFormat;
+import io.autotopup.schemas.registry.RegistrySchemas;
 import io.autotopup.schemas.Topic;
 import io.autotopup.schemas.Topics;
 import io.micrometer.tracing.Tracer;
@@ -70,6 +73,19 @@ import org.springframework.util.backoff.FixedBackOff;
 @AutoConfiguration(before = KafkaAutoConfiguration.class)
 @EnableConfigurationProperties(KafkaProperties.class)
 public class KafkaPlatformAutoConfiguration {
+
+    /**
+     * With {@code autotopup.schema-registry.url} (the Confluent API's root, Apicurio's {@code /apis/ccompat/v7}), the
+     * events this service writes to catalogue topics are framed as Confluent's serializer frames them, with ids from the
+     * registry; without it, single-object encoded. Both framings are read either way ({@link WireFormat}).
+     */
+    @Bean
+    @ConditionalOnProperty("autotopup.schema-registry.url")
+    public SchemaResolver schemaRegistry(@Value("${autotopup.schema-registry.url}") String url) {
+        RegistrySchemas schemas = new RegistrySchemas(url);
+        WireFormat.useRegistry(schemas);
+        return schemas;
+    }
 
     @Bean
     public KafkaAdmin.NewTopics catalogueTopics(@Value("${autotopup.kafka.replication-factor:1}") short replicationFactor) {

@@ -9,10 +9,10 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "topupctl", mixinStandardHelpOptions = true, usageHelpAutoWidth = true, version = "topupctl 0.1.0",
         description = "Look at, export, import and replay autotopup's topics; run scenarios; generate carrier traffic. "
-                + "Talks to Kafka at $KAFKA_BOOTSTRAP_SERVERS (default localhost:9092, the devstack's).",
+                + "Talks to Kafka at $KAFKA_BOOTSTRAP_SERVERS (default localhost:9092, the devstack's), and to a schema registry at $SCHEMA_REGISTRY_URL if it is set.",
         footer = {"", "'topupctl COMMAND --help' explains each command; docs/replay.md has examples."},
         subcommands = {TailCommand.class, ExportCommand.class, ImportCommand.class, ReplayCommand.class,
-                ScenarioCommand.class, GenerateCommand.class, KycCommand.class, CommandLine.HelpCommand.class})
+                ScenarioCommand.class, GenerateCommand.class, KycCommand.class, SchemasCommand.class, CommandLine.HelpCommand.class})
 public final class TopUpCtl {
 
     /** The exit code when the authorization server does not let this client do what it asked (EX_NOPERM). */
@@ -21,6 +21,11 @@ public final class TopUpCtl {
     public static void main(String[] args) {
         // quiet Kafka clients: the tool's own output is what matters (our file, not a logback.xml of whoever embeds us)
         System.setProperty("logback.configurationFile", "topupctl-logback.xml");
+        // with a registry, records framed with a schema id are read, and catalogue topics are written so (docs/events.md)
+        String registry = System.getenv("SCHEMA_REGISTRY_URL");
+        if (registry != null && !registry.isBlank()) {
+            io.autotopup.schemas.WireFormat.useRegistry(new io.autotopup.schemas.registry.RegistrySchemas(registry));
+        }
         System.exit(commandLine().execute(args));
     }
 
