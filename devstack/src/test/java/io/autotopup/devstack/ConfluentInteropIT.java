@@ -21,6 +21,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -156,6 +158,50 @@ class ConfluentInteropIT {
                 assertThat(client.balance(subscriberId).body().path("balance").path("amount").asText()).isEqualTo("27000"));
         await().atMost(PATIENCE).untilAsserted(() -> assertThat(deadLetters()).extracting(ConsumerRecord::key).containsExactly(brokenKey));
         assertThat(reason(deadLetters().get(0))).contains("Schema id 987654 is not in the schema registry at " + registry.ccompatUrl());
+
+        // topupctl reads both framings: the subscriber's two records are exported as events, the broken one as raw bytes
+        Path exported = Files.createTempFile("usage-events", ".jsonl");
+        assertThat(topupctl("export", "usage-events", "--output", exported.toString()).code()).isZero();
+        List<JsonNode> lines = Files.readAllLines(exported).stream().map(ConfluentInteropIT::json).toList();
+        assertThat(lines).filteredOn(line -> msisdn.equals(line.path("key").asText()))
+                .extracting(line -> line.path("type").asText()).containsExactly("UsageRecorded", "UsageRecorded");
+        assertThat(lines).filteredOn(line -> brokenKey.equals(line.path("key").asText())).singleElement()
+                .satisfies(line -> assertThat(line.has("raw")).as(line.toString()).isTrue());
+
+        // a replay of the topic copies each record as it was written; the ledger ignores what it already applied
+        Instant from = Instant.now().minus(Duration.ofMinutes(10));
+        Topupctl replay = topupctl("replay", "--topic", "usage-events", "--from", from.toString(), "--to", "now");
+        assertThat(replay.code()).as(replay.err()).isZero();
+        client.publishUsage(io.autotopup.events.UsageRecorded.newBuilder(old).setEventId("cdr-marker-" + UUID.randomUUID())
+                .setCharge(io.autotopup.schemas.Events.money(500, "LAK")).build());
+        await().atMost(PATIENCE).untilAsserted(() ->
+                assertThat(client.balance(subscriberId).body().path("balance").path("amount").asText()).isEqualTo("26500"));
+        assertThat(deadLetters()).as("nothing but the broken record, now twice").extracting(ConsumerRecord::key)
+                .containsOnly(brokenKey).hasSize(2);
+    }
+
+    private record Topupctl(int code, String out, String err) {
+    }
+
+    private static Topupctl topupctl(String... args) {
+        List<String> arguments = new java.util.ArrayList<>(List.of(args));
+        arguments.addAll(List.of("--bootstrap-server", stack.broker.bootstrapServers()));
+        if (args[0].equals("replay")) {
+            arguments.addAll(List.of("--auth-url", stack.authUrlOf, "--client-id", "topupctl", "--client-secret", InProcessStack.TOPUPCTL_SECRET));
+        }
+        java.io.StringWriter out = new java.io.StringWriter();
+        java.io.StringWriter err = new java.io.StringWriter();
+        int code = io.autotopup.topupctl.TopUpCtl.commandLine().setOut(new java.io.PrintWriter(out, true))
+                .setErr(new java.io.PrintWriter(err, true)).execute(arguments.toArray(String[]::new));
+        return new Topupctl(code, out.toString(), err.toString());
+    }
+
+    private static JsonNode json(String line) {
+        try {
+            return JSON.readTree(line);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     @Test
