@@ -58,17 +58,34 @@ final class TailCommand implements Callable<Integer> {
             consumer.assign(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
             Map<TopicPartition, Long> begin = consumer.beginningOffsets(partitions);
+            Map<TopicPartition, Long> from = new HashMap<>();
             for (TopicPartition partition : partitions) {
-                long from = fromBeginning || key != null ? begin.get(partition) : Math.max(begin.get(partition), end.get(partition) - last);
-                consumer.seek(partition, from);
+                from.put(partition, fromBeginning || key != null ? begin.get(partition) : Math.max(begin.get(partition), end.get(partition) - last));
             }
             List<ConsumerRecord<String, byte[]>> backlog = new ArrayList<>();
-            while (partitions.stream().anyMatch(partition -> consumer.position(partition) < end.get(partition))) {
-                consumer.poll(Duration.ofMillis(500)).forEach(record -> {
-                    if (record.offset() < end.get(new TopicPartition(record.topic(), record.partition())) && matches(record)) {
-                        backlog.add(record);
+            while (true) {
+                backlog.clear();
+                from.forEach(consumer::seek);
+                while (partitions.stream().anyMatch(partition -> consumer.position(partition) < end.get(partition))) {
+                    consumer.poll(Duration.ofMillis(500)).forEach(record -> {
+                        if (record.offset() < end.get(new TopicPartition(record.topic(), record.partition())) && matches(record)) {
+                            backlog.add(record);
+                        }
+                    });
+                }
+                // transaction markers take offsets too: where the last N offsets held fewer than N records, look further back
+                boolean widened = false;
+                for (TopicPartition partition : partitions) {
+                    long records = backlog.stream().filter(record -> record.partition() == partition.partition()).count();
+                    long start = from.get(partition);
+                    if (records < last && start > begin.get(partition)) {
+                        from.put(partition, Math.max(begin.get(partition), end.get(partition) - 4 * Math.max(1, end.get(partition) - start)));
+                        widened = true;
                     }
-                });
+                }
+                if (!widened) {
+                    break;
+                }
             }
             backlog.sort(Comparator.<ConsumerRecord<String, byte[]>>comparingLong(ConsumerRecord::timestamp)
                     .thenComparingInt(ConsumerRecord::partition).thenComparingLong(ConsumerRecord::offset));

@@ -166,6 +166,26 @@ class TopicFilesIT {
     }
 
     @Test
+    void tail_shows_the_newest_records_of_a_topic_written_in_transactions_whose_markers_take_offsets_too() throws Exception {
+        createTopic("tail-transactional");
+        try (KafkaProducer<String, byte[]> producer = kafka.producer("tail-test", Map.of())) {
+            producer.initTransactions();
+            for (int i = 0; i < 12; i++) {
+                producer.beginTransaction();
+                producer.send(new ProducerRecord<>("tail-transactional", null, T0.plusSeconds(i).toEpochMilli(), "sub-1", value(i)));
+                producer.commitTransaction();
+            }
+        }
+        CommittedRecords.awaitSettled(broker.getBrokersAsString(), List.of("tail-transactional"));
+
+        List<String> newest = run("tail", "tail-transactional", "--last", "3").out().lines().toList();
+
+        assertThat(newest).hasSize(3);
+        assertThat(newest.get(0)).contains("\"timestamp\":\"" + T0.plusSeconds(9) + "\"");
+        assertThat(newest.get(2)).contains("\"timestamp\":\"" + T0.plusSeconds(11) + "\"");
+    }
+
+    @Test
     void replay_copies_a_time_window_with_keys_timestamps_and_headers_and_resumes_after_an_interruption() throws Exception {
         createTopic("replay-source");
         try (KafkaProducer<String, byte[]> producer = kafka.producer(null, Map.of())) {
