@@ -236,6 +236,35 @@ class KubernetesManifestsTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"dev", "prod"})
+    @SuppressWarnings("unchecked")
+    void theSchemaRegistryKeepsItsSchemasInKafkaAndAJobRegistersTheCatalogueWhereTheServicesLookThemUp(String name) throws Exception {
+        RenderedOverlay overlay = RenderedOverlay.render(name);
+        Map<String, String> environment = overlay.all(ConfigMap.class).stream()
+                .filter(map -> map.getMetadata().getName().startsWith("autotopup-env")).findFirst().orElseThrow().getData();
+        GenericKubernetesResource registry = overlay.custom("ApicurioRegistry3").stream().findFirst()
+                .orElseThrow(() -> new AssertionError("an ApicurioRegistry3"));
+        Map<String, Object> app = (Map<String, Object>) registry.getAdditionalProperties().get("spec") == null ? Map.of()
+                : (Map<String, Object>) ((Map<String, Object>) registry.getAdditionalProperties().get("spec")).get("app");
+        Map<String, Object> storage = (Map<String, Object>) app.get("storage");
+        assertThat(storage).as("the schemas live in Kafka").containsEntry("type", "kafkasql");
+        assertThat((Map<String, Object>) storage.get("kafkasql")).containsEntry("bootstrapServers", environment.get("KAFKA_BOOTSTRAP_SERVERS"));
+        assertThat(app.get("replicas")).isEqualTo(name.equals("prod") ? 2 : 1);
+        assertThat(environment.get("AUTOTOPUP_SCHEMA_REGISTRY_URL")).as("the operator's Service for the registry's API")
+                .isEqualTo("http://" + registry.getMetadata().getName() + "-app-service:8080/apis/ccompat/v7");
+        io.fabric8.kubernetes.api.model.batch.v1.Job job = overlay.named(io.fabric8.kubernetes.api.model.batch.v1.Job.class, "schemas-register")
+                .orElseThrow(() -> new AssertionError("the Job that registers the catalogue"));
+        Container topupctl = job.getSpec().getTemplate().getSpec().getContainers().get(0);
+        assertThat(topupctl.getImage()).startsWith("autotopup/topupctl:");
+        assertThat(topupctl.getArgs()).containsExactly("schemas", "register");
+        assertThat(topupctl.getEnv()).filteredOn(env -> env.getName().equals("SCHEMA_REGISTRY_URL")).singleElement().satisfies(env -> {
+            assertThat(env.getValueFrom().getConfigMapKeyRef().getName()).startsWith("autotopup-env-");
+            assertThat(env.getValueFrom().getConfigMapKeyRef().getKey()).isEqualTo("AUTOTOPUP_SCHEMA_REGISTRY_URL");
+        });
+        assertThat(topupctl.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "prod"})
     void theAuthorizationServerRunsWithItsKeysFromTheSecretAndEveryServiceTrustsIt(String name) throws Exception {
         RenderedOverlay overlay = RenderedOverlay.render(name);
         io.fabric8.kubernetes.api.model.apps.Deployment auth = overlay.named(io.fabric8.kubernetes.api.model.apps.Deployment.class, "auth")
