@@ -37,8 +37,22 @@ class ComposeFileTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void theSchemaRegistryKeepsItsSchemasInKafkaAndIsFilledBeforeTheServicesWrite() {
+        assertThat(environment("schema-registry")).containsEntry("APICURIO_STORAGE_KIND", "kafkasql")
+                .containsEntry("APICURIO_KAFKASQL_BOOTSTRAP_SERVERS", "kafka:19092");
+        assertThat((List<String>) services.get("schemas").get("command")).containsExactly("schemas", "register");
+        String registry = environment("schemas").get("SCHEMA_REGISTRY_URL").toString();
+        assertThat(registry).isEqualTo("http://schema-registry:8080/apis/ccompat/v7");
+        for (String name : SERVICES) {
+            assertThat(environment(name)).as(name).containsEntry("AUTOTOPUP_SCHEMA_REGISTRY_URL", registry);
+        }
+    }
+
+    @Test
     void runsKafkaInKraftModeTheSandboxAndTheFourServices() {
-        assertThat(services).containsOnlyKeys(concat(SERVICES, "kafka", "sandbox", "auth", "portal", "s3proxy", "kyc-service"));
+        assertThat(services).containsOnlyKeys(concat(SERVICES, "kafka", "sandbox", "auth", "portal", "s3proxy", "kyc-service",
+                "schema-registry", "schemas"));
         assertThat((String) services.get("kafka").get("image")).startsWith("apache/kafka:");
         assertThat(environment("kafka")).containsEntry("KAFKA_PROCESS_ROLES", "broker,controller");
     }
@@ -46,6 +60,12 @@ class ComposeFileTest {
     @Test
     void everyContainerHasAHealthCheckAndAMemoryLimit() {
         services.forEach((name, service) -> {
+            assertThat(service).as(name).containsKey("mem_limit");
+            if ("on-failure".equals(service.get("restart"))) {
+                // a one-shot task (the schemas' registration) exits when done: nothing to check the health of
+                assertThat(service).as(name).doesNotContainKey("ports");
+                return;
+            }
             assertThat(service).as(name).containsKeys("healthcheck", "mem_limit");
             assertThat(((Map<?, ?>) service.get("healthcheck")).containsKey("test")).as(name + " health check has a test").isTrue();
         });
@@ -100,7 +120,7 @@ class ComposeFileTest {
             assertThat(reactor).as(name + "'s module").contains("<module>" + module + "</module>");
             built.add(name);
         });
-        assertThat(built).containsExactlyInAnyOrderElementsOf(concat(SERVICES, "sandbox", "auth", "portal", "kyc-service"));
+        assertThat(built).containsExactlyInAnyOrderElementsOf(concat(SERVICES, "sandbox", "auth", "portal", "kyc-service", "schemas"));
     }
 
     @Test
