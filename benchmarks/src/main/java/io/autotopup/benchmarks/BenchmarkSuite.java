@@ -1,5 +1,6 @@
 package io.autotopup.benchmarks;
 
+import io.autotopup.benchmarks.jmh.ConfluentSerdeBenchmark;
 import io.autotopup.benchmarks.jmh.RuleBenchmark;
 import io.autotopup.benchmarks.jmh.SerdeBenchmark;
 import io.autotopup.benchmarks.jmh.SmsBenchmark;
@@ -136,7 +137,7 @@ public final class BenchmarkSuite {
     private static void microBenchmarks(Report report, Options options, PrintStream out) throws Exception {
         out.println("benchmarks | JMH micro-benchmarks (1 fork, 2 x 1 s warm-up, " + options.runs + " x 1 s measured)");
         Collection<RunResult> results = new Runner(new OptionsBuilder()
-                .include(SerdeBenchmark.class.getName()).include(RuleBenchmark.class.getName()).include(SmsBenchmark.class.getName())
+                .include(SerdeBenchmark.class.getName()).include(ConfluentSerdeBenchmark.class.getName()).include(RuleBenchmark.class.getName()).include(SmsBenchmark.class.getName())
                 .forks(1).warmupIterations(2).warmupTime(TimeValue.seconds(1))
                 .measurementIterations(options.runs).measurementTime(TimeValue.seconds(1)).build()).run();
         Map<String, Double> serde = new LinkedHashMap<>();
@@ -147,7 +148,7 @@ public final class BenchmarkSuite {
             List<Double> iterations = new ArrayList<>();
             result.getBenchmarkResults().forEach(benchmarkResult -> benchmarkResult.getIterationResults()
                     .forEach(iteration -> iterations.add(iteration.getPrimaryResult().getScore())));
-            String section = benchmark.startsWith("SerdeBenchmark") ? "7. Micro-benchmarks: Avro serde (ns/op)"
+            String section = benchmark.contains("SerdeBenchmark") ? "7. Micro-benchmarks: Avro serde (ns/op)"
                     : benchmark.startsWith("RuleBenchmark") ? "7. Micro-benchmarks: rule evaluation (ns/op)"
                     : "7. Micro-benchmarks: SMS segmentation (ns/op)";
             report.add(section, benchmark + param, "ns", iterations, "");
@@ -159,6 +160,13 @@ public final class BenchmarkSuite {
                 if (serde.containsKey(plain)) {
                     report.add("7. Micro-benchmarks: our serde ÷ plain SpecificDatumWriter/Reader", name.replace("SerdeBenchmark.", ""),
                             "x", List.of(nanos / serde.get(plain)), "single-object header and fingerprint lookup included");
+                }
+            }
+            if (name.startsWith("ConfluentSerdeBenchmark.confluent")) {
+                String plain = name.replace("ConfluentSerdeBenchmark.confluent", "SerdeBenchmark.plain");
+                if (serde.containsKey(plain)) {
+                    report.add("7. Micro-benchmarks: our serde ÷ plain SpecificDatumWriter/Reader", name.replace("ConfluentSerdeBenchmark.", ""),
+                            "x", List.of(nanos / serde.get(plain)), "Confluent's framing, schema ids already learnt");
                 }
             }
         });

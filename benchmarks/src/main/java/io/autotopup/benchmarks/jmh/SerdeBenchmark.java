@@ -53,6 +53,7 @@ public class SerdeBenchmark {
     @Setup
     public void prepare() throws IOException {
         EventSchemas.trustEventClasses();
+        io.autotopup.schemas.WireFormat.singleObject();
         Class<? extends SpecificRecord> type = EventSchemas.EVENT_TYPES.stream()
                 .filter(candidate -> candidate.getSimpleName().equals(event)).findFirst().orElseThrow();
         record = sample(type, 42);
