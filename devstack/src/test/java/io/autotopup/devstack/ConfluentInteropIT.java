@@ -107,6 +107,30 @@ class ConfluentInteropIT {
     }
 
     @Test
+    @Order(1)
+    void topupctl_says_where_the_registry_differs_from_the_catalogue_and_brings_it_back_in_line() {
+        SchemaRegistryClient registryClient = TestSchemaRegistry.client();
+        registryClient.setCompatibility("balance-adjustments-value", "NONE");
+        String url = registry.ccompatUrl();
+
+        Topupctl diff = topupctl("schemas", "diff", "--registry", url);
+        Topupctl register = topupctl("schemas", "register", "--registry", url);
+        Topupctl again = topupctl("schemas", "diff", "--registry", url);
+        Topupctl list = topupctl("schemas", "list", "--registry", url);
+
+        assertThat(diff.code()).as(diff.out() + diff.err()).isEqualTo(1);
+        assertThat(diff.out()).contains("balance-adjustments-value: compatibility NONE, should be BACKWARD_TRANSITIVE")
+                .contains("1 subject(s) differ");
+        assertThat(register.code()).as(register.err()).isZero();
+        assertThat(register.out()).contains("balance-adjustments-value: compatibility BACKWARD_TRANSITIVE").contains("1 change(s)");
+        assertThat(again.code()).isZero();
+        assertThat(again.out()).contains("the registry is in line with the catalogue");
+        assertThat(list.out()).containsPattern("auto-top-up-rules-value +2 +2 +BACKWARD_TRANSITIVE")
+                .containsPattern("usage-events-value +1 +1 +FULL_TRANSITIVE");
+        assertThat(registryClient.compatibility("balance-adjustments-value")).contains("BACKWARD_TRANSITIVE");
+    }
+
+    @Test
     @Order(2)
     void a_carrier_that_frames_usage_as_confluents_serializer_does_is_served_end_to_end() throws Exception {
         String msisdn = newLaoMsisdn();
@@ -185,7 +209,9 @@ class ConfluentInteropIT {
 
     private static Topupctl topupctl(String... args) {
         List<String> arguments = new java.util.ArrayList<>(List.of(args));
-        arguments.addAll(List.of("--bootstrap-server", stack.broker.bootstrapServers()));
+        if (!args[0].equals("schemas")) {
+            arguments.addAll(List.of("--bootstrap-server", stack.broker.bootstrapServers()));
+        }
         if (args[0].equals("replay")) {
             arguments.addAll(List.of("--auth-url", stack.authUrlOf, "--client-id", "topupctl", "--client-secret", InProcessStack.TOPUPCTL_SECRET));
         }
