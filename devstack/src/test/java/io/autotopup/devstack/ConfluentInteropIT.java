@@ -162,6 +162,35 @@ class ConfluentInteropIT {
     }
 
     @Test
+    @Order(2)
+    void a_carrier_with_apicurios_own_serializer_is_applied_too() throws Exception {
+        String msisdn = newLaoMsisdn();
+        String subscriberId = subscriberWithoutRule(msisdn, "30000");
+        Schema schema = new Schema.Parser().parse(get(registry.ccompatUrl() + "/subjects/usage-events-value/versions/latest")
+                .path("schema").asText());
+        GenericRecord usage = new GenericRecordBuilder(schema).set("eventId", "cdr-" + UUID.randomUUID()).set("carrierId", "etl")
+                .set("msisdn", msisdn).set("usageType", new GenericData.EnumSymbol(schema.getField("usageType").schema(), "VOICE"))
+                .set("units", 60L).set("unit", "SECOND")
+                .set("charge", new GenericRecordBuilder(schema.getField("charge").schema()).set("minorUnits", 3_000L).set("currency", "LAK").build())
+                .set("occurredAt", System.currentTimeMillis()).build();
+        Map<String, Object> config = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.broker.bootstrapServers(),
+                "apicurio.registry.url", registry.ccompatUrl().replace("/apis/ccompat/v7", "/apis/registry/v3"),
+                "apicurio.registry.http.adapter", "JDK", "apicurio.registry.auto-register", "false",
+                "apicurio.registry.find-latest", "true");
+        byte[] sent;
+        try (var serializer = new io.apicurio.registry.serde.avro.AvroKafkaSerializer<GenericRecord>();
+             KafkaProducer<String, byte[]> carrier = carrierProducer()) {
+            serializer.configure(config, false);
+            sent = serializer.serialize("usage-events", usage);
+            carrier.send(new ProducerRecord<>("usage-events", msisdn, sent)).get();
+        }
+
+        assertThat(sent[0]).as("Apicurio's serializer writes Confluent's framing by default").isZero();
+        await().atMost(PATIENCE).untilAsserted(() ->
+                assertThat(client.balance(subscriberId).body().path("balance").path("amount").asText()).isEqualTo("27000"));
+    }
+
+    @Test
     @Order(3)
     void a_topic_with_records_of_both_framings_is_read_whole_and_only_the_broken_record_is_refused() throws Exception {
         String msisdn = newLaoMsisdn();
