@@ -10,14 +10,13 @@ import java.util.Map;
 import java.io.ByteArrayOutputStream;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.Schema;
+import org.apache.avro.SchemaNormalization;
 import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificDatumWriter;
-import org.apache.avro.message.BinaryMessageDecoder;
-import org.apache.avro.message.BinaryMessageEncoder;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.errors.SerializationException;
@@ -119,7 +118,7 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T>, Seri
                     type == null ? "not a published schema" : "a " + type.getSimpleName(),
                     codecs.keySet().stream().map(Class::getSimpleName).toList()));
         }
-        return baseType.cast(codec.decode(bytes, topic));
+        return baseType.cast(codec.decode(fingerprint, bytes, topic));
     }
 
     private T deserializeFramed(String topic, byte[] bytes) {
@@ -168,7 +167,33 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T>, Seri
         // stateless
     }
 
-    /** Encoder and decoder of one type; both are thread safe (Avro keeps per-thread buffers). */
+    /**
+     * Per thread, reused record after record: the output buffer, and Avro's encoder and decoder. A serde is called
+     * from many threads (stream threads, listener threads, request threads) but never re-entrantly on one.
+     */
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    private static final class Scratch {
+        /** A buffer that grew past this is dropped after use, so one large record does not pin memory. */
+        private static final int KEEP_AT_MOST = 64 * 1024;
+        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+        BinaryEncoder encoder;
+        BinaryDecoder decoder;
+
+        byte[] take() {
+            byte[] bytes = out.toByteArray();
+            if (bytes.length > KEEP_AT_MOST) {
+                out = new ByteArrayOutputStream(256);
+                encoder = null;
+            }
+            return bytes;
+        }
+    }
+
+    /**
+     * Encoder and decoder of one type, thread safe: a header made once per framing, one writer, and one resolving
+     * reader per writer schema (by fingerprint or by registry id), so no record resolves schemas again.
+     */
     private static final class Codec<R extends SpecificRecord> {
         /** How long a subject without an id for this schema is written single-object before the registry is asked again. */
         private static final long ASK_AGAIN_NANOS = 30_000_000_000L;
@@ -176,22 +201,25 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T>, Seri
         private final Class<R> type;
         private final Schema current;
         private final SpecificData model;
-        private final BinaryMessageEncoder<R> encoder;
-        private final BinaryMessageDecoder<R> decoder;
+        private final EventSchemas schemas;
         private final SpecificDatumWriter<R> writer;
+        /** {@code C3 01} and the current schema's fingerprint, little-endian: what Avro's {@code BinaryMessageEncoder} writes. */
+        private final byte[] singleObjectHeader;
         /** Schema id per topic written to; id -1 = none yet, asked again after {@link #ASK_AGAIN_NANOS}. */
         private final Map<String, SchemaId> ids = new ConcurrentHashMap<>();
-        /** A resolving reader per writer schema id. */
-        private final Map<Integer, SpecificDatumReader<R>> readers = new ConcurrentHashMap<>();
+        /** A reader per writer schema id (Confluent's framing). */
+        private final Map<Integer, SpecificDatumReader<R>> readersById = new ConcurrentHashMap<>();
+        /** A reader per writer schema fingerprint (single-object encoding). */
+        private final Map<Long, SpecificDatumReader<R>> readersByFingerprint = new ConcurrentHashMap<>();
 
         Codec(Class<R> type, EventSchemas schemas) {
             this.type = type;
+            this.schemas = schemas;
             this.model = SpecificData.getForClass(type);
             this.current = EventSchemas.currentSchemaOf(type);
-            this.encoder = new BinaryMessageEncoder<>(model, current);
-            this.decoder = new BinaryMessageDecoder<>(model, current);
             this.writer = new SpecificDatumWriter<>(current, model);
-            schemas.versionsOf(type).forEach(decoder::addSchema);
+            this.singleObjectHeader = ByteBuffer.allocate(HEADER_LENGTH).order(ByteOrder.LITTLE_ENDIAN)
+                    .put(MARKER_0).put(MARKER_1).putLong(SchemaNormalization.parsingFingerprint64(current)).array();
         }
 
         int schemaIdFor(String topic, SchemaResolver registry) {
@@ -206,14 +234,21 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T>, Seri
         }
 
         byte[] encodeFramed(int id, Object record) {
+            return encode(new byte[] {CONFLUENT_MAGIC, (byte) (id >>> 24), (byte) (id >>> 16), (byte) (id >>> 8), (byte) id}, record);
+        }
+
+        byte[] encode(Object record) {
+            return encode(singleObjectHeader, record);
+        }
+
+        private byte[] encode(byte[] header, Object record) {
+            Scratch scratch = SCRATCH.get();
             try {
-                ByteArrayOutputStream out = new ByteArrayOutputStream(128);
-                out.write(CONFLUENT_MAGIC);
-                out.write(ByteBuffer.allocate(4).putInt(id).array());
-                BinaryEncoder body = EncoderFactory.get().directBinaryEncoder(out, null);
-                writer.write(type.cast(record), body);
-                body.flush();
-                return out.toByteArray();
+                scratch.out.reset();
+                scratch.out.write(header, 0, header.length);
+                scratch.encoder = EncoderFactory.get().directBinaryEncoder(scratch.out, scratch.encoder);
+                writer.write(type.cast(record), scratch.encoder);
+                return scratch.take();
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             } catch (RuntimeException e) {
@@ -223,36 +258,33 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T>, Seri
 
         R decodeFramed(int id, Schema writerSchema, byte[] bytes, String topic) {
             try {
-                SpecificDatumReader<R> reader = readers.computeIfAbsent(id, any -> new SpecificDatumReader<>(writerSchema, current, model));
-                BinaryDecoder body = DecoderFactory.get().binaryDecoder(bytes, CONFLUENT_HEADER_LENGTH,
-                        bytes.length - CONFLUENT_HEADER_LENGTH, null);
-                return reader.read(null, body);
+                SpecificDatumReader<R> reader = readersById.computeIfAbsent(id, any -> reader(writerSchema));
+                return read(reader, bytes, CONFLUENT_HEADER_LENGTH);
             } catch (IOException | RuntimeException e) {
                 throw new SerializationException("Cannot decode " + type.getSimpleName() + " (schema id " + id + ") on " + topic
                         + ": " + e.getMessage(), e);
             }
         }
 
-        byte[] encode(Object record) {
+        R decode(long fingerprint, byte[] bytes, String topic) {
             try {
-                ByteBuffer buffer = encoder.encode(type.cast(record));
-                byte[] bytes = new byte[buffer.remaining()];
-                buffer.get(bytes);
-                return bytes;
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            } catch (RuntimeException e) {
-                throw new SerializationException("Cannot encode " + type.getSimpleName() + ": " + e.getMessage(), e);
-            }
-        }
-
-        R decode(byte[] bytes, String topic) {
-            try {
-                return decoder.decode(bytes);
+                SpecificDatumReader<R> reader = readersByFingerprint.computeIfAbsent(fingerprint,
+                        any -> reader(schemas.findByFingerprint(fingerprint)));
+                return read(reader, bytes, HEADER_LENGTH);
             } catch (IOException | RuntimeException e) {
                 throw new SerializationException("Cannot decode " + type.getSimpleName() + " on " + topic
                         + ": " + e.getMessage(), e);
             }
+        }
+
+        private SpecificDatumReader<R> reader(Schema writerSchema) {
+            return new SpecificDatumReader<>(writerSchema, current, model);
+        }
+
+        private R read(SpecificDatumReader<R> reader, byte[] bytes, int offset) throws IOException {
+            Scratch scratch = SCRATCH.get();
+            scratch.decoder = DecoderFactory.get().binaryDecoder(bytes, offset, bytes.length - offset, scratch.decoder);
+            return reader.read(null, scratch.decoder);
         }
     }
 

@@ -54,6 +54,44 @@ class AvroSerdeTest {
     }
 
     @Test
+    void single_object_bytes_are_exactly_what_avros_own_message_encoder_writes() throws Exception {
+        UsageRecorded usage = usage("e-avro");
+        byte[] ours = Topics.USAGE_EVENTS.valueSerde().serializer().serialize("usage-events", usage);
+        java.nio.ByteBuffer avros = new BinaryMessageEncoder<UsageRecorded>(org.apache.avro.specific.SpecificData.get(),
+                UsageRecorded.getClassSchema()).encode(usage);
+        byte[] expected = new byte[avros.remaining()];
+        avros.get(expected);
+
+        assertThat(ours).isEqualTo(expected);
+    }
+
+    @Test
+    void records_encoded_and_decoded_on_many_threads_at_once_each_come_back_whole() throws Exception {
+        var serde = Topics.USAGE_EVENTS.valueSerde();
+        java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            List<java.util.concurrent.Future<Boolean>> results = new java.util.ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                int thread = t;
+                results.add(threads.submit(() -> {
+                    for (int i = 0; i < 2_000; i++) {
+                        UsageRecorded usage = usage("t" + thread + "-" + i + "-" + "x".repeat(i % 300));
+                        if (!serde.deserializer().deserialize("usage-events", serde.serializer().serialize("usage-events", usage)).equals(usage)) {
+                            return false;
+                        }
+                    }
+                    return true;
+                }));
+            }
+            for (var result : results) {
+                assertThat(result.get()).isTrue();
+            }
+        } finally {
+            threads.shutdownNow();
+        }
+    }
+
+    @Test
     void a_tombstone_stays_null() {
         assertThat(Topics.AUTO_TOP_UP_RULES.valueSerde().serializer().serialize("t", null)).isNull();
         assertThat(Topics.AUTO_TOP_UP_RULES.valueSerde().deserializer().deserialize("t", null)).isNull();
