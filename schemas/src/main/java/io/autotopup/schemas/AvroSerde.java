@@ -246,8 +246,10 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T>, Seri
             try {
                 scratch.out.reset();
                 scratch.out.write(header, 0, header.length);
-                scratch.encoder = EncoderFactory.get().directBinaryEncoder(scratch.out, scratch.encoder);
+                // buffered: a direct encoder would write byte by byte into the (synchronized) stream
+                scratch.encoder = EncoderFactory.get().binaryEncoder(scratch.out, scratch.encoder);
                 writer.write(type.cast(record), scratch.encoder);
+                scratch.encoder.flush();
                 return scratch.take();
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
