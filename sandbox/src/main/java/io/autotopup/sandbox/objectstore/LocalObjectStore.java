@@ -1,9 +1,7 @@
 package io.autotopup.sandbox.objectstore;
 
+import io.autotopup.sandbox.LocalProcess;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.HttpURLConnection;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,7 +42,7 @@ public final class LocalObjectStore implements AutoCloseable {
             throw new IllegalStateException("No S3Proxy jar at " + jar + ": build first (./mvnw -DskipTests package)");
         }
         Files.createDirectories(dataDir);
-        int chosen = port == 0 ? freePort() : port;
+        int chosen = port == 0 ? LocalProcess.freePort() : port;
         Properties settings = new Properties();
         settings.setProperty("s3proxy.endpoint", "http://127.0.0.1:" + chosen);
         settings.setProperty("s3proxy.authorization", "aws-v2-or-v4");
@@ -61,7 +59,8 @@ public final class LocalObjectStore implements AutoCloseable {
                 "--properties", file.toString()))
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         LocalObjectStore store = new LocalObjectStore(process, chosen, dataDir);
-        store.awaitAnswering(Duration.ofSeconds(60));
+        LocalProcess.awaitAnswering(process, "S3Proxy", URI.create(store.endpoint() + "/"), false, Duration.ofSeconds(60),
+                Duration.ofSeconds(10));
         return store;
     }
 
@@ -78,50 +77,8 @@ public final class LocalObjectStore implements AutoCloseable {
         return dataDir;
     }
 
-    private void awaitAnswering(Duration patience) {
-        long deadline = System.nanoTime() + patience.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("S3Proxy stopped at start (exit " + process.exitValue() + ")");
-            }
-            try {
-                HttpURLConnection connection = (HttpURLConnection) URI.create(endpoint() + "/").toURL().openConnection();
-                connection.setConnectTimeout(500);
-                connection.setReadTimeout(1000);
-                connection.getResponseCode();
-                connection.disconnect();
-                return;
-            } catch (IOException notYet) {
-                try {
-                    Thread.sleep(100);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException(e);
-                }
-            }
-        }
-        close();
-        throw new IllegalStateException("S3Proxy did not answer within " + patience);
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
     @Override
     public void close() {
-        process.destroy();
-        try {
-            if (!process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            process.destroyForcibly();
-        }
+        LocalProcess.stop(process, Duration.ofSeconds(10));
     }
 }

@@ -1,9 +1,7 @@
 package io.autotopup.sandbox.registry;
 
+import io.autotopup.sandbox.LocalProcess;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.HttpURLConnection;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,7 +11,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -62,10 +59,10 @@ public final class LocalSchemaRegistry implements AutoCloseable {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException("No Apicurio Registry at " + appDir + ": build first (./mvnw -DskipTests package)");
         }
-        int chosen = port == 0 ? freePort() : port;
+        int chosen = port == 0 ? LocalProcess.freePort() : port;
         List<String> command = new ArrayList<>(List.of(java.toString(), "-Xmx384m", "-XX:+UseSerialGC",
                 "-Dquarkus.http.host=127.0.0.1", "-Dquarkus.http.port=" + chosen,
-                "-Dquarkus.management.host=127.0.0.1", "-Dquarkus.management.port=" + freePort(),
+                "-Dquarkus.management.host=127.0.0.1", "-Dquarkus.management.port=" + LocalProcess.freePort(),
                 "-Dquarkus.log.console.json=false"));
         if (storage instanceof Storage.Kafka kafka) {
             command.add("-Dapicurio.storage.kind=kafkasql");
@@ -77,7 +74,8 @@ public final class LocalSchemaRegistry implements AutoCloseable {
         Process process = new ProcessBuilder(command).directory(appDir.toFile())
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         LocalSchemaRegistry registry = new LocalSchemaRegistry(process, chosen);
-        registry.awaitAnswering(Duration.ofSeconds(120), log);
+        LocalProcess.awaitAnswering(process, "The schema registry (see " + log + ")", URI.create(registry.ccompatUrl() + "/subjects"),
+                true, Duration.ofSeconds(120), Duration.ofSeconds(20));
         return registry;
     }
 
@@ -130,10 +128,6 @@ public final class LocalSchemaRegistry implements AutoCloseable {
         }
     }
 
-    public int port() {
-        return port;
-    }
-
     /** The root of the Confluent Schema Registry API, what Confluent's serializers take as {@code schema.registry.url}. */
     public String ccompatUrl() {
         return "http://127.0.0.1:" + port + "/apis/ccompat/v7";
@@ -143,54 +137,8 @@ public final class LocalSchemaRegistry implements AutoCloseable {
         return process.isAlive();
     }
 
-    private void awaitAnswering(Duration patience, Path log) {
-        long deadline = System.nanoTime() + patience.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("The schema registry stopped at start (exit " + process.exitValue() + "; see " + log + ")");
-            }
-            try {
-                HttpURLConnection connection = (HttpURLConnection) URI.create(ccompatUrl() + "/subjects").toURL().openConnection();
-                connection.setConnectTimeout(500);
-                connection.setReadTimeout(2000);
-                int status = connection.getResponseCode();
-                connection.disconnect();
-                if (status == 200) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // not listening yet
-            }
-            try {
-                Thread.sleep(200);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        }
-        close();
-        throw new IllegalStateException("The schema registry did not answer within " + patience + " (see " + log + ")");
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
     @Override
     public void close() {
-        process.destroy();
-        try {
-            if (!process.waitFor(20, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                process.waitFor(10, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            process.destroyForcibly();
-        }
+        LocalProcess.stop(process, Duration.ofSeconds(20));
     }
 }
