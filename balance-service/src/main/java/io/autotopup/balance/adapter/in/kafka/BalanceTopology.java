@@ -7,6 +7,7 @@ import io.autotopup.events.UsageRecorded;
 import io.autotopup.balance.domain.LedgerPolicy;
 import io.autotopup.platform.streams.DeadLetters;
 import io.autotopup.platform.streams.JsonSerde;
+import io.autotopup.platform.streams.LatestValueStore;
 import io.autotopup.platform.streams.Routed;
 import io.autotopup.schemas.AvroSerde;
 import io.autotopup.schemas.Topics;
@@ -119,45 +120,15 @@ public final class BalanceTopology {
         // so restoring it from the topic gives the same store as building it. Added last, so that the
         // sub-topologies that have tasks keep the numbers they had before it existed (their state directories
         // are named after them; KAFKA-13009)
-        builder.addGlobalStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(NUMBERS_STORE), Serdes.String(),
-                        Topics.SUBSCRIBER_NUMBERS.valueSerde()).withLoggingDisabled(), Topics.SUBSCRIBER_NUMBERS.name(),
-                Consumed.with(Topics.SUBSCRIBER_NUMBERS.keySerde(), Topics.SUBSCRIBER_NUMBERS.valueSerde()).withName("balance-numbers"),
-                () -> new LatestValue<>(NUMBERS_STORE));
+        LatestValueStore.addGlobal(builder, Topics.SUBSCRIBER_NUMBERS, NUMBERS_STORE, "balance-numbers");
         // the codes asked for per client address, counted by every instance against the hourly limit
         builder.addGlobalStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CODE_REQUESTS_STORE), Serdes.String(),
                         new JsonSerde<>(RecentCodeRequests.class)).withLoggingDisabled(), Topics.CODE_REQUESTS.name(),
                 Consumed.with(Topics.CODE_REQUESTS.keySerde(), Topics.CODE_REQUESTS.valueSerde()).withName("balance-code-requests"),
                 CodeRequestCounter::new);
         // each subscriber's identity check, as kyc-service says it stands
-        builder.addGlobalStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(KYC_STATUSES_STORE), Serdes.String(),
-                        Topics.KYC_STATUSES.valueSerde()).withLoggingDisabled(), Topics.KYC_STATUSES.name(),
-                Consumed.with(Topics.KYC_STATUSES.keySerde(), Topics.KYC_STATUSES.valueSerde()).withName("balance-kyc-statuses"),
-                () -> new LatestValue<>(KYC_STATUSES_STORE));
+        LatestValueStore.addGlobal(builder, Topics.KYC_STATUSES, KYC_STATUSES_STORE, "balance-kyc-statuses");
         return builder;
-    }
-
-    /** Keeps a global store of the topic's latest value per key, as it is; a tombstone removes the key. */
-    private static final class LatestValue<V> implements Processor<String, V, Void, Void> {
-        private final String storeName;
-        private KeyValueStore<String, V> store;
-
-        LatestValue(String storeName) {
-            this.storeName = storeName;
-        }
-
-        @Override
-        public void init(ProcessorContext<Void, Void> context) {
-            store = context.getStateStore(storeName);
-        }
-
-        @Override
-        public void process(Record<String, V> record) {
-            if (record.value() == null) {
-                store.delete(record.key());
-            } else {
-                store.put(record.key(), record.value());
-            }
-        }
     }
 
     /** Keeps, per client address, the codes asked for from it in the last two hours. */
