@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.autotopup.events.UsageRecorded;
 import io.autotopup.platform.testing.CommittedRecords;
 import io.autotopup.sandbox.registry.LocalSchemaRegistry;
-import io.autotopup.schemas.EventSchemas;
 import io.autotopup.schemas.Topics;
 import io.autotopup.schemas.registry.SchemaCatalogue;
 import io.autotopup.schemas.registry.SchemaRegistryClient;
@@ -361,9 +360,5 @@ class ConfluentInteropIT {
 
     private static String newLaoMsisdn() {
         return "+856205" + String.format("%07d", java.util.concurrent.ThreadLocalRandom.current().nextInt(10_000_000));
-    }
-
-    static {
-        EventSchemas.trustEventClasses();
     }
 }

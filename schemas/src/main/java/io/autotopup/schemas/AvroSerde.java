@@ -52,12 +52,16 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T>, Seri
     private final EventSchemas schemas;
     private final Class<T> baseType;
     private final Map<Class<? extends T>, Codec<? extends T>> codecs = new LinkedHashMap<>();
+    /** The same codecs by the full name of their record, as a writer schema from the registry names it. */
+    private final Map<String, Codec<? extends T>> codecsByName = new java.util.HashMap<>();
 
     AvroSerde(EventSchemas schemas, Class<T> baseType, Iterable<Class<? extends T>> types) {
         this.schemas = schemas;
         this.baseType = baseType;
         for (Class<? extends T> type : types) {
-            codecs.put(type, new Codec<>(type, schemas));
+            Codec<? extends T> codec = new Codec<>(type, schemas);
+            codecs.put(type, codec);
+            codecsByName.put(type.getName(), codec);
         }
     }
 
@@ -129,12 +133,7 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T>, Seri
                     + " (Confluent's framing), but no schema registry is configured here (autotopup.schema-registry.url)");
         }
         Schema writer = registry.schemaById(id);
-        Codec<? extends T> codec = null;
-        for (Map.Entry<Class<? extends T>, Codec<? extends T>> entry : codecs.entrySet()) {
-            if (entry.getKey().getName().equals(writer.getFullName())) {
-                codec = entry.getValue();
-            }
-        }
+        Codec<? extends T> codec = codecsByName.get(writer.getFullName());
         if (codec == null) {
             throw new SerializationException("Schema id " + id + " on " + topic + " is a " + writer.getFullName()
                     + "; this topic carries " + codecs.keySet().stream().map(Class::getSimpleName).toList());

@@ -20,7 +20,4 @@ public interface SchemaResolver {
 
     /** The id of {@code schema} under {@code subject}, or empty when it is not registered there or cannot be learnt now. */
     OptionalInt idOf(String subject, Schema schema);
-
-    /** Where the schemas come from, for messages. */
-    String describe();
 }

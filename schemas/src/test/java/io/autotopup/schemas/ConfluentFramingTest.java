@@ -218,10 +218,5 @@ class ConfluentFramingTest {
             Integer id = subjects.getOrDefault(subject, Map.of()).get(org.apache.avro.SchemaNormalization.parsingFingerprint64(schema));
             return id == null ? OptionalInt.empty() : OptionalInt.of(id);
         }
-
-        @Override
-        public String describe() {
-            return "the test registry";
-        }
     }
 }

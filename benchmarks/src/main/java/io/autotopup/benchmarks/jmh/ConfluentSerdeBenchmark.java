@@ -64,11 +64,6 @@ public class ConfluentSerdeBenchmark {
             public OptionalInt idOf(String subject, Schema any) {
                 return OptionalInt.of(7);
             }
-
-            @Override
-            public String describe() {
-                return "ids already learnt";
-            }
         });
         framed = serde.serialize(topic, record);
         if (framed[0] != 0) {

@@ -65,13 +65,4 @@ public final class RegistrySchemas implements SchemaResolver {
         }
         return OptionalInt.empty();
     }
-
-    @Override
-    public String describe() {
-        return "the schema registry at " + client.baseUrl();
-    }
-
-    public SchemaRegistryClient client() {
-        return client;
-    }
 }

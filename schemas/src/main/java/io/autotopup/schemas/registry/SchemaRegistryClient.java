@@ -99,12 +99,6 @@ public final class SchemaRegistryClient {
         call("PUT", "/config/" + encode(subject), Map.of("compatibility", level));
     }
 
-    /** Deletes a subject and its versions (soft, then hard, as the API asks); for tests and clean-ups. */
-    public void deleteSubject(String subject) {
-        call("DELETE", "/subjects/" + encode(subject), null, 404);
-        call("DELETE", "/subjects/" + encode(subject) + "?permanent=true", null, 404);
-    }
-
     private JsonNode call(String method, String path, Object body, int... absentStatuses) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(timeout)
                 .header("Accept", CONTENT_TYPE + ", application/json");
