@@ -380,6 +380,14 @@ class BalanceServiceIT {
         assertThat(ledger).contains("duplicate bundle refund").contains("\"amount\":\"-2.50\"")
                 .contains("\"balanceAfter\":{\"amount\":\"7.50\"").contains("opening balance");
         assertThat(ledger.split("\"version\"")).as("two entries, not three").hasSize(3);
+
+        HttpResponse<String> newest = get("/v1/subscribers/" + subscriberId + "/ledger?limit=1");
+        assertThat(newest.body()).contains("duplicate bundle refund").doesNotContain("opening balance");
+        String next = newest.headers().firstValue("Link").orElseThrow();
+        assertThat(next).isEqualTo("</v1/subscribers/" + subscriberId + "/ledger?limit=1&before=2>; rel=\"next\"");
+        HttpResponse<String> older = get(next.substring(1, next.indexOf('>')));
+        assertThat(older.body()).contains("opening balance").doesNotContain("duplicate bundle refund");
+        assertThat(older.headers().firstValue("Link")).as("nothing before the first change").isEmpty();
     }
 
     @Test
@@ -404,6 +412,7 @@ class BalanceServiceIT {
                         + "\"openingBalance\":{\"amount\":\"5.001\",\"currency\":\"USD\"}}"),
                 post("/v1/subscribers", "{\"msisdn\":\"+8562055510008\",\"currency\":\"LAK\",\"language\":\"fr\"}"),
                 get("/v1/subscribers/" + alice + "/ledger?limit=0"),
+                get("/v1/subscribers/" + alice + "/ledger?before=0"),
                 get("/v1/subscribers/nobody/ledger"),
                 operator("POST", "/v1/subscribers/" + alice + "/adjustments",
                         "{\"amount\":{\"amount\":\"5.00\",\"currency\":\"USD\"},\"reason\":\"x\",\"idempotencyKey\":\"ops-00000002\"}"),
@@ -412,7 +421,7 @@ class BalanceServiceIT {
                 operator("POST", "/v1/subscribers/nobody/adjustments",
                         "{\"amount\":{\"amount\":\"500\",\"currency\":\"LAK\"},\"reason\":\"x\",\"idempotencyKey\":\"ops-00000004\"}"));
 
-        assertThat(answers).extracting(HttpResponse::statusCode).containsExactly(400, 400, 400, 400, 404, 422, 400, 404);
+        assertThat(answers).extracting(HttpResponse::statusCode).containsExactly(400, 400, 400, 400, 400, 404, 422, 400, 404);
         assertThat(answers).allSatisfy(answer -> assertThat(answer.headers().firstValue("Content-Type"))
                 .hasValueSatisfying(type -> assertThat(type).contains("problem+json")));
     }

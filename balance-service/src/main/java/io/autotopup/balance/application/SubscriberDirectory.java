@@ -18,8 +18,11 @@ public interface SubscriberDirectory {
     /** The current one-time code's state, if a code was issued. */
     Optional<io.autotopup.balance.domain.Verification> verification(String subscriberId);
 
-    /** The latest ledger entries, newest first; empty for a subscriber with none. */
-    List<LedgerLine> ledger(String subscriberId, int limit);
+    /**
+     * Up to {@code limit} ledger entries of versions below {@code before}, newest first ({@link Long#MAX_VALUE}: the
+     * newest); empty for a subscriber with none. The last entry's version is the cursor of the page after.
+     */
+    List<LedgerLine> ledger(String subscriberId, long before, int limit);
 
     /** A subscriber's balance in minor units, and the version of the last change (0: none yet). */
     record AccountBalance(String subscriberId, long minorUnits, String currency, long version) {

@@ -39,8 +39,9 @@ class BalanceServiceConfiguration {
     void defineTopology(StreamsBuilder builder, MeterRegistry meters,
             @Value("${autotopup.balance.unknown-msisdn-grace:30s}") Duration unknownMsisdnGrace,
             @Value("${autotopup.balance.dedupe-retention:7d}") Duration dedupeRetention,
+            @Value("${autotopup.balance.history-kept:" + LedgerPolicy.DEFAULT_HISTORY_KEPT + "}") int historyKept,
             @Value("#{${autotopup.balance.max-usage-charge:{LAK: 10000000, USD: 50000}}}") Map<String, Long> maxUsageCharge) {
-        BalanceTopology.build(builder, unknownMsisdnGrace, new LedgerPolicy(Map.copyOf(maxUsageCharge), dedupeRetention),
+        BalanceTopology.build(builder, unknownMsisdnGrace, new LedgerPolicy(Map.copyOf(maxUsageCharge), dedupeRetention, historyKept),
                 new MicrometerLedgerMetrics(meters));
     }
 

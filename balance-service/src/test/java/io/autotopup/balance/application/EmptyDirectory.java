@@ -33,7 +33,7 @@ class EmptyDirectory implements SubscriberDirectory {
     }
 
     @Override
-    public List<LedgerLine> ledger(String subscriberId, int limit) {
+    public List<LedgerLine> ledger(String subscriberId, long before, int limit) {
         return List.of();
     }
 }

@@ -56,8 +56,14 @@ public final class BalanceTopology {
     public static final String APPLIED_STORE = "balance-applied";
     /** Subscriber id to its current one-time code's {@link io.autotopup.balance.domain.Verification}. */
     public static final String VERIFICATIONS_STORE = "balance-verifications";
-    /** Subscriber id to {@link LedgerHistory}: the latest entries. */
-    public static final String HISTORY_STORE = "balance-ledger-history";
+    /** Subscriber id and version to one ledger entry ({@link LedgerEntries}): each subscriber's history. */
+    public static final String ENTRIES_STORE = "balance-ledger-entries";
+    /**
+     * Subscriber id to {@link LedgerHistory}, the newest 100 entries as one value: how the history was kept before the
+     * store of entries (issue 19). Still read, so that state written that way moves into {@link #ENTRIES_STORE} at
+     * start; empty once it has.
+     */
+    public static final String FORMER_HISTORY_STORE = "balance-ledger-history";
 
     private BalanceTopology() {
     }
@@ -86,7 +92,9 @@ public final class BalanceTopology {
                 Serdes.String(), Topics.BALANCE_CHANGES.valueSerde()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(APPLIED_STORE),
                 Serdes.String(), Serdes.Long()));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(HISTORY_STORE),
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ENTRIES_STORE),
+                Serdes.Bytes(), LedgerEntries.serde()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(FORMER_HISTORY_STORE),
                 Serdes.String(), new JsonSerde<>(LedgerHistory.class)));
         // a subscriber's verification state lives in the same task as their account (the store is connected to both
         // processors), so the instance that owns a subscriber can sign them in with what it holds
@@ -105,7 +113,7 @@ public final class BalanceTopology {
                 .merge(outcomes, Named.as("balance-merge-outcomes"))
                 .merge(adjustments, Named.as("balance-merge-adjustments"))
                 .process(() -> new LedgerProcessor(policy, metrics), Named.as("balance-ledger"), ACCOUNTS_STORE,
-                        BALANCES_STORE, APPLIED_STORE, HISTORY_STORE);
+                        BALANCES_STORE, APPLIED_STORE, ENTRIES_STORE, FORMER_HISTORY_STORE);
         KStream<String, SpecificRecord> applied = DeadLetters.route(ledger, AvroSerde.anyEvent(), "balance-ledger");
         applied.filter((msisdn, value) -> value instanceof SubscriberNumberAssigned, Named.as("balance-numbers-only"))
                 .mapValues(number -> (SubscriberNumberAssigned) number, Named.as("balance-numbers-out"))

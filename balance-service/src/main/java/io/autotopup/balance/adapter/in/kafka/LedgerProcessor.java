@@ -29,6 +29,7 @@ import java.util.UUID;
 import java.util.function.BiFunction;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.Cancellable;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -57,7 +58,10 @@ final class LedgerProcessor implements Processor<String, SpecificRecord, String,
     private KeyValueStore<String, SpecificRecord> accounts;
     private KeyValueStore<String, BalanceChanged> balances;
     private KeyValueStore<String, Long> applied;
-    private KeyValueStore<String, LedgerHistory> history;
+    private KeyValueStore<Bytes, LedgerEntries.Entry> entries;
+    private KeyValueStore<String, LedgerHistory> formerHistory;
+    /** Whether the history of the previous format has been moved to {@link #entries} whole (then it is not read). */
+    private boolean formerHistoryMoved;
     private KeyValueStore<String, SubscriberNumberAssigned> numbers;
 
     LedgerProcessor(LedgerPolicy policy, LedgerMetrics metrics) {
@@ -71,7 +75,16 @@ final class LedgerProcessor implements Processor<String, SpecificRecord, String,
         this.accounts = context.getStateStore(BalanceTopology.ACCOUNTS_STORE);
         this.balances = context.getStateStore(BalanceTopology.BALANCES_STORE);
         this.applied = context.getStateStore(BalanceTopology.APPLIED_STORE);
-        this.history = context.getStateStore(BalanceTopology.HISTORY_STORE);
+        this.entries = context.getStateStore(BalanceTopology.ENTRIES_STORE);
+        this.formerHistory = context.getStateStore(BalanceTopology.FORMER_HISTORY_STORE);
+        // state written before the store of entries: moved a share at a time, each share in one transaction; until
+        // the first look finds nothing left, each change also moves its own subscriber's history first
+        Cancellable[] moving = new Cancellable[1];
+        moving[0] = context.schedule(Duration.ofSeconds(1), PunctuationType.WALL_CLOCK_TIME, now -> {
+            if (moveFormerHistory(MOVED_PER_PUNCTUATION)) {
+                moving[0].cancel();
+            }
+        });
         this.numbers = context.getStateStore(BalanceTopology.NUMBERS_STORE);
         context.schedule(PURGE_INTERVAL, PunctuationType.STREAM_TIME, this::forgetOldUsage);
         Cancellable[] once = new Cancellable[1];
@@ -150,12 +163,17 @@ final class LedgerProcessor implements Processor<String, SpecificRecord, String,
         BalanceChanged changed = toEvent(record.key(), entry, record.timestamp());
         balances.put(record.key(), changed);
         applied.put(dedupeKey, input instanceof UsageRecorded usage ? usage.getOccurredAt().toEpochMilli() : record.timestamp());
-        LedgerHistory entries = history.get(record.key());
-        entries = entries == null ? new LedgerHistory() : entries;
-        entries.add(new LedgerHistory.Entry(changed.getEventId(), changed.getVersion(), changed.getReason().name(),
+        if (!formerHistoryMoved) {
+            moveFormerHistory(record.key());
+        }
+        long version = changed.getVersion();
+        entries.put(LedgerEntries.key(record.key(), version), new LedgerEntries.Entry(version, changed.getReason().name(),
                 description, changed.getCausationId(), changed.getDelta().getMinorUnits(),
                 changed.getNewBalance().getMinorUnits(), changed.getNewBalance().getCurrency(), record.timestamp()));
-        history.put(record.key(), entries);
+        if (version > policy.historyKept()) {
+            // the oldest entry kept goes: a tombstone by key, no read (put null, unlike delete, does not fetch it first)
+            entries.put(LedgerEntries.key(record.key(), version - policy.historyKept()), null);
+        }
         metrics.applied(changed.getReason().name());
         context.forward(record.withValue(Routed.accepted(changed)));
     }
@@ -210,6 +228,35 @@ final class LedgerProcessor implements Processor<String, SpecificRecord, String,
     }
 
     private static final int BACKFILL_SAMPLE = 100;
+    /** Subscribers whose history of the previous format is moved in one punctuation (one transaction). */
+    static final int MOVED_PER_PUNCTUATION = 500;
+
+    /**
+     * Moves the history that the previous version kept as one value per subscriber (the newest 100 entries) into
+     * the store of entries, at most {@code limit} subscribers at a time; true once nothing is left to move.
+     */
+    private boolean moveFormerHistory(int limit) {
+        List<String> subscribers = new ArrayList<>();
+        try (KeyValueIterator<String, LedgerHistory> former = formerHistory.all()) {
+            while (former.hasNext() && subscribers.size() < limit) {
+                subscribers.add(former.next().key);
+            }
+            formerHistoryMoved = !former.hasNext();
+        }
+        subscribers.forEach(this::moveFormerHistory);
+        return formerHistoryMoved;
+    }
+
+    private void moveFormerHistory(String subscriberId) {
+        LedgerHistory former = formerHistory.get(subscriberId);
+        if (former == null) {
+            return;
+        }
+        for (LedgerHistory.Entry entry : former.latest(policy.historyKept())) {
+            entries.put(LedgerEntries.key(subscriberId, entry.version()), LedgerEntries.of(entry));
+        }
+        formerHistory.put(subscriberId, null);
+    }
 
     private String subscriberOf(String msisdn) {
         SubscriberNumberAssigned number = numbers.get(msisdn);

@@ -35,7 +35,7 @@ public final class OwnerRoutingFilter implements WebFilter {
     private static final Pattern SUBSCRIBER_PATH =
             Pattern.compile("^/v1/subscribers/([^/]+)(/balance|/ledger|/sign-in|/sign-in-code)?$");
     private static final Map<String, String> STORE_BY_SUFFIX = Map.of("", BalanceTopology.ACCOUNTS_STORE,
-            "/balance", BalanceTopology.BALANCES_STORE, "/ledger", BalanceTopology.HISTORY_STORE,
+            "/balance", BalanceTopology.BALANCES_STORE, "/ledger", BalanceTopology.ENTRIES_STORE,
             "/sign-in", BalanceTopology.VERIFICATIONS_STORE, "/sign-in-code", BalanceTopology.VERIFICATIONS_STORE);
 
     private final KafkaStreamsInteractiveQueryService queries;

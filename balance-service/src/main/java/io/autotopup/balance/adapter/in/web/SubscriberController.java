@@ -16,6 +16,7 @@ import java.net.URI;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.server.reactive.ServerHttpRequest;
@@ -238,21 +239,35 @@ class SubscriberController {
                         directory.kycStatus(p.subscriberId())));
     }
 
-    /** The latest ledger entries, newest first. */
+    /**
+     * The ledger, newest first, a page at a time: {@code limit} entries (at most 100) of versions below {@code before}
+     * (the newest without it). A full page carries a {@code Link} header ({@code rel="next"}) to the page after,
+     * whose cursor is the version of this page's last entry, so paging goes back through the whole history kept.
+     */
     @GetMapping("/v1/subscribers/{subscriberId}/ledger")
     @Access(owner = true, scopes = Scopes.SUBSCRIBERS_READ)
-    Mono<List<LedgerResponse>> ledger(@PathVariable String subscriberId, @RequestParam(defaultValue = "20") int limit) {
+    Mono<ResponseEntity<List<LedgerResponse>>> ledger(@PathVariable String subscriberId,
+            @RequestParam(defaultValue = "20") int limit, @RequestParam(required = false) Long before) {
         if (limit < 1 || limit > MAX_LEDGER_LIMIT) {
             throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "limit must be between 1 and " + MAX_LEDGER_LIMIT);
+        }
+        if (before != null && before < 1) {
+            throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "before must be a version of 1 or more, not " + before);
         }
         return Mono.fromCallable(() -> {
                     if (directory.profile(subscriberId).isEmpty()) {
                         throw new ResponseStatusException(HttpStatus.NOT_FOUND, "No subscriber " + subscriberId);
                     }
-                    return directory.ledger(subscriberId, limit).stream().map(line -> new LedgerResponse(line.version(),
-                            line.reason(), line.description(), MoneyJson.of(line.amount(), line.currency()),
-                            MoneyJson.of(line.balanceAfter(), line.currency()), line.causationId(),
-                            Instant.ofEpochMilli(line.occurredAt()))).toList();
+                    List<LedgerResponse> page = directory.ledger(subscriberId, before == null ? Long.MAX_VALUE : before, limit)
+                            .stream().map(line -> new LedgerResponse(line.version(), line.reason(), line.description(),
+                                    MoneyJson.of(line.amount(), line.currency()), MoneyJson.of(line.balanceAfter(), line.currency()),
+                                    line.causationId(), Instant.ofEpochMilli(line.occurredAt()))).toList();
+                    ResponseEntity.BodyBuilder answer = ResponseEntity.ok();
+                    if (page.size() == limit && page.get(page.size() - 1).version() > 1) {
+                        answer.header(HttpHeaders.LINK, "</v1/subscribers/" + subscriberId + "/ledger?limit=" + limit
+                                + "&before=" + page.get(page.size() - 1).version() + ">; rel=\"next\"");
+                    }
+                    return answer.body(page);
                 })
                 .subscribeOn(Schedulers.boundedElastic());
     }

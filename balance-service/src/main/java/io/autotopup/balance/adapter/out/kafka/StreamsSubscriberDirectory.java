@@ -1,7 +1,7 @@
 package io.autotopup.balance.adapter.out.kafka;
 
 import io.autotopup.balance.adapter.in.kafka.BalanceTopology;
-import io.autotopup.balance.adapter.in.kafka.LedgerHistory;
+import io.autotopup.balance.adapter.in.kafka.LedgerEntries;
 import io.autotopup.balance.application.SubscriberDirectory;
 import io.autotopup.events.BalanceChanged;
 import io.autotopup.events.SubscriberNumberAssigned;
@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.springframework.kafka.streams.KafkaStreamsInteractiveQueryService;
@@ -65,14 +66,12 @@ public final class StreamsSubscriberDirectory implements SubscriberDirectory {
     }
 
     @Override
-    public List<LedgerLine> ledger(String subscriberId, int limit) {
-        LedgerHistory history = this.<LedgerHistory>store(BalanceTopology.HISTORY_STORE).get(subscriberId);
-        if (history == null) {
-            return List.of();
-        }
-        return history.latest(limit).stream().map(entry -> new LedgerLine(entry.version(), entry.reason(),
-                entry.description(), entry.amount(), entry.balanceAfter(), entry.currency(), entry.causationId(),
-                entry.occurredAt())).toList();
+    public List<LedgerLine> ledger(String subscriberId, long before, int limit) {
+        ReadOnlyKeyValueStore<Bytes, LedgerEntries.Entry> entries = queries.retrieveQueryableStore(BalanceTopology.ENTRIES_STORE,
+                QueryableStoreTypes.keyValueStore());
+        return LedgerEntries.page(entries, store(BalanceTopology.FORMER_HISTORY_STORE), subscriberId, before, limit).stream()
+                .map(entry -> new LedgerLine(entry.version(), entry.reason(), entry.description(), entry.amount(),
+                        entry.balanceAfter(), entry.currency(), entry.causationId(), entry.occurredAt())).toList();
     }
 
     private <V> ReadOnlyKeyValueStore<String, V> store(String name) {

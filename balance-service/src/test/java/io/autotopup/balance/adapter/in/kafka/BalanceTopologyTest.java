@@ -27,6 +27,7 @@ import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.TestInputTopic;
@@ -345,8 +346,8 @@ class BalanceTopologyTest {
         assertThat(out.get(0).getReason()).isEqualTo(BalanceChangeReason.ADJUSTMENT);
         assertThat(out.get(0).getCausationId()).isEqualTo("ops-2026-11-24-001");
         assertThat(out.get(0).getNewBalance()).isEqualTo(money(3_000, "LAK"));
-        KeyValueStore<String, LedgerHistory> history = driver.getKeyValueStore(BalanceTopology.HISTORY_STORE);
-        assertThat(history.get(ALICE).latest(10)).extracting(LedgerHistory.Entry::description)
+        KeyValueStore<Bytes, LedgerEntries.Entry> history = driver.getKeyValueStore(BalanceTopology.ENTRIES_STORE);
+        assertThat(LedgerEntries.page(history, driver.getKeyValueStore(BalanceTopology.FORMER_HISTORY_STORE), ALICE, Long.MAX_VALUE, 10)).extracting(LedgerEntries.Entry::description)
                 .containsExactly("refund reversal", "opening balance");
     }
 
