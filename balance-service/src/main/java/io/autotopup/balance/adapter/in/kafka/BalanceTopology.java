@@ -50,7 +50,11 @@ public final class BalanceTopology {
     public static final Duration DEFAULT_UNKNOWN_MSISDN_GRACE = Duration.ofSeconds(30);
     /** Subscriber id to the latest {@code SubscriberRegistered}/{@code SubscriberUpdated}. */
     public static final String ACCOUNTS_STORE = "balance-accounts";
-    /** Subscriber id to the latest {@code BalanceChanged}: the balance and its version. */
+    /**
+     * Subscriber id to the latest {@code BalanceChanged}, as versions before the store of entries kept the balance; read
+     * only for a subscriber without entries yet (state of such a version not moved yet), never written now: the balance
+     * is the newest entry's.
+     */
     public static final String BALANCES_STORE = "balance-balances";
     /** Causation ids already applied (usage event, top-up request, opening balance, adjustment). */
     public static final String APPLIED_STORE = "balance-applied";

@@ -1,5 +1,7 @@
 package io.autotopup.balance.adapter.in.kafka;
 
+import io.autotopup.balance.domain.Balance;
+import io.autotopup.events.BalanceChanged;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -8,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DecoderFactory;
@@ -25,7 +28,8 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  * {@link BalanceTopology#ENTRIES_STORE}: the key is the subscriber id, a zero byte and the change's version (8 bytes,
  * big-endian), so one subscriber's entries lie side by side in version order, and the newest N, or the N before a
  * version, are one range scan. An applied change appends one entry of about 60 bytes, whatever the length of the
- * history; the oldest entry beyond what the policy keeps is deleted by its key, never rewritten.
+ * history; the oldest entry beyond what the policy keeps is deleted by its key, never rewritten. The newest entry is
+ * also the subscriber's balance and its version: no other store keeps them.
  *
  * <p>The value is binary: a format byte, then Avro's variable-length encoding of the fields (zig-zag longs and
  * length-prefixed UTF-8), without a schema on the wire, since nothing but this store reads it.
@@ -58,6 +62,34 @@ public final class LedgerEntries {
      */
     public static List<Entry> page(ReadOnlyKeyValueStore<Bytes, Entry> store, ReadOnlyKeyValueStore<String, LedgerHistory> former,
             String subscriberId, long before, int limit) {
+        List<Entry> page = page(store, subscriberId, before, limit);
+        LedgerHistory unmoved = page.size() < limit ? former.get(subscriberId) : null;
+        if (unmoved != null) {
+            long below = page.isEmpty() ? before : page.get(page.size() - 1).version();
+            unmoved.latest(LedgerHistory.KEPT).stream().filter(entry -> entry.version() < below).limit(limit - page.size())
+                    .forEach(entry -> page.add(of(entry)));
+        }
+        return page;
+    }
+
+    /**
+     * A subscriber's balance: that after their newest entry; for state written before the store of entries and not
+     * moved yet, the last {@code BalanceChanged} that version kept in {@code balances}; empty before any change.
+     */
+    public static Optional<Balance> balance(ReadOnlyKeyValueStore<Bytes, Entry> store,
+            ReadOnlyKeyValueStore<String, BalanceChanged> balances, String subscriberId) {
+        List<Entry> newest = page(store, subscriberId, Long.MAX_VALUE, 1);
+        if (!newest.isEmpty()) {
+            Entry entry = newest.get(0);
+            return Optional.of(new Balance(entry.balanceAfter(), entry.currency(), entry.version()));
+        }
+        BalanceChanged last = balances.get(subscriberId);
+        return last == null ? Optional.empty() : Optional.of(new Balance(last.getNewBalance().getMinorUnits(),
+                last.getNewBalance().getCurrency(), last.getVersion()));
+    }
+
+    /** Up to {@code limit} entries of versions below {@code before}, newest first, from the store of entries alone. */
+    private static List<Entry> page(ReadOnlyKeyValueStore<Bytes, Entry> store, String subscriberId, long before, int limit) {
         List<Entry> page = new ArrayList<>(Math.min(limit, 128));
         if (before <= 0) {
             return page;
@@ -66,12 +98,6 @@ public final class LedgerEntries {
             while (entries.hasNext() && page.size() < limit) {
                 page.add(entries.next().value);
             }
-        }
-        LedgerHistory unmoved = page.size() < limit ? former.get(subscriberId) : null;
-        if (unmoved != null) {
-            long below = page.isEmpty() ? before : page.get(page.size() - 1).version();
-            unmoved.latest(LedgerHistory.KEPT).stream().filter(entry -> entry.version() < below).limit(limit - page.size())
-                    .forEach(entry -> page.add(of(entry)));
         }
         return page;
     }

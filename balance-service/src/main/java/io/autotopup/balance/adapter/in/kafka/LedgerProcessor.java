@@ -151,9 +151,10 @@ final class LedgerProcessor implements Processor<String, SpecificRecord, String,
             reject(record, input, LedgerDecision.Refusal.UNKNOWN_SUBSCRIBER.name(), "No account for subscriber " + record.key());
             return;
         }
-        BalanceChanged last = balances.get(record.key());
-        Balance current = last == null ? Balance.empty(account.currency())
-                : new Balance(last.getNewBalance().getMinorUnits(), last.getNewBalance().getCurrency(), last.getVersion());
+        if (!formerHistoryMoved) {
+            moveFormerHistory(record.key());
+        }
+        Balance current = LedgerEntries.balance(entries, balances, record.key()).orElse(Balance.empty(account.currency()));
         LedgerDecision decision = change.apply(account, current);
         if (decision instanceof LedgerDecision.Refused refused) {
             reject(record, input, refused.refusal().name(), refused.detail());
@@ -161,11 +162,8 @@ final class LedgerProcessor implements Processor<String, SpecificRecord, String,
         }
         LedgerEntry entry = ((LedgerDecision.Applied) decision).entry();
         BalanceChanged changed = toEvent(record.key(), entry, record.timestamp());
-        balances.put(record.key(), changed);
         applied.put(dedupeKey, input instanceof UsageRecorded usage ? usage.getOccurredAt().toEpochMilli() : record.timestamp());
-        if (!formerHistoryMoved) {
-            moveFormerHistory(record.key());
-        }
+        // the newest entry is the balance: no store of balances is written (docs/ledger.md, what a change costs)
         long version = changed.getVersion();
         entries.put(LedgerEntries.key(record.key(), version), new LedgerEntries.Entry(version, changed.getReason().name(),
                 description, changed.getCausationId(), changed.getDelta().getMinorUnits(),

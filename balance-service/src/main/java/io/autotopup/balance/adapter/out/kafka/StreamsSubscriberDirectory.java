@@ -3,6 +3,7 @@ package io.autotopup.balance.adapter.out.kafka;
 import io.autotopup.balance.adapter.in.kafka.BalanceTopology;
 import io.autotopup.balance.adapter.in.kafka.LedgerEntries;
 import io.autotopup.balance.application.SubscriberDirectory;
+import io.autotopup.balance.domain.Balance;
 import io.autotopup.events.BalanceChanged;
 import io.autotopup.events.SubscriberNumberAssigned;
 import io.autotopup.events.SubscriberRegistered;
@@ -88,10 +89,9 @@ public final class StreamsSubscriberDirectory implements SubscriberDirectory {
         }
         String currency = account instanceof SubscriberRegistered registered ? registered.getCurrency()
                 : ((SubscriberUpdated) account).getCurrency();
-        ReadOnlyKeyValueStore<String, BalanceChanged> balances = queries.retrieveQueryableStore(
-                BalanceTopology.BALANCES_STORE, QueryableStoreTypes.keyValueStore());
-        BalanceChanged last = balances.get(subscriberId);
-        return Optional.of(last == null ? new AccountBalance(subscriberId, 0, currency, 0)
-                : new AccountBalance(subscriberId, last.getNewBalance().getMinorUnits(), currency, last.getVersion()));
+        Balance balance = LedgerEntries.balance(queries.retrieveQueryableStore(BalanceTopology.ENTRIES_STORE,
+                QueryableStoreTypes.keyValueStore()), this.<BalanceChanged>store(BalanceTopology.BALANCES_STORE), subscriberId)
+                .orElse(Balance.empty(currency));
+        return Optional.of(new AccountBalance(subscriberId, balance.minorUnits(), currency, balance.version()));
     }
 }

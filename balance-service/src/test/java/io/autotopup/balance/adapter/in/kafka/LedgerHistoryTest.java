@@ -3,6 +3,7 @@ package io.autotopup.balance.adapter.in.kafka;
 import static io.autotopup.schemas.Events.money;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.autotopup.balance.domain.Balance;
 import io.autotopup.balance.domain.LedgerPolicy;
 import io.autotopup.events.BalanceChanged;
 import io.autotopup.events.Language;
@@ -107,6 +108,8 @@ class LedgerHistoryTest {
         TestOutputTopic<Bytes, byte[]> changelog = driver.createOutputTopic(APPLICATION_ID + "-"
                 + BalanceTopology.ENTRIES_STORE + "-changelog", Serdes.Bytes().deserializer(), Serdes.ByteArray().deserializer());
         changelog.readRecordsToList();
+        TestOutputTopic<String, byte[]> balancesChangelog = driver.createOutputTopic(APPLICATION_ID + "-"
+                + BalanceTopology.BALANCES_STORE + "-changelog", Serdes.String().deserializer(), Serdes.ByteArray().deserializer());
 
         use(ALICE_MSISDN, "first", 1_000);
         List<TestRecord<Bytes, byte[]>> first = changelog.readRecordsToList();
@@ -119,6 +122,8 @@ class LedgerHistoryTest {
 
         assertThat(first).hasSize(1);
         assertThat(last).as("one entry, not the history rewritten").hasSize(1);
+        assertThat(balancesChangelog.readRecordsToList()).as("the newest entry is the balance: nothing else is written")
+                .isEmpty();
         assertThat(last.get(0).value().length).as("bytes of the 503rd entry").isLessThanOrEqualTo(first.get(0).value().length + 2)
                 .isLessThan(80);
     }
@@ -163,6 +168,7 @@ class LedgerHistoryTest {
                     .setVersion(150).setOccurredAt(T0).build());
         }
         List<LedgerEntries.Entry> bobBefore = page(BOB, Long.MAX_VALUE, 100);
+        assertThat(balance(BOB)).isEqualTo(new Balance(40_000, "LAK", 150));
         List<LedgerEntries.Entry> bobOlderBefore = page(BOB, 60, 100);
 
         use(ALICE_MSISDN, "after-upgrade", 1_000);
@@ -172,6 +178,7 @@ class LedgerHistoryTest {
 
         driver.advanceWallClockTime(Duration.ofSeconds(1));
         assertThat(former.get(BOB)).as("moved at start without a change").isNull();
+        assertThat(balance(BOB)).as("now read from the newest entry").isEqualTo(new Balance(40_000, "LAK", 150));
         assertThat(page(BOB, Long.MAX_VALUE, 100)).isEqualTo(bobBefore).hasSize(100);
         assertThat(page(BOB, 60, 100)).isEqualTo(bobOlderBefore).extracting(LedgerEntries.Entry::version)
                 .containsExactlyElementsOf(LongStream.iterate(59, v -> v - 1).limit(9).boxed().toList());
@@ -196,6 +203,11 @@ class LedgerHistoryTest {
     private List<LedgerEntries.Entry> page(String subscriber, long before, int limit) {
         return LedgerEntries.page(driver.getKeyValueStore(BalanceTopology.ENTRIES_STORE),
                 driver.getKeyValueStore(BalanceTopology.FORMER_HISTORY_STORE), subscriber, before, limit);
+    }
+
+    private Balance balance(String subscriber) {
+        return LedgerEntries.balance(driver.getKeyValueStore(BalanceTopology.ENTRIES_STORE),
+                driver.getKeyValueStore(BalanceTopology.BALANCES_STORE), subscriber).orElseThrow();
     }
 
     private int stored(String subscriber) {
