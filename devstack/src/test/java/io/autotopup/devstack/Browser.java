@@ -108,6 +108,11 @@ final class Browser implements AutoCloseable {
         return find("[data-test='" + name + "']");
     }
 
+    /** The value of an attribute of every element that matches now, in page order; none is waited for. */
+    List<String> attributes(String cssSelector, String attribute) {
+        return driver.findElements(By.cssSelector(cssSelector)).stream().map(element -> element.getAttribute(attribute)).toList();
+    }
+
     void type(String cssSelector, String text) {
         WebElement field = find(cssSelector);
         field.clear();

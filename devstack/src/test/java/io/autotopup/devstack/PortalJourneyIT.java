@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -205,6 +206,39 @@ class PortalJourneyIT {
     private static List<String> methods(Browser browser) {
         return browser.driver.findElements(org.openqa.selenium.By.cssSelector("li.method .what")).stream()
                 .map(what -> what.getText().replace('\n', ' ').trim()).toList();
+    }
+
+    @Test
+    void a_long_ledger_pages_back_to_the_first_change_and_returns_to_the_newest() throws Exception {
+        Number number = Number.fresh();
+        try (Browser browser = Browser.start("en")) {
+            signUp(browser, number, null);
+            client.publishUsage(IntStream.rangeClosed(1, 23).mapToObj(n -> UsageRecorded.newBuilder()
+                    .setEventId("cdr-" + UUID.randomUUID()).setCarrierId("unitel").setMsisdn(number.e164())
+                    .setUsageType(UsageType.VOICE).setUnits(n).setUnit("min").setCharge(new Money(100L * n, "LAK"))
+                    .setOccurredAt(Instant.now()).build()).toArray(UsageRecorded[]::new));
+            await().atMost(PATIENCE).pollInterval(Duration.ofMillis(500)).until(() -> {
+                browser.open(stack.portalUrl + "/history");
+                return browser.attributes("[data-version]", "data-version").contains("23");
+            });
+
+            assertThat(browser.attributes("[data-version]", "data-version")).as("the newest page")
+                    .containsExactly("23", "22", "21", "20", "19", "18", "17", "16", "15", "14");
+            assertThat(browser.attributes("[data-test='newest']", "href")).isEmpty();
+            browser.click("[data-test='older']");
+            browser.waiting().until(d -> browser.attributes("[data-version]", "data-version").contains("13"));
+            assertThat(browser.attributes("[data-version]", "data-version"))
+                    .containsExactly("13", "12", "11", "10", "9", "8", "7", "6", "5", "4");
+            browser.click("[data-test='older']");
+            browser.waiting().until(d -> browser.attributes("[data-version]", "data-version").contains("3"));
+            assertThat(browser.attributes("[data-version]", "data-version")).as("down to the first change")
+                    .containsExactly("3", "2", "1");
+            assertThat(browser.attributes("[data-test='older']", "href")).as("nothing older").isEmpty();
+            assertThat(browser.marked("ledger").getText()).contains("−100 ₭");
+            browser.click("[data-test='newest']");
+            browser.waiting().until(d -> browser.attributes("[data-version]", "data-version").contains("23"));
+            assertThat(browser.attributes("[data-version]", "data-version")).startsWith("23", "22").hasSize(10);
+        }
     }
 
     @Test

@@ -4,6 +4,7 @@ import io.autotopup.portal.application.ServiceRefusal;
 import io.autotopup.portal.adapter.out.services.SubscriberServices;
 import io.autotopup.portal.domain.AutoTopUp;
 import io.autotopup.portal.domain.FailureHelp;
+import io.autotopup.portal.domain.LedgerLine;
 import io.autotopup.portal.domain.Paged;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.security.oauth2.core.oidc.user.OidcUser;
@@ -22,8 +23,7 @@ import reactor.core.publisher.Mono;
 class HistoryController {
 
     static final int PAGE_SIZE = 10;
-    /** As far back as the services answer today: the newest 100 ledger entries and top-ups, the newest 50 texts. */
-    private static final int LEDGER_LIMIT = 100;
+    /** The ledger pages back through the whole history by cursor; top-ups and texts as far back as their services answer. */
     private static final int TOP_UP_LIMIT = 100;
     private static final int TEXT_LIMIT = 50;
 
@@ -35,7 +35,7 @@ class HistoryController {
 
     @GetMapping("/history")
     Mono<String> history(@AuthenticationPrincipal OidcUser user, @RequestParam(defaultValue = "ledger") String view,
-            @RequestParam(defaultValue = "0") int page, Model model) {
+            @RequestParam(defaultValue = "0") int page, @RequestParam(required = false) Long before, Model model) {
         String subscriberId = user.getSubject();
         model.addAttribute("view", view);
         Mono<? extends Paged<?>> entries = switch (view) {
@@ -43,7 +43,9 @@ class HistoryController {
             case "texts" -> services.texts(subscriberId, TEXT_LIMIT).map(all -> Paged.of(all, page, PAGE_SIZE));
             default -> {
                 model.addAttribute("view", "ledger");
-                yield services.ledger(subscriberId, LEDGER_LIMIT).map(all -> Paged.of(all, page, PAGE_SIZE));
+                // one more than a page: whether it comes back tells whether there is an older page
+                yield services.ledger(subscriberId, before, PAGE_SIZE + 1)
+                        .map(lines -> Paged.byCursor(lines, PAGE_SIZE, before == null, LedgerLine::version));
             }
         };
         return entries.map(paged -> {

@@ -121,8 +121,8 @@ public final class ServicesClient implements SubscriberServices {
     }
 
     @Override
-    public Mono<List<LedgerLine>> ledger(String subscriberId, int limit) {
-        return list(balanceUrl + "/v1/subscribers/{id}/ledger?limit=" + limit, new ParameterizedTypeReference<List<LedgerBody>>() {
+    public Mono<List<LedgerLine>> ledger(String subscriberId, Long before, int limit) {
+        return list(balanceUrl + "/v1/subscribers/{id}/ledger?limit=" + limit + (before == null ? "" : "&before=" + before), new ParameterizedTypeReference<List<LedgerBody>>() {
         }, subscriberId).map(lines -> lines.stream().map(l -> new LedgerLine(l.version(), l.reason(), l.description(),
                 l.amount().toMoney(), l.balanceAfter().toMoney(), l.occurredAt())).toList());
     }

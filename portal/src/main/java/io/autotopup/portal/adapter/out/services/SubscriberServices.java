@@ -26,7 +26,8 @@ public interface SubscriberServices {
 
     Mono<Money> balance(String subscriberId);
 
-    Mono<List<LedgerLine>> ledger(String subscriberId, int limit);
+    /** Up to {@code limit} ledger entries, newest first, of versions below {@code before} (null: the newest). */
+    Mono<List<LedgerLine>> ledger(String subscriberId, Long before, int limit);
 
     Mono<Optional<AutoTopUp>> rule(String subscriberId);
 
