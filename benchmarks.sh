@@ -6,9 +6,10 @@
 #   --runs N (3)  --subscribers N (100000)  --events N (1000000)  --latency-seconds N (30)  --crossers N (100)
 #   --quick (10,000 subscribers, 100,000 events, 20 s of load)  --only-ingest | --only-latency | --only-jmh | --no-jmh
 #   --service-jvm "OPTIONS"  --service-arg --spring.kafka.streams.properties.commit.interval.ms=500  --output PATH
+#   --balance-jar PATH (measure another balance-service build, e.g. the previous version, for a before-and-after)
 set -euo pipefail
 cd "$(dirname "$0")"
-if [[ "${1:-}" == "--help" ]]; then sed -n '2,8p' "$0"; exit 0; fi
+if [[ "${1:-}" == "--help" ]]; then sed -n '2,9p' "$0"; exit 0; fi
 ./mvnw -q -B -DskipTests package
 exec java -Xmx2g -Dautotopup.home="$PWD" -cp "benchmarks/target/benchmarks-0.1.0-SNAPSHOT.jar:benchmarks/target/lib/*" \
   io.autotopup.benchmarks.BenchmarkSuite "$@"

@@ -44,7 +44,8 @@ public final class BenchmarkSuite {
         out.printf("benchmarks | work directory %s (logs in logs/)%n", work);
 
         if (options.broker) {
-            brokerAndIngest(options, root, work, jvm, report, out);
+            double eosRate = brokerAndIngest(options, root, work, jvm, report, out);
+            longHistories(options, root, work, jvm, report, out, eosRate);
         }
         if (options.latency) {
             new LoadLatency(jvm, root, work, options, out).run(report);
@@ -58,7 +59,7 @@ public final class BenchmarkSuite {
         System.exit(0);
     }
 
-    private static void brokerAndIngest(Options options, Path root, Path work, Jvm jvm, Report report, PrintStream out)
+    private static double brokerAndIngest(Options options, Path root, Path work, Jvm jvm, Report report, PrintStream out)
             throws Exception {
         try (LocalBroker broker = LocalBroker.start(work.resolve("broker"), 19092, 19093, jvm.log("broker"))) {
             String bootstrap = broker.bootstrap();
@@ -92,7 +93,9 @@ public final class BenchmarkSuite {
             double preload = population.write(options.subscribers, options.events);
             report.add("2. Ingest (balance-service)", "pre-load of registrations and usage (our producer)", "records/s", List.of(preload),
                     "acks=all, idempotent, linger 20 ms; not a figure of the service");
-            Path jar = root.resolve("balance-service/target/balance-service-0.1.0-SNAPSHOT-exec.jar");
+            Path jar = balanceJar(options, root);
+            report.setting("balance-service jar", root.relativize(jar.normalize()).toString().startsWith("..") ? jar.toString()
+                    : root.relativize(jar.normalize()).toString());
             Ingest ingest = new Ingest(jvm, bootstrap, jar, work.resolve("state"), options.serviceJvm);
             Map<String, List<Ingest.Result>> results = new LinkedHashMap<>();
             for (String guarantee : options.guarantees) {
@@ -125,9 +128,59 @@ public final class BenchmarkSuite {
                     "JVM options: " + String.join(" ", options.serviceJvm));
             report.add("6. Footprint", "balance-service peak heap used during ingest (EOS)", "MB",
                     results.get("exactly_once_v2").stream().map(result -> result.peakHeap() / 1048576.0).toList(), "");
+            List<Ingest.Result> eosRuns = results.get("exactly_once_v2");
+            double bytesPerEvent = report.add("8. Broker bytes per usage event", "appended by the ingest, all topics, exactly-once v2",
+                    "bytes", eosRuns.stream().map(result -> (double) result.appended() / options.events).toList(),
+                    "log growth while the service ran (Admin describeLogDirs), ÷ usage events; the " + options.subscribers
+                            + " registrations' own output is included").median();
+            report.add("8. Broker bytes per usage event", "the same with the event's own append, ÷ the event's size", "x",
+                    eosRuns.stream().map(result -> ((double) result.appended() / options.events + recordSize) / recordSize).toList(),
+                    "target ≤ 4: " + ((bytesPerEvent + recordSize) / recordSize <= 4 ? "met"
+                            : "missed by " + Report.format((bytesPerEvent + recordSize) / recordSize - 4)));
+            eosRuns.stream().flatMap(result -> result.appendedByTopic().keySet().stream()).distinct().sorted().forEach(topic ->
+                    report.add("8. Broker bytes per usage event", topic, "bytes", eosRuns.stream()
+                            .map(result -> (double) result.appendedByTopic().getOrDefault(topic, 0L) / options.events).toList(), ""));
             report.setting("ingest rate for the latency test (half the EOS median)", Report.format(eosRate / 2) + " events/s");
             options.latencyRate = options.latencyRate > 0 ? options.latencyRate : eosRate / 2;
+            return eosRate;
         }
+    }
+
+    /**
+     * The same number of usage events for subscribers with long histories: {@value #HISTORY_PER_SUBSCRIBER} entries
+     * each, kept whole ({@code history-kept} raised to match), on a fresh broker; its rate against the main ingest's
+     * tells whether the cost of an event grows with a subscriber's history.
+     */
+    private static void longHistories(Options options, Path root, Path work, Jvm jvm, Report report, PrintStream out,
+            double eosRate) throws Exception {
+        int subscribers = (int) Math.max(1, options.events / HISTORY_PER_SUBSCRIBER);
+        try (LocalBroker broker = LocalBroker.start(work.resolve("broker-long-histories"), 19192, 19193, jvm.log("broker-long-histories"))) {
+            Population population = new Population(broker.bootstrap());
+            population.createCatalogueTopics();
+            population.write(subscribers, options.events);
+            Ingest ingest = new Ingest(jvm, broker.bootstrap(), balanceJar(options, root), work.resolve("state-long-histories"),
+                    options.serviceJvm);
+            List<String> arguments = new ArrayList<>(options.serviceArguments);
+            arguments.add("--autotopup.balance.history-kept=" + HISTORY_PER_SUBSCRIBER);
+            List<Double> rates = new ArrayList<>();
+            for (int run = 1; run <= options.runs; run++) {
+                Ingest.Result result = ingest.run("exactly_once_v2", run, subscribers, options.events, false, arguments);
+                rates.add(result.usagePerSecond());
+                out.printf("benchmarks | long histories run %d: %,.0f usage events/s%n", run, result.usagePerSecond());
+            }
+            double rate = report.add("2b. Ingest with long histories", "usage events applied, exactly-once v2", "events/s", rates,
+                    options.events + " events for " + subscribers + " subscribers (" + HISTORY_PER_SUBSCRIBER + " entries each, all kept)")
+                    .median();
+            report.add("2b. Ingest with long histories", "ratio to the ingest of section 2", "", ratios(rates, eosRate),
+                    "target ≥ 0.9: " + (rate / eosRate >= 0.9 ? "met" : "missed by " + Report.format(0.9 - rate / eosRate)));
+        }
+    }
+
+    private static final long HISTORY_PER_SUBSCRIBER = 10_000;
+
+    private static Path balanceJar(Options options, Path root) {
+        return options.balanceJar != null ? Path.of(options.balanceJar).toAbsolutePath()
+                : root.resolve("balance-service/target/balance-service-0.1.0-SNAPSHOT-exec.jar");
     }
 
     private static List<Double> ratios(List<Double> values, double divisor) {
@@ -215,6 +268,8 @@ public final class BenchmarkSuite {
         boolean onlyLightLoad;
         List<String> guarantees = List.of("exactly_once_v2", "at_least_once");
         String output = "docs/benchmarks/results";
+        /** Another balance-service jar to measure (a previous version, for a before-and-after). */
+        String balanceJar;
         List<String> serviceJvm = new ArrayList<>(List.of("-Xms1g", "-Xmx1g"));
         List<String> serviceArguments = new ArrayList<>();
 
@@ -260,6 +315,7 @@ public final class BenchmarkSuite {
                                 + Path.of("benchmarks/target").toAbsolutePath() + "/");
                     }
                     case "--output" -> options.output = args[++i];
+                    case "--balance-jar" -> options.balanceJar = args[++i];
                     case "--service-jvm" -> options.serviceJvm = new ArrayList<>(List.of(args[++i].split("\\s+")));
                     case "--service-arg" -> options.serviceArguments.add(args[++i]);
                     default -> throw new IllegalArgumentException("unknown option " + args[i] + "; see benchmarks.sh --help");

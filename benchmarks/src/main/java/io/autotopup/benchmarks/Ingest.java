@@ -1,6 +1,8 @@
 package io.autotopup.benchmarks;
 
 import io.autotopup.devstack.ChildProcess;
+import io.autotopup.platform.security.Scopes;
+import io.autotopup.platform.testing.TestIssuer;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -32,6 +34,8 @@ final class Ingest {
     private final Path serviceJar;
     private final Path work;
     private final List<String> jvmOptions;
+    /** Mints the token the restore check reads balances with; the service under test trusts it. */
+    private final TestIssuer issuer = TestIssuer.start();
 
     Ingest(Jvm jvm, String bootstrap, Path serviceJar, Path work, List<String> jvmOptions) {
         this.jvm = jvm;
@@ -48,7 +52,13 @@ final class Ingest {
      * @param peakHeap       bytes
      * @param restoreSeconds after kill -9, until a balance read answers with the right balance (-1: not measured)
      */
-    record Result(String guarantee, double usagePerSecond, double wallSeconds, long peakRss, long peakHeap, double restoreSeconds) {
+    record Result(String guarantee, double usagePerSecond, double wallSeconds, long peakRss, long peakHeap, double restoreSeconds,
+            Map<String, Long> appendedByTopic) {
+
+        /** Bytes the service's work appended to the broker's logs, all topics (changelogs, repartition, outputs, offsets). */
+        long appended() {
+            return appendedByTopic.values().stream().mapToLong(Long::longValue).sum();
+        }
     }
 
     /** A running balance-service of the benchmark. */
@@ -60,6 +70,7 @@ final class Ingest {
         String applicationId = "bench-balance-" + guarantee.replace('_', '-') + "-" + run;
         Path stateDir = Files.createDirectories(work.resolve(applicationId));
         long expected = subscribers + events;
+        Map<String, Long> sizesBefore = LogSizes.byTopic(bootstrap);
         long started = System.nanoTime();
         Service service = start(applicationId, stateDir, guarantee, extraArguments);
         Memory memory = new Memory(service.process().pid(), service.url());
@@ -93,6 +104,7 @@ final class Ingest {
             Thread.sleep(250);
         }
         double usagePerSecond = events / ((lastApplied - firstApplied) / 1e9);
+        Map<String, Long> appended = LogSizes.growth(sizesBefore, LogSizes.byTopic(bootstrap));
         long peakRss = memory.peakRss();
         double restore = -1;
         if (measureRestore) {
@@ -106,7 +118,7 @@ final class Ingest {
         } else {
             service.process().close();
         }
-        return new Result(guarantee, usagePerSecond, (lastApplied - started) / 1e9, peakRss, memory.peakHeap(), restore);
+        return new Result(guarantee, usagePerSecond, (lastApplied - started) / 1e9, peakRss, memory.peakHeap(), restore, appended);
     }
 
     private Service start(String applicationId, Path stateDir, String guarantee, List<String> extraArguments) throws IOException {
@@ -120,6 +132,7 @@ final class Ingest {
                 "--spring.kafka.streams.properties.group.instance.id=" + applicationId,
                 "--server.port=" + port, "--server.address=127.0.0.1",
                 "--autotopup.verification.key=" + Base64.getEncoder().encodeToString("benchmark-one-time-code-key-32b!".getBytes()),
+                issuer.trustedByArguments(0).get(0), issuer.trustedByArguments(0).get(1),
                 "--logging.level.root=WARN"));
         arguments.addAll(extraArguments);
         ChildProcess process = jvm.start(applicationId + "-" + System.nanoTime() % 10_000, arguments, Map.of());
@@ -127,12 +140,13 @@ final class Ingest {
     }
 
     /** Waits until a sample of subscribers reads back the expected balance (the state is restored and queryable). */
-    private static void awaitBalances(String url, int subscribers, long expected) throws Exception {
+    private void awaitBalances(String url, int subscribers, long expected) throws Exception {
+        String token = issuer.machineToken("benchmarks", Scopes.SUBSCRIBERS_READ);
         int[] sample = {0, subscribers / 3, subscribers / 2, subscribers - 1};
-        long deadline = System.nanoTime() + Duration.ofMinutes(15).toNanos();
+        long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
         for (int n : sample) {
             while (true) {
-                String body = get(url + "/v1/subscribers/" + Population.subscriberId(n) + "/balance");
+                String body = get(url + "/v1/subscribers/" + Population.subscriberId(n) + "/balance", token);
                 if (body != null && body.contains("\"amount\":\"" + expected + "\"")) {
                     break;
                 }
@@ -159,9 +173,16 @@ final class Ingest {
     }
 
     static String get(String url) {
+        return get(url, null);
+    }
+
+    static String get(String url, String token) {
         try {
-            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5));
+            if (token != null) {
+                request.header("Authorization", "Bearer " + token);
+            }
+            HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
             return response.statusCode() == 200 ? response.body() : null;
         } catch (IOException e) {
             return null;

@@ -17,22 +17,31 @@ final class Memory {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
+    private static final java.util.regex.Pattern HEAP_POOL = java.util.regex.Pattern.compile(
+            "^jvm_memory_used_bytes\\{[^}]*area=\"heap\"[^}]*} ([0-9.eE+]+)$", java.util.regex.Pattern.MULTILINE);
+
     private final long pid;
     private final String actuator;
     private long peakHeap;
 
     Memory(long pid, String serviceUrl) {
         this.pid = pid;
-        this.actuator = serviceUrl + "/actuator/metrics/jvm.memory.used?tag=area:heap";
+        // Prometheus's page is open; /actuator/metrics asks for a token since the services became resource servers
+        this.actuator = serviceUrl + "/actuator/prometheus";
     }
 
     void sample() {
         try {
             HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(actuator)).timeout(Duration.ofSeconds(2))
                     .build(), HttpResponse.BodyHandlers.ofString());
-            java.util.regex.Matcher value = java.util.regex.Pattern.compile("\"value\":([0-9.eE+]+)").matcher(response.body());
-            if (response.statusCode() == 200 && value.find()) {
-                peakHeap = Math.max(peakHeap, (long) Double.parseDouble(value.group(1)));
+            if (response.statusCode() == 200) {
+                // the heap is the sum of its pools
+                java.util.regex.Matcher pool = HEAP_POOL.matcher(response.body());
+                double heap = 0;
+                while (pool.find()) {
+                    heap += Double.parseDouble(pool.group(1));
+                }
+                peakHeap = Math.max(peakHeap, (long) heap);
             }
         } catch (IOException e) {
             // not answering yet
