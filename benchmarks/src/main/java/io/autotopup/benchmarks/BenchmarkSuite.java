@@ -270,7 +270,8 @@ public final class BenchmarkSuite {
         String output = "docs/benchmarks/results";
         /** Another balance-service jar to measure (a previous version, for a before-and-after). */
         String balanceJar;
-        List<String> serviceJvm = new ArrayList<>(List.of("-Xms1g", "-Xmx1g"));
+        /** balance-service alone: 256 MB of heap, the RocksDB stores 64 MB off it (BoundedRocksDbMemory). */
+        List<String> serviceJvm = new ArrayList<>(List.of("-Xms256m", "-Xmx256m"));
         List<String> serviceArguments = new ArrayList<>();
 
         /** Four services share the machine under load: a smaller heap each. */

@@ -135,7 +135,7 @@ final class Ingest {
                 issuer.trustedByArguments(0).get(0), issuer.trustedByArguments(0).get(1),
                 "--logging.level.root=WARN"));
         arguments.addAll(extraArguments);
-        ChildProcess process = jvm.start(applicationId + "-" + System.nanoTime() % 10_000, arguments, Map.of());
+        ChildProcess process = jvm.start(applicationId + "-" + System.nanoTime() % 10_000, arguments, Jvm.SERVICE_ENVIRONMENT);
         return new Service(process, "http://127.0.0.1:" + port, applicationId, stateDir);
     }
 

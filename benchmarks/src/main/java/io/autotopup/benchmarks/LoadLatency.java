@@ -152,7 +152,7 @@ final class LoadLatency {
                         issuer.trustedByArguments(0).get(0), issuer.trustedByArguments(0).get(1),
                         "--autotopup.gateway.base-url=" + gateway.baseUrl(), "--autotopup.smpp.port=" + smsc.smppPort(),
                         "--logging.level.root=WARN"));
-                ChildProcess process = jvm.start("latency-" + measurements + "-" + service, arguments, Map.of());
+                ChildProcess process = jvm.start("latency-" + measurements + "-" + service, arguments, Jvm.SERVICE_ENVIRONMENT);
                 services.add(process);
                 urls.add("http://127.0.0.1:" + port);
                 memory.put(service, new Memory(process.pid(), "http://127.0.0.1:" + port));
