@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
 # The benchmark suite (docs/benchmarks.md): starts its own KRaft broker and the services, measures Kafka's own
-# perf tools as the anchor, then ingest (exactly-once and at-least-once), restore, footprint, top-up latency under
-# load and JMH micro-benchmarks; writes docs/benchmarks/results.md and .json. Needs a quiet machine: ~40 minutes
-# with the defaults on 2 cores. Options:
+# perf tools as the anchor, then ingest (exactly-once and at-least-once, and with long histories), restore, footprint,
+# bytes appended per event, the full stack's sustainable rate and CPU shares, top-up latency under load and JMH
+# micro-benchmarks; writes docs/benchmarks/results.md and .json. Needs a quiet machine: about an hour with the
+# defaults on 2 cores. Options:
 #   --runs N (3)  --subscribers N (100000)  --events N (1000000)  --latency-seconds N (30)  --crossers N (100)
 #   --quick (10,000 subscribers, 100,000 events, 20 s of load)  --only-ingest | --only-latency | --only-jmh | --no-jmh
 #   --service-jvm "OPTIONS"  --service-arg --spring.kafka.streams.properties.commit.interval.ms=500  --output PATH
 #   --balance-jar PATH (measure another balance-service build, e.g. the previous version, for a before-and-after)
+#   --ingest-rate N (with --only-latency: balance-service's own ingest rate from an earlier run, offered to the full stack)
 set -euo pipefail
 cd "$(dirname "$0")"
-if [[ "${1:-}" == "--help" ]]; then sed -n '2,9p' "$0"; exit 0; fi
+if [[ "${1:-}" == "--help" ]]; then sed -n '2,10p' "$0"; exit 0; fi
 ./mvnw -q -B -DskipTests package
 exec java -Xmx2g -Dautotopup.home="$PWD" -cp "benchmarks/target/benchmarks-0.1.0-SNAPSHOT.jar:benchmarks/target/lib/*" \
   io.autotopup.benchmarks.BenchmarkSuite "$@"

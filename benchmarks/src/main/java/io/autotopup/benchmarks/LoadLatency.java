@@ -70,10 +70,44 @@ final class LoadLatency {
 
     void run(Report report) throws Exception {
         if (!options.onlyLightLoad) {
-            double half = options.latencyRate > 0 ? options.latencyRate : 1000;
-            measure(report, half, "at half the ingest rate");
+            double rate = options.latencyRate;
+            if (rate <= 0) {
+                rate = capacity(report, options.ingestRate > 0 ? options.ingestRate : 4_000) / 2;
+            }
+            measure(report, rate, "at half the full-stack rate");
         }
         measure(report, 200, "at 200 events/s");
+    }
+
+    /**
+     * The whole system's sustainable rate (9): usage offered at the rate balance-service takes alone, more than the
+     * four services and the broker on one machine can take together; what the ledger applies per second over the
+     * second half of the load is what the stack sustains. Also each process's share of the machine meanwhile.
+     */
+    private double capacity(Report report, double offered) throws Exception {
+        List<Double> rates = new ArrayList<>();
+        Map<String, List<Double>> shares = new java.util.LinkedHashMap<>();
+        for (int run = 1; run <= options.runs; run++) {
+            Result result = once(run, offered, false);
+            rates.add(result.ledgerRate());
+            result.cpuShare().forEach((process, share) -> shares.computeIfAbsent(process, key -> new ArrayList<>()).add(share));
+            out.printf("benchmarks | full stack run %d: offered %,.0f usage events/s, the ledger applied %,.0f/s; CPU %s%n", run,
+                    offered, result.ledgerRate(), result.cpuShare());
+        }
+        String section = "9. Full stack on one machine";
+        double sustainable = report.add(section, "sustainable usage rate (the ledger's, all four services and the broker running)",
+                "events/s", rates, "offered " + Report.format(offered) + "/s for " + options.latencySeconds
+                        + " s, ~1% crossing, gateway 50 ms; applied per second over the second half of the load").median();
+        if (options.ingestRate > 0) {
+            report.add(section, "the ledger's rate with the whole stack ÷ the ledger alone (section 2)", "",
+                    rates.stream().map(rate -> rate / options.ingestRate).toList(), "target ≥ 0.5: "
+                            + (sustainable / options.ingestRate >= 0.5 ? "met"
+                            : "missed by " + Report.format(0.5 - sustainable / options.ingestRate)));
+        }
+        shares.forEach((process, values) -> report.add(section, "share of the machine's CPU: " + process, "%", values,
+                "CPU seconds over the same half of the load ÷ (its length × " + Runtime.getRuntime().availableProcessors()
+                        + " cores)"));
+        return sustainable;
     }
 
     /** Each measurement gets a broker of its own (fresh data directory, its own ports). */
@@ -91,7 +125,7 @@ final class LoadLatency {
         Map<String, List<Double>> rss = new java.util.LinkedHashMap<>();
         Map<String, List<Double>> heap = new java.util.LinkedHashMap<>();
         for (int run = 1; run <= options.runs; run++) {
-            Result result = once(run, rate);
+            Result result = once(run, rate, true);
             toCompleted50.add(result.completed().getValueAtPercentile(50) / 1000.0);
             toCompleted99.add(result.completed().getValueAtPercentile(99) / 1000.0);
             toCompletedMax.add(result.completed().getMaxValue() / 1000.0);
@@ -124,10 +158,15 @@ final class LoadLatency {
                 + (p99 < 1000 ? "met" : "missed") + ").");
     }
 
-    record Result(Histogram completed, Histogram sms, int unfinished, Map<String, Long> peakRss, Map<String, Long> peakHeap) {
+    /**
+     * @param ledgerRate changes the ledger applied per second over the second half of the load
+     * @param cpuShare   per process, its CPU time over the second half of the load ÷ (that time × cores), in percent
+     */
+    record Result(Histogram completed, Histogram sms, int unfinished, Map<String, Long> peakRss, Map<String, Long> peakHeap,
+            double ledgerRate, Map<String, Double> cpuShare) {
     }
 
-    private Result once(int run, double rate) throws Exception {
+    private Result once(int run, double rate, boolean drain) throws Exception {
         measurements++;
         Path dir = work.resolve("latency-" + measurements);
         List<ChildProcess> services = new ArrayList<>();
@@ -171,7 +210,13 @@ final class LoadLatency {
                     client.useToken(crosserId(n), issuer.subscriberToken(crosserId(n)));
                 }
                 List<String> crosserIds = prepareCrossers(client, gateway, crossers);
-                return drive(producer, bootstrap, smsc, memory, rate, background, crosserIds);
+                Map<String, Long> pids = new java.util.LinkedHashMap<>();
+                for (int i = 0; i < SERVICES.size(); i++) {
+                    pids.put(SERVICES.get(i), services.get(i).pid());
+                }
+                pids.put("broker", broker.process().pid());
+                pids.put("load generator, gateway and SMS centre (this JVM)", ProcessHandle.current().pid());
+                return drive(producer, bootstrap, smsc, memory, rate, background, crosserIds, urls.get(0), pids, drain);
             }
         } finally {
             for (int i = services.size() - 1; i >= 0; i--) {
@@ -243,7 +288,8 @@ final class LoadLatency {
     }
 
     private Result drive(KafkaProducer<String, byte[]> producer, String bootstrap, SmsCentreSimulator smsc, Map<String, Memory> memory,
-            double rate, int background, List<String> crossers) throws Exception {
+            double rate, int background, List<String> crossers, String balanceUrl, Map<String, Long> pids, boolean drain)
+            throws Exception {
         Histogram completed = new Histogram(TimeUnit.MINUTES.toMicros(5), 3);
         Histogram sms = new Histogram(TimeUnit.MINUTES.toMicros(5), 3);
         Map<String, Long> crossedAt = new ConcurrentHashMap<>();
@@ -261,7 +307,16 @@ final class LoadLatency {
         int next = 0;
         long sequence = 0;
         long lastSample = 0;
+        long halfway = total / 2;
+        long halfwayAt = 0;
+        double appliedHalfway = 0;
+        Map<String, Double> cpuHalfway = new java.util.LinkedHashMap<>();
         for (long i = 0; i < total; i++) {
+            if (i == halfway) {
+                halfwayAt = System.nanoTime();
+                appliedHalfway = Ingest.applied(balanceUrl);
+                pids.forEach((process, pid) -> cpuHalfway.put(process, CpuTime.seconds(pid)));
+            }
             long due = started + (long) (i * 1e9 / rate);
             long wait = due - System.nanoTime();
             if (wait > 0) {
@@ -294,8 +349,13 @@ final class LoadLatency {
             }
         }
         producer.flush();
-        long drain = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (!crossedAt.isEmpty() && System.nanoTime() < drain) {
+        double window = (System.nanoTime() - halfwayAt) / 1e9;
+        double ledgerRate = (Ingest.applied(balanceUrl) - appliedHalfway) / window;
+        Map<String, Double> cpuShare = new java.util.LinkedHashMap<>();
+        int cores = Runtime.getRuntime().availableProcessors();
+        pids.forEach((process, pid) -> cpuShare.put(process, 100 * (CpuTime.seconds(pid) - cpuHalfway.get(process)) / (window * cores)));
+        long drainUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(drain ? 120 : 0);
+        while (!crossedAt.isEmpty() && System.nanoTime() < drainUntil) {
             memory.values().forEach(Memory::sample);
             sleep(500);
         }
@@ -316,7 +376,7 @@ final class LoadLatency {
             peakRss.put(service, sampler.peakRss());
             peakHeap.put(service, sampler.peakHeap());
         });
-        return new Result(completed, sms, unfinished, peakRss, peakHeap);
+        return new Result(completed, sms, unfinished, peakRss, peakHeap, ledgerRate, cpuShare);
     }
 
     /** Records, for each crosser's TopUpCompleted, the time since its crossing usage event; it may cross again. */

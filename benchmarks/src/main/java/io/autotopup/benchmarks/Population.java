@@ -87,7 +87,10 @@ final class Population {
     double write(int subscribers, long events) {
         Map<String, Object> config = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true, ProducerConfig.LINGER_MS_CONFIG, 20,
-                ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+                ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024,
+                // one request in flight: a fresh broker slow to answer the first batch made the producer resend it
+                // after later ones had landed, which the broker refuses for good (OutOfOrderSequenceException)
+                ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1, ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 60_000);
         long started = System.nanoTime();
         Instant registeredAt = Instant.now().minusSeconds(3600);
         java.util.concurrent.atomic.AtomicReference<Exception> failed = new java.util.concurrent.atomic.AtomicReference<>();
