@@ -72,7 +72,7 @@ final class LoadLatency {
         if (!options.onlyLightLoad) {
             double rate = options.latencyRate;
             if (rate <= 0) {
-                rate = capacity(report, options.ingestRate > 0 ? options.ingestRate : 4_000) / 2;
+                rate = Math.max(50, capacity(report, options.ingestRate > 0 ? options.ingestRate : 4_000) / 2);
             }
             measure(report, rate, "at half the full-stack rate");
         }
@@ -80,35 +80,52 @@ final class LoadLatency {
     }
 
     /**
-     * The whole system's sustainable rate (9): usage offered at the rate balance-service takes alone, more than the
-     * four services and the broker on one machine can take together; what the ledger applies per second over the
-     * second half of the load is what the stack sustains. Also each process's share of the machine meanwhile.
+     * The whole system's sustainable rate (9): usage offered in steps that double from {@value #FIRST_STEP}/s, each for
+     * {@value #STEP_SECONDS} s, up to the rate balance-service takes alone; the sustainable rate is the highest step
+     * the stack kept up with (the ledger applied at least 90% of what was offered over the step's second half, and no
+     * service's consumer group was more than 2 s of usage behind at its end), with every service and the broker on
+     * this machine. Also each process's share of the machine at that step, and what the
+     * ledger applied at the first step it did not keep up with.
      */
-    private double capacity(Report report, double offered) throws Exception {
-        List<Double> rates = new ArrayList<>();
+    private double capacity(Report report, double ledgerAlone) throws Exception {
+        List<Double> ladder = new ArrayList<>();
+        for (double rate = FIRST_STEP; rate < ledgerAlone; rate *= 2) {
+            ladder.add(rate);
+        }
+        ladder.add(ledgerAlone);
+        double[] rates = ladder.stream().mapToDouble(Double::doubleValue).toArray();
+        List<Double> sustained = new ArrayList<>();
+        List<Double> saturated = new ArrayList<>();
         Map<String, List<Double>> shares = new java.util.LinkedHashMap<>();
         for (int run = 1; run <= options.runs; run++) {
-            Result result = once(run, offered, false);
-            rates.add(result.ledgerRate());
+            Result result = once(run, rates, STEP_SECONDS, false);
+            sustained.add(result.sustained());
+            if (!Double.isNaN(result.saturated())) {
+                saturated.add(result.saturated());
+            }
             result.cpuShare().forEach((process, share) -> shares.computeIfAbsent(process, key -> new ArrayList<>()).add(share));
-            out.printf("benchmarks | full stack run %d: offered %,.0f usage events/s, the ledger applied %,.0f/s; CPU %s%n", run,
-                    offered, result.ledgerRate(), result.cpuShare());
+            out.printf("benchmarks | full stack run %d: sustained %,.0f usage events/s; at the next step the ledger applied %,.0f/s;"
+                    + " CPU %% %s%n", run, result.sustained(), result.saturated(), result.cpuShare());
         }
         String section = "9. Full stack on one machine";
-        double sustainable = report.add(section, "sustainable usage rate (the ledger's, all four services and the broker running)",
-                "events/s", rates, "offered " + Report.format(offered) + "/s for " + options.latencySeconds
-                        + " s, ~1% crossing, gateway 50 ms; applied per second over the second half of the load").median();
+        double rate = report.add(section, "sustainable usage rate, all four services and the broker running", "events/s", sustained,
+                "the highest of the steps " + ladder.stream().map(Report::format).toList() + " /s (" + STEP_SECONDS
+                        + " s each, ~1% crossing, gateway 50 ms) at which the ledger applied ≥ 90% of the usage offered and no"
+                        + " service's consumer group was more than 2 s of it behind").median();
+        report.add(section, "what the ledger applied at the first step the stack fell behind", "events/s", saturated,
+                "the groups' lag at each step is in the suite's output");
         if (options.ingestRate > 0) {
             report.add(section, "the ledger's rate with the whole stack ÷ the ledger alone (section 2)", "",
-                    rates.stream().map(rate -> rate / options.ingestRate).toList(), "target ≥ 0.5: "
-                            + (sustainable / options.ingestRate >= 0.5 ? "met"
-                            : "missed by " + Report.format(0.5 - sustainable / options.ingestRate)));
+                    sustained.stream().map(value -> value / options.ingestRate).toList(), "target ≥ 0.5: "
+                            + (rate / options.ingestRate >= 0.5 ? "met" : "missed by " + Report.format(0.5 - rate / options.ingestRate)));
         }
-        shares.forEach((process, values) -> report.add(section, "share of the machine's CPU: " + process, "%", values,
-                "CPU seconds over the same half of the load ÷ (its length × " + Runtime.getRuntime().availableProcessors()
-                        + " cores)"));
-        return sustainable;
+        shares.forEach((process, values) -> report.add(section, "share of the machine's CPU at that rate: " + process, "%", values,
+                "CPU seconds over the step's second half ÷ (its length × " + Runtime.getRuntime().availableProcessors() + " cores)"));
+        return rate;
     }
+
+    private static final double FIRST_STEP = 100;
+    private static final int STEP_SECONDS = 16;
 
     /** Each measurement gets a broker of its own (fresh data directory, its own ports). */
     private int measurements;
@@ -125,7 +142,7 @@ final class LoadLatency {
         Map<String, List<Double>> rss = new java.util.LinkedHashMap<>();
         Map<String, List<Double>> heap = new java.util.LinkedHashMap<>();
         for (int run = 1; run <= options.runs; run++) {
-            Result result = once(run, rate, true);
+            Result result = once(run, new double[] {rate}, options.latencySeconds, true);
             toCompleted50.add(result.completed().getValueAtPercentile(50) / 1000.0);
             toCompleted99.add(result.completed().getValueAtPercentile(99) / 1000.0);
             toCompletedMax.add(result.completed().getMaxValue() / 1000.0);
@@ -159,14 +176,20 @@ final class LoadLatency {
     }
 
     /**
-     * @param ledgerRate changes the ledger applied per second over the second half of the load
-     * @param cpuShare   per process, its CPU time over the second half of the load ÷ (that time × cores), in percent
+     * @param sustained the highest offered rate the stack kept up with (the ledger applied at least {@value #KEPT_UP} of it
+     *                  over the second half of the step, and no consumer group was more than 2 s of usage behind at its
+     *                  end); the rate offered when one rate was
+     * @param saturated what the ledger applied per second at the first rate it did not keep up with (NaN: none)
+     * @param cpuShare  per process, its CPU time over the second half of the sustained step ÷ (that time × cores), in %
      */
     record Result(Histogram completed, Histogram sms, int unfinished, Map<String, Long> peakRss, Map<String, Long> peakHeap,
-            double ledgerRate, Map<String, Double> cpuShare) {
+            double sustained, double saturated, Map<String, Double> cpuShare) {
     }
 
-    private Result once(int run, double rate, boolean drain) throws Exception {
+    /** A step is kept up with when the ledger applies this share of the usage offered. */
+    private static final double KEPT_UP = 0.9;
+
+    private Result once(int run, double[] rates, int stepSeconds, boolean drain) throws Exception {
         measurements++;
         Path dir = work.resolve("latency-" + measurements);
         List<ChildProcess> services = new ArrayList<>();
@@ -216,7 +239,7 @@ final class LoadLatency {
                 }
                 pids.put("broker", broker.process().pid());
                 pids.put("load generator, gateway and SMS centre (this JVM)", ProcessHandle.current().pid());
-                return drive(producer, bootstrap, smsc, memory, rate, background, crosserIds, urls.get(0), pids, drain);
+                return drive(producer, bootstrap, smsc, memory, rates, stepSeconds, background, crosserIds, urls.get(0), pids, drain);
             }
         } finally {
             for (int i = services.size() - 1; i >= 0; i--) {
@@ -288,8 +311,8 @@ final class LoadLatency {
     }
 
     private Result drive(KafkaProducer<String, byte[]> producer, String bootstrap, SmsCentreSimulator smsc, Map<String, Memory> memory,
-            double rate, int background, List<String> crossers, String balanceUrl, Map<String, Long> pids, boolean drain)
-            throws Exception {
+            double[] rates, int stepSeconds, int background, List<String> crossers, String balanceUrl, Map<String, Long> pids,
+            boolean drain) throws Exception {
         Histogram completed = new Histogram(TimeUnit.MINUTES.toMicros(5), 3);
         Histogram sms = new Histogram(TimeUnit.MINUTES.toMicros(5), 3);
         Map<String, Long> crossedAt = new ConcurrentHashMap<>();
@@ -302,58 +325,77 @@ final class LoadLatency {
         outcomes.start();
         Thread.sleep(2_000);
 
-        long started = System.nanoTime();
-        long total = (long) (rate * options.latencySeconds);
         int next = 0;
         long sequence = 0;
         long lastSample = 0;
-        long halfway = total / 2;
-        long halfwayAt = 0;
-        double appliedHalfway = 0;
-        Map<String, Double> cpuHalfway = new java.util.LinkedHashMap<>();
-        for (long i = 0; i < total; i++) {
-            if (i == halfway) {
-                halfwayAt = System.nanoTime();
-                appliedHalfway = Ingest.applied(balanceUrl);
-                pids.forEach((process, pid) -> cpuHalfway.put(process, CpuTime.seconds(pid)));
-            }
-            long due = started + (long) (i * 1e9 / rate);
-            long wait = due - System.nanoTime();
-            if (wait > 0) {
-                TimeUnit.NANOSECONDS.sleep(wait);
-            }
-            Instant now = Instant.now();
-            UsageRecorded usage = null;
-            if (i % 100 == 0) {
-                // about 1%: a crosser whose last top-up has landed goes below its threshold
-                for (int tries = 0; tries < crossers.size() && usage == null; tries++) {
-                    String id = crossers.get(next++ % crossers.size());
-                    if (!crossedAt.containsKey(id)) {
-                        int n = Integer.parseInt(id.substring("crosser-".length()));
-                        long charge = balance.get(id) - AFTER_CROSSING;
-                        usage = usage(crosserMsisdn(n), "x-" + sequence++, charge, now);
-                        crossedAt.put(id, now.toEpochMilli());
-                        crossingTimes.computeIfAbsent(crosserMsisdn(n), key -> new ConcurrentLinkedQueue<>()).add(now.toEpochMilli());
-                        balance.put(id, AFTER_CROSSING);
+        double sustained = 0;
+        double saturated = Double.NaN;
+        Map<String, Double> cpuShare = new java.util.LinkedHashMap<>();
+        for (double rate : rates) {
+            long started = System.nanoTime();
+            long total = (long) (rate * stepSeconds);
+            long halfway = total / 2;
+            long halfwayAt = 0;
+            double appliedHalfway = 0;
+            Map<String, Double> cpuHalfway = new java.util.LinkedHashMap<>();
+            for (long i = 0; i < total; i++) {
+                if (i == halfway) {
+                    halfwayAt = System.nanoTime();
+                    appliedHalfway = Ingest.applied(balanceUrl);
+                    pids.forEach((process, pid) -> cpuHalfway.put(process, CpuTime.seconds(pid)));
+                }
+                long due = started + (long) (i * 1e9 / rate);
+                long wait = due - System.nanoTime();
+                if (wait > 0) {
+                    TimeUnit.NANOSECONDS.sleep(wait);
+                }
+                Instant now = Instant.now();
+                UsageRecorded usage = null;
+                if (i % 100 == 0) {
+                    // about 1%: a crosser whose last top-up has landed goes below its threshold
+                    for (int tries = 0; tries < crossers.size() && usage == null; tries++) {
+                        String id = crossers.get(next++ % crossers.size());
+                        if (!crossedAt.containsKey(id)) {
+                            int n = Integer.parseInt(id.substring("crosser-".length()));
+                            long charge = balance.get(id) - AFTER_CROSSING;
+                            usage = usage(crosserMsisdn(n), "x-" + sequence++, charge, now);
+                            crossedAt.put(id, now.toEpochMilli());
+                            crossingTimes.computeIfAbsent(crosserMsisdn(n), key -> new ConcurrentLinkedQueue<>()).add(now.toEpochMilli());
+                            balance.put(id, AFTER_CROSSING);
+                        }
                     }
                 }
+                if (usage == null) {
+                    usage = usage(Population.msisdn((int) (i % background)), "b-" + sequence++, Population.CHARGE, now);
+                }
+                producer.send(new ProducerRecord<>(Topics.USAGE_EVENTS.name(), null, now.toEpochMilli(), usage.getMsisdn(),
+                        Topics.USAGE_EVENTS.valueSerde().serializer().serialize(Topics.USAGE_EVENTS.name(), usage)));
+                if (System.nanoTime() - lastSample > 1_000_000_000L) {
+                    lastSample = System.nanoTime();
+                    memory.values().forEach(Memory::sample);
+                }
             }
-            if (usage == null) {
-                usage = usage(Population.msisdn((int) (i % background)), "b-" + sequence++, Population.CHARGE, now);
+            producer.flush();
+            double window = (System.nanoTime() - halfwayAt) / 1e9;
+            double applied = (Ingest.applied(balanceUrl) - appliedHalfway) / window;
+            int cores = Runtime.getRuntime().availableProcessors();
+            Map<String, Long> behind = Map.of();
+            if (rates.length > 1) {
+                // every service, not only the ledger: a step is kept up with when no group is more than 2 s of usage behind
+                try (ConsumerLag lag = new ConsumerLag(bootstrap)) {
+                    behind = lag.byGroup();
+                }
+                out.printf("benchmarks | full stack step: offered %,.0f usage events/s, the ledger applied %,.0f/s; behind: %s%n",
+                        rate, applied, behind);
             }
-            producer.send(new ProducerRecord<>(Topics.USAGE_EVENTS.name(), null, now.toEpochMilli(), usage.getMsisdn(),
-                    Topics.USAGE_EVENTS.valueSerde().serializer().serialize(Topics.USAGE_EVENTS.name(), usage)));
-            if (System.nanoTime() - lastSample > 1_000_000_000L) {
-                lastSample = System.nanoTime();
-                memory.values().forEach(Memory::sample);
+            if (applied < KEPT_UP * rate || behind.values().stream().anyMatch(records -> records > 2 * rate)) {
+                saturated = applied;
+                break;
             }
+            sustained = rate;
+            cpuShare.clear();
+            pids.forEach((process, pid) -> cpuShare.put(process, 100 * (CpuTime.seconds(pid) - cpuHalfway.get(process)) / (window * cores)));
         }
-        producer.flush();
-        double window = (System.nanoTime() - halfwayAt) / 1e9;
-        double ledgerRate = (Ingest.applied(balanceUrl) - appliedHalfway) / window;
-        Map<String, Double> cpuShare = new java.util.LinkedHashMap<>();
-        int cores = Runtime.getRuntime().availableProcessors();
-        pids.forEach((process, pid) -> cpuShare.put(process, 100 * (CpuTime.seconds(pid) - cpuHalfway.get(process)) / (window * cores)));
         long drainUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(drain ? 120 : 0);
         while (!crossedAt.isEmpty() && System.nanoTime() < drainUntil) {
             memory.values().forEach(Memory::sample);
@@ -376,7 +418,7 @@ final class LoadLatency {
             peakRss.put(service, sampler.peakRss());
             peakHeap.put(service, sampler.peakHeap());
         });
-        return new Result(completed, sms, unfinished, peakRss, peakHeap, ledgerRate, cpuShare);
+        return new Result(completed, sms, unfinished, peakRss, peakHeap, sustained, saturated, cpuShare);
     }
 
     /** Records, for each crosser's TopUpCompleted, the time since its crossing usage event; it may cross again. */

@@ -1,0 +1,51 @@
+package io.autotopup.benchmarks;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * How far each consumer group (each service's Kafka Streams application and listeners) is behind the end of what it
+ * reads: the sum over its partitions of the end offset minus its committed offset. A service that keeps up stays
+ * within a commit interval's worth of records; one that does not falls further behind every second.
+ */
+final class ConsumerLag implements AutoCloseable {
+
+    private final Admin admin;
+
+    ConsumerLag(String bootstrap) {
+        this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
+    }
+
+    /** Records behind, per consumer group. */
+    Map<String, Long> byGroup() throws ExecutionException, InterruptedException {
+        Map<String, Long> lag = new TreeMap<>();
+        for (var group : admin.listConsumerGroups().all().get()) {
+            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group.groupId())
+                    .partitionsToOffsetAndMetadata().get();
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            committed.keySet().forEach(partition -> latest.put(partition, OffsetSpec.latest()));
+            Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends = admin.listOffsets(latest).all().get();
+            long behind = 0;
+            for (Map.Entry<TopicPartition, OffsetAndMetadata> entry : committed.entrySet()) {
+                if (entry.getValue() != null && ends.containsKey(entry.getKey())) {
+                    behind += Math.max(0, ends.get(entry.getKey()).offset() - entry.getValue().offset());
+                }
+            }
+            lag.put(group.groupId(), behind);
+        }
+        return lag;
+    }
+
+    @Override
+    public void close() {
+        admin.close();
+    }
+}
