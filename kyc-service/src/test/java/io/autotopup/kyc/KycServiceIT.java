@@ -120,6 +120,8 @@ class KycServiceIT {
         assertThat(document.path("status").asText()).isEqualTo("PENDING");
         assertThat(document.path("pages")).hasSize(2);
         assertThat(document.toString()).doesNotContain("objectKey").doesNotContain("encryptionKeyId");
+        assertThat(own(subscriber).toString()).as("listed as soon as the upload answers: the page the portal shows next has it")
+                .contains(documentId);
 
         await().atMost(PATIENCE).untilAsserted(() -> assertThat(own(subscriber).path("kycStatus").asText()).isEqualTo("PENDING"));
         List<Path> objects = objects().stream().filter(object -> !before.contains(object)).toList();

@@ -56,6 +56,7 @@ public final class SubmitDocument {
             inspected.put(Side.BACK, inspect(Side.BACK, back));
         }
         List<DocumentPage> pages = new ArrayList<>();
+        IdentityDocument document;
         try {
             inspected.forEach((side, file) -> {
                 String objectKey = randomKey();
@@ -64,16 +65,42 @@ public final class SubmitDocument {
                 pages.add(new DocumentPage(side, objectKey, sha256(file.stored()), file.stored().length,
                         file.kind().contentType(), sealed.keyId()));
             });
-            IdentityDocument document = IdentityDocument.submitted("doc-" + UUID.randomUUID(), subscriberId, type, pages,
-                    clock.instant());
+            document = IdentityDocument.submitted("doc-" + UUID.randomUUID(), subscriberId, type, pages, clock.instant());
             KycRecord after = directory.record(subscriberId).with(document);
             events.submitted(document, after.status());
-            return document;
         } catch (RuntimeException e) {
             pages.forEach(page -> store.delete(page.objectKey()));
             throw e;
         }
+        awaitListed(subscriberId, document.documentId());
+        return document;
     }
+
+    /**
+     * Answers once this instance's directory lists the document (it reads the topic the event went to), so that the
+     * page a subscriber is sent to after the upload shows it; at most {@link #READ_YOUR_WRITES}: the document is
+     * accepted either way, and the list catches up.
+     */
+    private void awaitListed(String subscriberId, String documentId) {
+        long deadline = System.nanoTime() + READ_YOUR_WRITES.toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                if (directory.record(subscriberId).documents().stream().anyMatch(listed -> listed.documentId().equals(documentId))) {
+                    return;
+                }
+            } catch (RuntimeException notReady) {
+                // the store is being rebuilt (a rebalance): ask again
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    static final java.time.Duration READ_YOUR_WRITES = java.time.Duration.ofSeconds(10);
 
     private DocumentInspector.Inspected inspect(Side side, byte[] file) {
         if (file.length == 0) {
