@@ -102,8 +102,8 @@ public final class BenchmarkSuite {
             report.add("2. Ingest (balance-service)", "pre-load of registrations and usage (our producer)", "records/s", List.of(preload),
                     "acks=all, idempotent, linger 20 ms; not a figure of the service");
             Path jar = balanceJar(options, root);
-            report.setting("balance-service jar", root.relativize(jar.normalize()).toString().startsWith("..") ? jar.toString()
-                    : root.relativize(jar.normalize()).toString());
+            String relative = root.relativize(jar.normalize()).toString();
+            report.setting("balance-service jar", relative.startsWith("..") ? jar.toString() : relative);
             Ingest ingest = new Ingest(jvm, bootstrap, jar, work.resolve("state"), options.serviceJvm);
             Map<String, List<Ingest.Result>> results = new LinkedHashMap<>();
             for (String guarantee : options.guarantees) {

@@ -68,11 +68,14 @@ public final class StreamsSubscriberDirectory implements SubscriberDirectory {
 
     @Override
     public List<LedgerLine> ledger(String subscriberId, long before, int limit) {
-        ReadOnlyKeyValueStore<Bytes, LedgerEntries.Entry> entries = queries.retrieveQueryableStore(BalanceTopology.ENTRIES_STORE,
-                QueryableStoreTypes.keyValueStore());
-        return LedgerEntries.page(entries, store(BalanceTopology.FORMER_HISTORY_STORE), subscriberId, before, limit).stream()
+        return LedgerEntries.page(entries(), store(BalanceTopology.FORMER_HISTORY_STORE), subscriberId, before, limit).stream()
                 .map(entry -> new LedgerLine(entry.version(), entry.reason(), entry.description(), entry.amount(),
                         entry.balanceAfter(), entry.currency(), entry.causationId(), entry.occurredAt())).toList();
+    }
+
+    /** Every subscriber's history, by subscriber and version: the newest entry is also the balance. */
+    private ReadOnlyKeyValueStore<Bytes, LedgerEntries.Entry> entries() {
+        return queries.retrieveQueryableStore(BalanceTopology.ENTRIES_STORE, QueryableStoreTypes.keyValueStore());
     }
 
     private <V> ReadOnlyKeyValueStore<String, V> store(String name) {
@@ -89,9 +92,8 @@ public final class StreamsSubscriberDirectory implements SubscriberDirectory {
         }
         String currency = account instanceof SubscriberRegistered registered ? registered.getCurrency()
                 : ((SubscriberUpdated) account).getCurrency();
-        Balance balance = LedgerEntries.balance(queries.retrieveQueryableStore(BalanceTopology.ENTRIES_STORE,
-                QueryableStoreTypes.keyValueStore()), this.<BalanceChanged>store(BalanceTopology.BALANCES_STORE), subscriberId)
-                .orElse(Balance.empty(currency));
+        Balance balance = LedgerEntries.balance(entries(), this.<BalanceChanged>store(BalanceTopology.BALANCES_STORE),
+                subscriberId).orElse(Balance.empty(currency));
         return Optional.of(new AccountBalance(subscriberId, balance.minorUnits(), currency, balance.version()));
     }
 }
