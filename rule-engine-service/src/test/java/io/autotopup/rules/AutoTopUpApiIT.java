@@ -72,9 +72,7 @@ class AutoTopUpApiIT {
                 .setMsisdn("+8562055512345").setCurrency("LAK").setLanguage(Language.LO).setStatus(SubscriberStatus.ACTIVE)
                 .setRegisteredAt(Instant.now()).build());
         publish(Topics.PAYMENT_METHODS, "sub-lao", PaymentMethodsChanged.newBuilder().setSubscriberId("sub-lao")
-                .setChangedAt(Instant.now()).setMethods(List.of(PaymentMethod.newBuilder().setPaymentMethodId("pm-1")
-                        .setType(PaymentMethodType.CARD).setGatewayToken("tok").setPriority(1).setIsDefault(true).build()))
-                .build());
+                .setChangedAt(Instant.now()).setMethods(List.of(card("pm-1"))).build());
         await("the engine knows the subscriber and the card").atMost(PATIENCE)
                 .until(() -> put(valid("\"paymentMethodId\":\"pm-1\"")).statusCode() == 200);
     }
@@ -116,6 +114,22 @@ class AutoTopUpApiIT {
         if (field != null) {
             assertThat(response.body()).as("a form shows the error beside its field").contains("\"field\":\"" + field + "\"")
                     .contains("\"code\":");
+        }
+    }
+
+    @Test
+    void a_card_bound_a_moment_ago_can_be_named_in_the_rule_at_once() throws Exception {
+        List<PaymentMethod> bound = new java.util.ArrayList<>(List.of(card("pm-1")));
+        for (int i = 2; i <= 6; i++) {
+            bound.add(card("pm-" + i));
+            // payment-service answers the bind once this is acknowledged; the app sets the rule right after
+            publish(Topics.PAYMENT_METHODS, "sub-lao", PaymentMethodsChanged.newBuilder().setSubscriberId("sub-lao")
+                    .setChangedAt(Instant.now()).setMethods(List.copyOf(bound)).build());
+
+            HttpResponse<String> response = put(valid("\"paymentMethodId\":\"pm-" + i + "\""));
+
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+            assertThat(response.body()).contains("\"paymentMethodId\":\"pm-" + i + "\"");
         }
     }
 
@@ -165,6 +179,11 @@ class AutoTopUpApiIT {
         assertThat(http.send("DELETE", RULE, null).statusCode()).isEqualTo(204);
         await().atMost(PATIENCE).untilAsserted(() -> assertThat(http.get(RULE).statusCode()).isEqualTo(404));
         assertThat(http.get("/v1/subscribers/sub-lao/top-ups").body()).isEqualTo("[]");
+    }
+
+    private static PaymentMethod card(String id) {
+        return PaymentMethod.newBuilder().setPaymentMethodId(id).setType(PaymentMethodType.CARD).setGatewayToken("tok")
+                .setPriority(1).setIsDefault("pm-1".equals(id)).build();
     }
 
     private static String rule(String threshold, String amount, String extra) {

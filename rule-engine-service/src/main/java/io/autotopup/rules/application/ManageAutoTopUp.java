@@ -62,7 +62,7 @@ public final class ManageAutoTopUp {
         if (rule.maxAmountPerMonth() != null && rule.maxAmountPerMonth() <= 0) {
             throw new InvalidRuleException("maxAmountPerMonth", "not_positive", "maxAmountPerMonth must be positive");
         }
-        if (rule.paymentMethodId() != null && !directory.topUps(subscriberId).ownsPaymentMethod(rule.paymentMethodId())) {
+        if (rule.paymentMethodId() != null && !ownsPaymentMethod(subscriberId, rule.paymentMethodId())) {
             throw new InvalidRuleException("paymentMethodId", "unknown", "Subscriber " + subscriberId + " has no payment method "
                     + rule.paymentMethodId());
         }
@@ -97,6 +97,33 @@ public final class ManageAutoTopUp {
     /** The subscriber, their rule or their payment method is not known to the rule engine. */
     public static final class NotFoundException extends RuntimeException {
         public NotFoundException(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * Whether the subscriber has bound the method. The engine learns of a binding from payment-service's topic, so a
+     * method it does not know yet may have been bound a moment ago (the app binds a card, then sets the rule naming
+     * it): it reads up to what that topic held when asked before it says no.
+     */
+    private boolean ownsPaymentMethod(String subscriberId, String paymentMethodId) {
+        if (directory.topUps(subscriberId).ownsPaymentMethod(paymentMethodId)) {
+            return true;
+        }
+        boolean caughtUp = directory.catchUpWithPaymentMethods();
+        if (directory.topUps(subscriberId).ownsPaymentMethod(paymentMethodId)) {
+            return true;
+        }
+        if (!caughtUp) {
+            throw new BehindException("The payment methods bound lately are still on their way to the rule engine; "
+                    + "ask again in a moment");
+        }
+        return false;
+    }
+
+    /** The engine is behind on what it needs to answer; asking again later will do. */
+    public static final class BehindException extends RuntimeException {
+        public BehindException(String message) {
             super(message);
         }
     }

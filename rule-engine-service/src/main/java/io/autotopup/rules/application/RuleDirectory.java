@@ -17,6 +17,12 @@ public interface RuleDirectory {
     /** The subscriber's auto top-up state; a fresh one if nothing happened yet. */
     AutoTopUpAccount topUps(String subscriberId);
 
+    /**
+     * Waits until the engine has read every payment-method change that was published before the call, so that a
+     * method bound a moment ago through payment-service is known here; false if it did not catch up in time.
+     */
+    boolean catchUpWithPaymentMethods();
+
     /** The account currency and status, as the rule engine last saw them. */
     record AccountView(String currency, String status) {
     }

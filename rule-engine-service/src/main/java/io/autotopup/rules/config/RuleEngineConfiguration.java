@@ -1,6 +1,7 @@
 package io.autotopup.rules.config;
 
 import io.autotopup.platform.kafka.CatalogueTemplates;
+import io.autotopup.platform.kafka.ReadYourWrites;
 import io.autotopup.rules.adapter.in.kafka.RuleTopology;
 import io.autotopup.rules.adapter.out.kafka.KafkaRuleEvents;
 import io.autotopup.rules.adapter.out.kafka.StreamsRuleDirectory;
@@ -9,6 +10,7 @@ import io.autotopup.rules.application.RuleDirectory;
 import io.autotopup.schemas.Topics;
 import io.autotopup.rules.domain.RulePolicy;
 import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
@@ -42,9 +44,14 @@ class RuleEngineConfiguration {
         return new KafkaStreamsInteractiveQueryService(streams);
     }
 
+    @Bean(destroyMethod = "close")
+    static Admin ruleEngineAdmin(KafkaProperties kafka) {
+        return Admin.create(kafka.buildAdminProperties());
+    }
+
     @Bean
-    RuleDirectory ruleDirectory(KafkaStreamsInteractiveQueryService queries) {
-        return new StreamsRuleDirectory(queries);
+    RuleDirectory ruleDirectory(KafkaStreamsInteractiveQueryService queries, Admin ruleEngineAdmin, KafkaProperties kafka) {
+        return new StreamsRuleDirectory(queries, new ReadYourWrites(ruleEngineAdmin, kafka.getStreams().getApplicationId()));
     }
 
     @Bean

@@ -19,6 +19,11 @@ class ManageAutoTopUpTest {
 
     private final List<AutoTopUpRule> published = new ArrayList<>();
     private String kycStatus = "NONE";
+    /** The methods the engine has read, and those still on their way from payment-service. */
+    private final java.util.Set<String> known = new java.util.HashSet<>();
+    private final java.util.Set<String> onTheirWay = new java.util.HashSet<>();
+    private boolean catchesUp = true;
+    private int catchUps;
 
     private ManageAutoTopUp manage(boolean requireVerifiedIdentity) {
         RuleDirectory directory = new RuleDirectory() {
@@ -39,7 +44,18 @@ class ManageAutoTopUpTest {
 
             @Override
             public AutoTopUpAccount topUps(String subscriberId) {
-                return new AutoTopUpAccount();
+                AutoTopUpAccount account = new AutoTopUpAccount();
+                account.onPaymentMethodsChanged(java.util.Set.copyOf(known));
+                return account;
+            }
+
+            @Override
+            public boolean catchUpWithPaymentMethods() {
+                catchUps++;
+                if (catchesUp) {
+                    known.addAll(onTheirWay);
+                }
+                return catchesUp;
             }
         };
         RuleEvents events = new RuleEvents() {
@@ -77,5 +93,33 @@ class ManageAutoTopUpTest {
         kycStatus = "NONE";
         manage(false).set("sub-1", RULE);
         assertThat(published).containsExactly(RULE);
+    }
+
+    @Test
+    void a_method_bound_a_moment_ago_is_waited_for_and_one_never_bound_is_refused() {
+        onTheirWay.add("pm-new");
+        AutoTopUpRule naming = AutoTopUpRule.fixed(20_000, 50_000, "LAK", "pm-new");
+        manage(false).set("sub-1", naming);
+        assertThat(published).containsExactly(naming);
+
+        assertThatThrownBy(() -> manage(false).set("sub-1", AutoTopUpRule.fixed(20_000, 50_000, "LAK", "pm-of-bob")))
+                .isInstanceOfSatisfying(ManageAutoTopUp.InvalidRuleException.class, refused -> {
+                    assertThat(refused.code()).isEqualTo("unknown");
+                    assertThat(refused.field()).isEqualTo("paymentMethodId");
+                });
+        assertThat(published).hasSize(1);
+    }
+
+    @Test
+    void a_known_method_costs_no_wait_and_an_engine_that_cannot_catch_up_says_ask_again_not_unknown() {
+        known.add("pm-1");
+        manage(false).set("sub-1", AutoTopUpRule.fixed(20_000, 50_000, "LAK", "pm-1"));
+        assertThat(catchUps).isZero();
+
+        catchesUp = false;
+        onTheirWay.add("pm-new");
+        assertThatThrownBy(() -> manage(false).set("sub-1", AutoTopUpRule.fixed(20_000, 50_000, "LAK", "pm-new")))
+                .isInstanceOf(ManageAutoTopUp.BehindException.class).hasMessageContaining("ask again");
+        assertThat(published).hasSize(1);
     }
 }

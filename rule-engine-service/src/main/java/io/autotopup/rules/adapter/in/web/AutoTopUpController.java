@@ -4,6 +4,7 @@ import io.autotopup.platform.security.Access;
 import io.autotopup.platform.security.Scopes;
 import io.autotopup.platform.web.MoneyJson;
 import io.autotopup.rules.application.ManageAutoTopUp;
+import io.autotopup.rules.application.ManageAutoTopUp.BehindException;
 import io.autotopup.rules.application.ManageAutoTopUp.InvalidRuleException;
 import io.autotopup.rules.application.ManageAutoTopUp.NotFoundException;
 import io.autotopup.rules.application.RuleDirectory;
@@ -116,7 +117,22 @@ class AutoTopUpController {
     private static <T> Mono<T> blocking(Callable<T> call, String currency) {
         return Mono.fromCallable(call).subscribeOn(Schedulers.boundedElastic())
                 .onErrorMap(NotFoundException.class, e -> new ResponseStatusException(HttpStatus.NOT_FOUND, e.getMessage()))
-                .onErrorMap(InvalidRuleException.class, e -> fieldProblem(HttpStatus.UNPROCESSABLE_CONTENT, e, currency));
+                .onErrorMap(InvalidRuleException.class, e -> fieldProblem(HttpStatus.UNPROCESSABLE_CONTENT, e, currency))
+                .onErrorMap(BehindException.class, e -> new AskAgain(e.getMessage()));
+    }
+
+    /** 503 with Retry-After: the engine is behind on what it needs to answer. */
+    static final class AskAgain extends ResponseStatusException {
+        AskAgain(String detail) {
+            super(HttpStatus.SERVICE_UNAVAILABLE, detail);
+        }
+
+        @Override
+        public org.springframework.http.HttpHeaders getHeaders() {
+            org.springframework.http.HttpHeaders headers = new org.springframework.http.HttpHeaders();
+            headers.set(org.springframework.http.HttpHeaders.RETRY_AFTER, "1");
+            return headers;
+        }
     }
 
     private RuleResponse response(String subscriberId, AutoTopUpRule rule) {

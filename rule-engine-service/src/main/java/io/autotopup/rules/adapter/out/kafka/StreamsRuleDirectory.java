@@ -4,11 +4,14 @@ import io.autotopup.events.AutoTopUpRuleSet;
 import io.autotopup.events.KycStatusChanged;
 import io.autotopup.events.SubscriberRegistered;
 import io.autotopup.events.SubscriberUpdated;
+import io.autotopup.platform.kafka.ReadYourWrites;
 import io.autotopup.rules.adapter.in.kafka.RuleMapping;
 import io.autotopup.rules.adapter.in.kafka.RuleTopology;
 import io.autotopup.rules.application.RuleDirectory;
 import io.autotopup.rules.domain.AutoTopUpRule;
 import io.autotopup.rules.domain.AutoTopUpAccount;
+import io.autotopup.schemas.Topics;
+import java.time.Duration;
 import java.util.Optional;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
@@ -19,10 +22,21 @@ import org.springframework.kafka.streams.KafkaStreamsInteractiveQueryService;
 /** Reads the rule engine's state stores (all partitions are local with one instance). */
 public final class StreamsRuleDirectory implements RuleDirectory {
 
-    private final KafkaStreamsInteractiveQueryService queries;
+    /** How long a request waits for the engine to read the payment methods bound before it. */
+    static final Duration CATCH_UP = Duration.ofSeconds(10);
 
-    public StreamsRuleDirectory(KafkaStreamsInteractiveQueryService queries) {
+    private final KafkaStreamsInteractiveQueryService queries;
+    private final ReadYourWrites engine;
+
+    /** {@code engine}: read-your-writes against the engine's own Kafka Streams application (its consumer group). */
+    public StreamsRuleDirectory(KafkaStreamsInteractiveQueryService queries, ReadYourWrites engine) {
         this.queries = queries;
+        this.engine = engine;
+    }
+
+    @Override
+    public boolean catchUpWithPaymentMethods() {
+        return engine.awaitConsumed(Topics.PAYMENT_METHODS.name(), CATCH_UP);
     }
 
     @Override
