@@ -189,8 +189,10 @@ public final class StackClient implements AutoCloseable {
         Instant deadline = Instant.now().plus(patience);
         String url = endpoints.ruleEngineUrl() + "/v1/subscribers/" + subscriberId + "/auto-top-up";
         Answer answer = put(url, rule, tokenFor(subscriberId));
-        // 404: the engine has not heard of the subscriber yet; 422 for a pending one: not of their activation yet
-        while ((answer.status() == 404 || answer.status() == 422 && answer.body().toString().contains("only for active subscribers"))
+        // 404: the engine has not heard of the subscriber yet; 422 for a pending one: not of their activation yet;
+        // 503: it could not read the payment methods bound just before in time
+        while ((answer.status() == 404 || answer.status() == 503
+                || answer.status() == 422 && answer.body().toString().contains("only for active subscribers"))
                 && Instant.now().isBefore(deadline)) {
             pause(Duration.ofMillis(200));
             answer = put(url, rule, tokenFor(subscriberId));
