@@ -1,6 +1,7 @@
 package io.autotopup.benchmarks;
 
 import io.autotopup.devstack.ChildProcess;
+import io.autotopup.devstack.ConsumerLag;
 import io.autotopup.devstack.LocalBroker;
 import io.autotopup.events.Language;
 import io.autotopup.events.SubscriberRegistered;

@@ -1,4 +1,4 @@
-package io.autotopup.benchmarks;
+package io.autotopup.devstack;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -16,16 +16,16 @@ import org.apache.kafka.common.TopicPartition;
  * reads: the sum over its partitions of the end offset minus its committed offset. A service that keeps up stays
  * within a commit interval's worth of records; one that does not falls further behind every second.
  */
-final class ConsumerLag implements AutoCloseable {
+public final class ConsumerLag implements AutoCloseable {
 
     private final Admin admin;
 
-    ConsumerLag(String bootstrap) {
+    public ConsumerLag(String bootstrap) {
         this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
     }
 
     /** Records behind, per consumer group. */
-    Map<String, Long> byGroup() throws ExecutionException, InterruptedException {
+    public Map<String, Long> byGroup() throws ExecutionException, InterruptedException {
         Map<String, Long> lag = new TreeMap<>();
         for (var group : admin.listConsumerGroups().all().get()) {
             Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group.groupId())

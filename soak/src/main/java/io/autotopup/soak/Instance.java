@@ -1,0 +1,90 @@
+package io.autotopup.soak;
+
+import io.autotopup.devstack.ChildProcess;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One service instance in a JVM of its own, started again with the same arguments, port and state directory after it
+ * is killed, as Kubernetes restarts a pod on its volume.
+ */
+final class Instance {
+
+    private final String name;
+    private final String module;
+    private final int port;
+    private final List<String> arguments;
+    private final Map<String, String> environment;
+    private final PrintStream log;
+    private ChildProcess process;
+
+    Instance(String name, String module, int port, List<String> arguments, Map<String, String> environment, PrintStream log) {
+        this.name = name;
+        this.module = module;
+        this.port = port;
+        this.arguments = List.copyOf(arguments);
+        this.environment = Map.copyOf(environment);
+        this.log = log;
+    }
+
+    String name() {
+        return name;
+    }
+
+    String module() {
+        return module;
+    }
+
+    String url() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    synchronized void start() {
+        process = ChildProcess.java(name, arguments, environment, log);
+    }
+
+    synchronized boolean alive() {
+        return process != null && process.alive();
+    }
+
+    synchronized long pid() {
+        return process.pid();
+    }
+
+    /** {@code kill -9}: no shutdown hook, no clean close of its producers or its state. */
+    synchronized void kill() throws InterruptedException {
+        process.kill();
+    }
+
+    /** {@code SIGSTOP}: the JVM freezes, its sessions expire and it is fenced; {@link #resume()} thaws it. */
+    synchronized void pause() {
+        signal("STOP");
+    }
+
+    synchronized void resume() {
+        signal("CONT");
+    }
+
+    synchronized void stop() {
+        if (process != null) {
+            process.close();
+        }
+    }
+
+    private void signal(String signal) {
+        try {
+            int exit = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).inheritIO().start().waitFor();
+            if (exit != 0) {
+                throw new IllegalStateException("kill -" + signal + " " + process.pid() + " exited with " + exit);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,269 @@
+package io.autotopup.soak;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.autotopup.devstack.ConsumerLag;
+import io.autotopup.sandbox.gateway.SandboxGateway;
+import io.autotopup.topupctl.stack.StackClient;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
+
+/**
+ * The fault soak ({@code ./soak.sh}, docs/reliability.md): the whole system on three Kafka nodes under a carrier's
+ * feed, faults on a seeded schedule the whole time, then the {@link Checker}'s count of every promise kept or
+ * broken, written as a report with the JSON of the run and a plot of consumer lag with the faults marked.
+ */
+public final class Soak {
+
+    /**
+     * @param faultEvery the gap between one fault's end and the next
+     * @param pause      how long a SIGSTOPped instance stays frozen
+     * @param faultOrder the kinds of fault in turn (targets still drawn from the seed); empty: kinds drawn too
+     */
+    public record Options(double minutes, int subscribers, double rate, long seed, int brokers, Duration faultEvery,
+            Duration pause, List<Faults.Kind> faultOrder, Path output) {
+
+        static Options parse(String[] args, Path root) {
+            double minutes = 30;
+            int subscribers = 10_000;
+            double rate = 600;
+            long seed = System.currentTimeMillis();
+            Duration every = Duration.ofSeconds(12);
+            Duration pause = Duration.ofSeconds(20);
+            Path output = root.resolve("docs").resolve("reliability");
+            for (int i = 0; i < args.length; i++) {
+                switch (args[i]) {
+                    case "--minutes" -> minutes = Double.parseDouble(args[++i]);
+                    case "--subscribers" -> subscribers = Integer.parseInt(args[++i]);
+                    case "--rate" -> rate = Double.parseDouble(args[++i]);
+                    case "--seed" -> seed = Long.parseLong(args[++i]);
+                    case "--fault-every" -> every = Duration.ofSeconds(Long.parseLong(args[++i]));
+                    case "--pause" -> pause = Duration.ofSeconds(Long.parseLong(args[++i]));
+                    case "--output" -> output = Path.of(args[++i]);
+                    default -> throw new IllegalArgumentException("Unknown option " + args[i] + "; see ./soak.sh --help");
+                }
+            }
+            return new Options(minutes, subscribers, rate, seed, 3, every, pause, List.of(), output);
+        }
+    }
+
+    /** What a run found: the checker's verdict, the faults, the feed's counts. */
+    public record Outcome(Checker.Verdict verdict, List<Faults.Fault> faults, Map<String, Object> feed) {
+
+        public long moneyViolations() {
+            return verdict.moneyViolations();
+        }
+    }
+
+    private Soak() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path root = Path.of(System.getProperty("autotopup.home", ".")).toAbsolutePath().normalize();
+        Options options = Options.parse(args, root);
+        Outcome outcome = run(root, options, System.out);
+        System.exit(outcome.moneyViolations() == 0 ? 0 : 1);
+    }
+
+    public static Outcome run(Path root, Options options, PrintStream out) throws Exception {
+        Path work = Files.createTempDirectory("autotopup-soak");
+        out.printf("soak | seed %d: %,d subscribers, %,.0f usage events/s for %.1f min, a fault every %d s; work in %s%n",
+                options.seed(), options.subscribers(), options.rate(), options.minutes(), options.faultEvery().toSeconds(), work);
+        try (Stack stack = Stack.start(root, work, options.brokers(), out)) {
+            stack.gateway.setFaults(new SandboxGateway.Faults(20, false));
+            stack.awaitHealthy(Duration.ofMinutes(5));
+            out.println("soak | every instance is up");
+            Feed feed = new Feed(options.subscribers(), options.seed(), out);
+            try (StackClient client = stack.client()) {
+                feed.prepare(stack, client);
+            }
+            out.printf("soak | %,d subscribers registered, cards bound, rules set; the feed and the faults begin%n", options.subscribers());
+
+            long started = System.nanoTime();
+            long until = started + (long) (options.minutes() * 60e9);
+            Faults faults = new Faults(stack, options.seed(), options.faultEvery(), options.pause(), options.faultOrder(), started, out);
+            List<LagPlot.Sample> lag = java.util.Collections.synchronizedList(new ArrayList<>());
+            AtomicBoolean done = new AtomicBoolean();
+            Thread sampler = new Thread(() -> sampleLag(stack.brokers.bootstrap(), started, lag, done), "soak-lag");
+            sampler.setDaemon(true);
+            sampler.start();
+            Thread faulting = new Thread(() -> {
+                try {
+                    faults.run(until);
+                } catch (Exception e) {
+                    out.println("soak | the fault schedule stopped: " + e);
+                }
+            }, "soak-faults");
+            faulting.start();
+            feed.drive(stack.brokers.bootstrap(), options.rate(), until, () -> false);
+            faulting.join();
+            out.printf("soak | the feed stopped after %,d records (%,d poison, %,d unknown numbers, %,d redelivered); %d faults%n",
+                    feed.sent.get(), feed.poison.get(), feed.unknown.get(), feed.redelivered.get(), faults.injected.size());
+
+            // everything back as it was before the checker reads
+            stack.gateway.setFaults(new SandboxGateway.Faults(20, false));
+            stack.smsc.setDown(false);
+            stack.awaitHealthy(Duration.ofMinutes(5));
+            long settled = settle(stack.brokers.bootstrap(), Duration.ofMinutes(5), out);
+            done.set(true);
+            out.printf("soak | settled %.1f s after the feed stopped; checking%n", settled / 1000.0);
+
+            Checker.Verdict verdict;
+            try (StackClient client = stack.client()) {
+                verdict = new Checker(stack.brokers.bootstrap()).check(stack.gateway, stack.smsc,
+                        id -> balanceOf(client, id), below -> armedBelow(client, below));
+            }
+            Map<String, Object> counts = new LinkedHashMap<>();
+            counts.put("records sent", feed.sent.get());
+            counts.put("poison", feed.poison.get());
+            counts.put("unknown numbers", feed.unknown.get());
+            counts.put("redelivered", feed.redelivered.get());
+            counts.put("sends that failed at the producer", feed.failedSends.get());
+            Outcome outcome = new Outcome(verdict, List.copyOf(faults.injected), counts);
+            write(options, outcome, List.copyOf(lag), out);
+            return outcome;
+        }
+    }
+
+    private static Long balanceOf(StackClient client, String subscriberId) {
+        StackClient.Answer answer = client.balance(subscriberId);
+        if (answer.status() != 200) {
+            return null;
+        }
+        return Long.parseLong(answer.body().path("balance").path("amount").asText().replace(",", ""));
+    }
+
+    private static List<String> armedBelow(StackClient client, Set<String> below) {
+        List<String> stranded = new ArrayList<>();
+        for (String id : below) {
+            StackClient.Answer rule = client.autoTopUpRule(id);
+            if (rule.status() == 200 && "ARMED".equals(rule.body().path("state").asText())) {
+                stranded.add(id + " is below the threshold with an armed rule and no top-up in flight");
+            }
+        }
+        return stranded;
+    }
+
+    /** Samples every consumer group's lag each second until {@code done}. */
+    private static void sampleLag(String bootstrap, long started, List<LagPlot.Sample> samples, AtomicBoolean done) {
+        try (ConsumerLag lag = new ConsumerLag(bootstrap)) {
+            while (!done.get()) {
+                try {
+                    samples.add(new LagPlot.Sample(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), lag.byGroup()));
+                } catch (Exception brokerAway) {
+                    // a node is down: the next sample will do
+                }
+                Thread.sleep(1_000);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Waits until no consumer group is behind by more than the transaction markers a partition can end with, three
+     * samples running, two seconds apart; returns how long that took.
+     */
+    private static long settle(String bootstrap, Duration patience, PrintStream out) throws Exception {
+        long started = System.nanoTime();
+        int quiet = 0;
+        Map<String, Long> last = Map.of();
+        try (ConsumerLag lag = new ConsumerLag(bootstrap)) {
+            while (quiet < 3) {
+                if (System.nanoTime() - started > patience.toNanos()) {
+                    out.println("soak | not settled within " + patience + ": " + last);
+                    break;
+                }
+                Thread.sleep(2_000);
+                try {
+                    Map<String, Long> now = lag.byGroup();
+                    quiet = now.equals(last) && now.values().stream().allMatch(behind -> behind <= 50) ? quiet + 1 : 0;
+                    last = now;
+                } catch (Exception notYet) {
+                    quiet = 0;
+                }
+            }
+        }
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+    }
+
+    private static void write(Options options, Outcome outcome, List<LagPlot.Sample> lag, PrintStream out) throws IOException {
+        Path dir = Files.createDirectories(options.output());
+        String name = "soak-" + Instant.now().toString().replace(":", "").replaceAll("\\..*", "");
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("options", Map.of("minutes", options.minutes(), "subscribers", options.subscribers(), "rate", options.rate(),
+                "seed", options.seed(), "brokers", options.brokers(), "faultEverySeconds", options.faultEvery().toSeconds(),
+                "pauseSeconds", options.pause().toSeconds()));
+        json.put("machine", Map.of("cores", Runtime.getRuntime().availableProcessors(), "java", System.getProperty("java.version")));
+        json.put("feed", outcome.feed());
+        json.put("counts", new java.util.TreeMap<>(outcome.verdict().counts()));
+        json.put("invariants", outcome.verdict().invariants());
+        json.put("faults", outcome.faults());
+        json.put("recovery", recovery(outcome.faults()));
+        json.put("lag", lag);
+        new ObjectMapper().findAndRegisterModules().enable(SerializationFeature.INDENT_OUTPUT)
+                .writeValue(dir.resolve(name + ".json").toFile(), json);
+        LagPlot.write(lag, outcome.faults(), dir.resolve(name + "-lag.png"));
+
+        StringBuilder md = new StringBuilder();
+        md.append("# Soak run ").append(name).append("\n\n");
+        md.append(String.format("Seed %d; %,d subscribers; %,.0f usage events/s for %.1f minutes; %d Kafka nodes; a fault every %d s. "
+                        + "Raw data: [%s.json](%s.json); lag: [%s-lag.png](%s-lag.png).%n%n", options.seed(), options.subscribers(),
+                options.rate(), options.minutes(), options.brokers(), options.faultEvery().toSeconds(), name, name, name, name));
+        md.append("| promise | money | checked | violations |\n|---|---|---:|---:|\n");
+        for (Checker.Invariant invariant : outcome.verdict().invariants()) {
+            md.append("| ").append(invariant.name()).append(" | ").append(invariant.money() ? "yes" : "").append(" | ")
+                    .append(invariant.checked()).append(" | ").append(invariant.violations()).append(" |\n");
+        }
+        md.append("\n| count | value |\n|---|---:|\n");
+        outcome.feed().forEach((key, value) -> md.append("| feed: ").append(key).append(" | ").append(value).append(" |\n"));
+        new java.util.TreeMap<>(outcome.verdict().counts()).forEach((key, value) -> md.append("| ").append(key).append(" | ")
+                .append(value).append(" |\n"));
+        md.append("\n| fault | count | back after p50 | p99 |\n|---|---:|---:|---:|\n");
+        recovery(outcome.faults()).forEach((kind, figures) -> md.append("| ").append(kind).append(" | ").append(figures.get("count"))
+                .append(" | ").append(figures.get("p50Ms")).append(" ms | ").append(figures.get("p99Ms")).append(" ms |\n"));
+        md.append("\n## Violations (up to 10 of each)\n\n");
+        for (Checker.Invariant invariant : outcome.verdict().invariants()) {
+            invariant.examples().forEach(example -> md.append("- ").append(invariant.name(), 0, Math.min(40, invariant.name().length()))
+                    .append("…: ").append(example).append("\n"));
+        }
+        md.append("\n## Faults\n\n| at | fault | target | back after |\n|---:|---|---|---:|\n");
+        outcome.faults().forEach(fault -> md.append(String.format("| %.1f s | %s | %s | %.1f s |%n", fault.atMs() / 1000.0,
+                fault.kind(), fault.target(), fault.recoveredMs() / 1000.0)));
+        Files.writeString(dir.resolve(name + ".md"), md.toString());
+        out.println(md);
+        out.println("soak | report: " + dir.resolve(name + ".md"));
+    }
+
+    /** Per kind of fault: how many, and the time until the failed part was back, p50 and p99. */
+    static Map<String, Map<String, Long>> recovery(List<Faults.Fault> faults) {
+        Map<String, Map<String, Long>> byKind = new LinkedHashMap<>();
+        faults.stream().collect(Collectors.groupingBy(Faults.Fault::kind, java.util.TreeMap::new, Collectors.toList()))
+                .forEach((kind, list) -> {
+                    long[] times = list.stream().mapToLong(Faults.Fault::recoveredMs).sorted().toArray();
+                    byKind.put(kind.name(), Map.of("count", (long) times.length, "p50Ms", percentile(times, 50),
+                            "p99Ms", percentile(times, 99)));
+                });
+        return byKind;
+    }
+
+    private static long percentile(long[] sorted, int p) {
+        if (sorted.length == 0) {
+            return 0;
+        }
+        int index = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
+        return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
+    }
+}
