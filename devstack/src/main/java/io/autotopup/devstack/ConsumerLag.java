@@ -4,6 +4,8 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
@@ -24,15 +26,15 @@ public final class ConsumerLag implements AutoCloseable {
         this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
     }
 
-    /** Records behind, per consumer group. */
-    public Map<String, Long> byGroup() throws ExecutionException, InterruptedException {
+    /** Records behind, per consumer group; each question to the cluster gives up after 10 s (a node may be down). */
+    public Map<String, Long> byGroup() throws ExecutionException, InterruptedException, TimeoutException {
         Map<String, Long> lag = new TreeMap<>();
-        for (var group : admin.listConsumerGroups().all().get()) {
+        for (var group : admin.listConsumerGroups().all().get(10, TimeUnit.SECONDS)) {
             Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group.groupId())
-                    .partitionsToOffsetAndMetadata().get();
+                    .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
             Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
             committed.keySet().forEach(partition -> latest.put(partition, OffsetSpec.latest()));
-            Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends = admin.listOffsets(latest).all().get();
+            Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends = admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS);
             long behind = 0;
             for (Map.Entry<TopicPartition, OffsetAndMetadata> entry : committed.entrySet()) {
                 if (entry.getValue() != null && ends.containsKey(entry.getKey())) {

@@ -65,10 +65,13 @@ final class Checker {
     }
 
     /**
+     * @param gatewayCharges    the gateway's list of every charge attempt
+     * @param inbox             every text the SMS centre received
      * @param balanceOf         the balance the API answers for a subscriber (null: not asked)
      * @param armedBelowThreshold the subscribers whose rule is ARMED with nothing in flight although below the threshold
      */
-    Verdict check(SandboxGateway gateway, SmsCentreSimulator smsc, java.util.function.Function<String, Long> balanceOf,
+    Verdict check(List<SandboxGateway.Charge> gatewayCharges, List<SmsCentreSimulator.ReceivedSms> inbox,
+            java.util.function.Function<String, Long> balanceOf,
             java.util.function.Function<Set<String>, List<String>> armedBelowThreshold) {
         Map<String, SubscriberRegistered> byMsisdn = new HashMap<>();
         Map<String, SubscriberRegistered> byId = new HashMap<>();
@@ -126,9 +129,8 @@ final class Checker {
                     chainBreaks.add(subscriber.getKey() + ": version " + change.getVersion() + " written twice");
                 }
             }
-            SubscriberRegistered registered = byId.get(subscriber.getKey());
-            long expectedPrevious = registered == null || registered.getOpeningBalance() == null ? 0
-                    : registered.getOpeningBalance().getMinorUnits();
+            // version 1 is the opening balance, credited onto zero
+            long expectedPrevious = 0;
             long expectedVersion = 1;
             for (BalanceChanged change : byVersion.values()) {
                 if (change.getVersion() != expectedVersion) {
@@ -153,7 +155,18 @@ final class Checker {
             }
             finalBalance.put(subscriber.getKey(), expectedPrevious);
         }
-        add("ledger: each subscriber's entries are versions 1, 2, 3… and each starts from the one before (from the opening balance)",
+        List<String> openings = new ArrayList<>();
+        byId.forEach((id, registered) -> {
+            long opening = registered.getOpeningBalance() == null ? 0 : registered.getOpeningBalance().getMinorUnits();
+            List<BalanceChanged> entries = ledger.getOrDefault(id, List.of());
+            BalanceChanged first = entries.stream().filter(change -> change.getVersion() == 1).findFirst().orElse(null);
+            if (opening != 0 && (first == null || first.getDelta().getMinorUnits() != opening)) {
+                openings.add(id + ": opened with " + opening + ", the ledger's first entry is " + (first == null ? "missing"
+                        : first.getDelta().getMinorUnits() + " (" + first.getReason() + ")"));
+            }
+        });
+        add("ledger: every subscriber's first entry is their opening balance", true, byId.size(), openings);
+        add("ledger: each subscriber's entries are versions 1, 2, 3… and each starts where the one before ended (from zero)",
                 true, chainChecked, chainBreaks);
 
         List<String> usageBreaks = new ArrayList<>();
@@ -226,7 +239,7 @@ final class Checker {
         Map<String, Integer> succeededByRequest = new HashMap<>();
         Map<String, Long> chargedByRequest = new HashMap<>();
         long charges = 0;
-        for (SandboxGateway.Charge charge : gateway.charges()) {
+        for (SandboxGateway.Charge charge : gatewayCharges) {
             charges++;
             if (!"succeeded".equals(charge.status())) {
                 continue;
@@ -268,8 +281,7 @@ final class Checker {
         if (balanceOf != null) {
             List<String> balanceBreaks = new ArrayList<>();
             byId.keySet().forEach(id -> {
-                long expected = finalBalance.getOrDefault(id, byId.get(id).getOpeningBalance() == null ? 0
-                        : byId.get(id).getOpeningBalance().getMinorUnits());
+                long expected = finalBalance.getOrDefault(id, 0L);
                 Long answered = balanceOf.apply(id);
                 if (answered == null || answered != expected) {
                     balanceBreaks.add(id + ": the API answers " + answered + ", the ledger says " + expected);
@@ -302,7 +314,7 @@ final class Checker {
             }
         }
         Map<String, Integer> received = new HashMap<>();
-        for (SmsCentreSimulator.ReceivedSms sms : smsc.inbox()) {
+        for (SmsCentreSimulator.ReceivedSms sms : inbox) {
             received.merge(digits(sms.to()), 1, Integer::sum);
         }
         List<String> textBreaks = new ArrayList<>();

@@ -35,6 +35,9 @@ final class Faults {
     private final long startedNanos;
     private final List<Kind> order;
     final List<Fault> injected = java.util.Collections.synchronizedList(new ArrayList<>());
+    /** The instances hit by a fault that do not answer UP yet. */
+    private final java.util.Set<String> recovering = new java.util.HashSet<>();
+    private int picked;
 
     /**
      * @param interval the gap between one fault's end and the next fault
@@ -51,7 +54,11 @@ final class Faults {
         this.out = out;
     }
 
-    /** Injects faults until {@code until} (System.nanoTime); every part is running again when it returns. */
+    /**
+     * Injects faults until {@code until} (System.nanoTime). A killed or frozen instance is started or thawed again at
+     * once, and how long it takes to answer UP again is watched on the side, so that the next fault does not wait for
+     * it (production does not either); an instance still coming back is not chosen again meanwhile.
+     */
     void run(long until) throws Exception {
         while (System.nanoTime() + interval.toNanos() < until) {
             Thread.sleep(interval.toMillis());
@@ -59,9 +66,23 @@ final class Faults {
         }
     }
 
+    /** Waits until every instance hit by a fault answers UP again. */
+    void awaitRecovered(Duration patience) throws InterruptedException {
+        long deadline = System.nanoTime() + patience.toNanos();
+        synchronized (recovering) {
+            while (!recovering.isEmpty()) {
+                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                if (left <= 0) {
+                    throw new IllegalStateException(recovering + " did not come back within " + patience);
+                }
+                recovering.wait(left);
+            }
+        }
+    }
+
     private Kind pick() {
         if (!order.isEmpty()) {
-            return order.get(injected.size() % order.size());
+            return order.get(picked++ % order.size());
         }
         double dice = random.nextDouble();
         if (dice < 0.35) {
@@ -88,99 +109,128 @@ final class Faults {
 
     void inject(Kind kind) throws Exception {
         long at = elapsedMs();
-        String target;
-        long recovered;
         switch (kind) {
             case KILL_SERVICE -> {
-                Instance victim = stack.instances.get(random.nextInt(stack.instances.size()));
-                target = victim.name();
+                Instance victim = victim(null);
+                if (victim == null) {
+                    inject(Kind.GATEWAY_ERRORS);
+                    return;
+                }
                 victim.kill();
                 long down = System.nanoTime();
                 Thread.sleep(1_000 + random.nextInt(5_000));
-                recovered = restart(victim, down);
+                victim.start();
+                watch(at, kind, victim, victim.name(), down);
             }
             case KILL_SERVICE_IN_CHARGE -> {
                 // the gateway makes charges and holds the answer: a payment-service instance dies between charge and answer
-                List<Instance> payments = stack.instances.stream().filter(i -> i.module().equals("payment-service")).toList();
-                Instance victim = payments.get(random.nextInt(payments.size()));
-                target = victim.name() + " (gateway answering after 3 s)";
+                Instance victim = victim("payment-service");
+                if (victim == null) {
+                    inject(Kind.GATEWAY_DROPS);
+                    return;
+                }
                 stack.gateway.setFaults(new SandboxGateway.Faults(20, false, 0, 3_000));
                 Thread.sleep(1_500 + random.nextInt(1_000));
                 victim.kill();
                 long down = System.nanoTime();
                 stack.gateway.setFaults(new SandboxGateway.Faults(20, false));
                 Thread.sleep(1_000 + random.nextInt(3_000));
-                recovered = restart(victim, down);
+                victim.start();
+                watch(at, kind, victim, victim.name() + " (gateway answering after 3 s)", down);
             }
             case PAUSE_SERVICE -> {
-                Instance victim = stack.instances.get(random.nextInt(stack.instances.size()));
-                target = victim.name() + " (" + pause.toSeconds() + " s)";
+                Instance victim = victim(null);
+                if (victim == null) {
+                    inject(Kind.SMSC_THROTTLE);
+                    return;
+                }
                 victim.pause();
                 long down = System.nanoTime();
                 Thread.sleep(pause.toMillis());
                 victim.resume();
-                recovered = awaitHealthy(victim, down);
+                watch(at, kind, victim, victim.name() + " (" + pause.toSeconds() + " s)", down);
             }
             case KILL_BROKER, KILL_CONTROLLER -> {
                 int node = kind == Kind.KILL_CONTROLLER ? stack.brokers.controller() : random.nextInt(stack.brokers.size());
                 if (node < 0) {
                     node = random.nextInt(stack.brokers.size());
                 }
-                target = "kafka-" + (node + 1);
                 stack.brokers.kill(node);
                 long down = System.nanoTime();
                 Thread.sleep(3_000 + random.nextInt(7_000));
+                // one node at a time: the next fault waits until this one is back among the brokers
                 stack.brokers.restart(node, Duration.ofMinutes(3));
-                recovered = elapsedSince(down);
+                record(at, kind, "kafka-" + (node + 1), elapsedSince(down));
             }
             case GATEWAY_ERRORS -> {
-                target = "gateway: the next 5 charges answer 500";
                 stack.gateway.setFaults(new SandboxGateway.Faults(20, false, 5));
-                recovered = 0;
+                record(at, kind, "gateway: the next 5 charges answer 500", 0);
             }
             case GATEWAY_DROPS -> {
-                target = "gateway: the next 3 charges are made, then the connection is dropped";
                 stack.gateway.setFaults(new SandboxGateway.Faults(20, false, 0, 0, 3));
-                recovered = 0;
+                record(at, kind, "gateway: the next 3 charges are made, then the connection is dropped", 0);
             }
             case GATEWAY_TIMEOUTS -> {
-                target = "gateway: charges answered after 12 s for 20 s";
                 long down = System.nanoTime();
                 stack.gateway.setFaults(new SandboxGateway.Faults(20, false, 0, 12_000));
                 Thread.sleep(20_000);
                 stack.gateway.setFaults(new SandboxGateway.Faults(20, false));
-                recovered = elapsedSince(down);
+                record(at, kind, "gateway: charges answered after 12 s for 20 s", elapsedSince(down));
             }
             case SMSC_DOWN -> {
-                target = "SMS centre refuses sessions for 10 s";
                 long down = System.nanoTime();
                 stack.smsc.setDown(true);
                 Thread.sleep(10_000);
                 stack.smsc.setDown(false);
-                recovered = elapsedSince(down);
+                record(at, kind, "SMS centre refuses sessions for 10 s", elapsedSince(down));
             }
             case SMSC_THROTTLE -> {
-                target = "SMS centre throttles the next 20 submits";
                 stack.smsc.throttleNext(20);
-                recovered = 0;
+                record(at, kind, "SMS centre throttles the next 20 submits", 0);
             }
             default -> throw new IllegalStateException(kind.name());
         }
-        Fault fault = new Fault(at, kind, target, recovered);
-        injected.add(fault);
-        out.printf("soak | %7.1f s  fault %-22s %s; back after %.1f s%n", at / 1000.0, kind, target, recovered / 1000.0);
     }
 
-    private long restart(Instance victim, long downNanos) {
-        victim.start();
-        return awaitHealthy(victim, downNanos);
-    }
-
-    private long awaitHealthy(Instance victim, long downNanos) {
-        try (StackClient client = stack.client()) {
-            client.awaitHealthy(victim.url(), Duration.ofMinutes(5));
+    /** An instance of {@code module} (any, if null) that is not still coming back from a fault; null if none is. */
+    private Instance victim(String module) {
+        synchronized (recovering) {
+            List<Instance> candidates = stack.instances.stream()
+                    .filter(instance -> module == null || instance.module().equals(module))
+                    .filter(instance -> !recovering.contains(instance.name())).toList();
+            if (candidates.isEmpty()) {
+                return null;
+            }
+            Instance victim = candidates.get(random.nextInt(candidates.size()));
+            recovering.add(victim.name());
+            return victim;
         }
-        return elapsedSince(downNanos);
+    }
+
+    /** Watches on the side until the instance answers UP, then records the fault with that time. */
+    private void watch(long at, Kind kind, Instance victim, String target, long downNanos) {
+        Thread watcher = new Thread(() -> {
+            long recovered = -1;
+            try (StackClient client = stack.client()) {
+                client.awaitHealthy(victim.url(), Duration.ofMinutes(5));
+                recovered = elapsedSince(downNanos);
+            } catch (RuntimeException notBack) {
+                out.println("soak | " + victim.name() + " did not come back: " + notBack.getMessage());
+            } finally {
+                record(at, kind, target, recovered);
+                synchronized (recovering) {
+                    recovering.remove(victim.name());
+                    recovering.notifyAll();
+                }
+            }
+        }, "soak-recovery-" + victim.name());
+        watcher.setDaemon(true);
+        watcher.start();
+    }
+
+    private void record(long at, Kind kind, String target, long recoveredMs) {
+        injected.add(new Fault(at, kind, target, recoveredMs));
+        out.printf("soak | fault at %7.1f s: %-22s %s; back after %.1f s%n", at / 1000.0, kind, target, recoveredMs / 1000.0);
     }
 
     private long elapsedMs() {

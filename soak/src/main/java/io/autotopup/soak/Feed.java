@@ -93,30 +93,98 @@ final class Feed {
         }
         SandboxGateway gateway = stack.gateway;
         long started = System.nanoTime();
-        for (int n = 0; n < subscribers; n++) {
-            String id = subscriberId(n);
-            client.useToken(id, stack.issuer.subscriberToken(id));
-            String token = gateway.tokenize(card(n), 12, 2035).token();
-            StackClient.Answer bound = bindWithPatience(client, id, token);
-            if (bound.status() != 201) {
-                throw new IllegalStateException("binding a card for " + id + " failed: " + bound.status() + " " + bound.body());
+        AtomicLong ready = new AtomicLong();
+        java.util.concurrent.ExecutorService people = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+            importInBulk(stack, Math.min(subscribers, VIA_THE_APIS), subscribers);
+            for (int n = 0; n < Math.min(subscribers, VIA_THE_APIS); n++) {
+                int subscriber = n;
+                done.add(people.submit(() -> {
+                    prepareOne(stack, client, gateway, subscriber);
+                    if (ready.incrementAndGet() % 1_000 == 0) {
+                        out.printf("soak | %,d subscribers ready (%.0f s)%n", ready.get(), (System.nanoTime() - started) / 1e9);
+                    }
+                    return null;
+                }));
             }
-            Map<String, Object> rule = new java.util.HashMap<>(Map.of(
-                    "threshold", Map.of("amount", Long.toString(THRESHOLD), "currency", "LAK"),
-                    "maxTopUpsPerDay", n % 10 == 9 ? 2 : 1_000));
-            if (n % 3 == 2) {
-                rule.put("mode", "TARGET");
-                rule.put("targetBalance", Map.of("amount", Long.toString(TARGET), "currency", "LAK"));
-            } else {
-                rule.put("topUpAmount", Map.of("amount", Long.toString(TOP_UP), "currency", "LAK"));
+            for (java.util.concurrent.Future<?> one : done) {
+                one.get();
             }
-            StackClient.Answer set = client.setAutoTopUpRule(id, rule, Duration.ofMinutes(2));
-            if (set.status() != 200) {
-                throw new IllegalStateException("the rule of " + id + " was refused: " + set.status() + " " + set.body());
+        } finally {
+            people.shutdownNow();
+        }
+        int viaApis = Math.min(subscribers, VIA_THE_APIS);
+        out.printf("soak | %d subscribers through the APIs: binding a card took %.0f ms on average, setting a rule %.0f ms;"
+                + " %,d more imported onto the topics%n", viaApis, BIND_NANOS.get() / 1e6 / viaApis, RULE_NANOS.get() / 1e6 / viaApis,
+                subscribers - viaApis);
+    }
+
+    /**
+     * How many subscribers bind their card and set their rule through the services' APIs, as people do; the rest are
+     * imported onto the topics as a carrier's migration would write them, the same events the services write, so that
+     * ten thousand subscribers are ready in seconds.
+     */
+    static final int VIA_THE_APIS = 200;
+
+    private void importInBulk(Stack stack, int from, int to) throws Exception {
+        if (from >= to) {
+            return;
+        }
+        try (KafkaProducer<String, byte[]> producer = producer(stack.brokers.bootstrap())) {
+            Instant now = Instant.now();
+            for (int n = from; n < to; n++) {
+                String id = subscriberId(n);
+                SandboxGateway.TokenInfo token = stack.gateway.tokenize(card(n), 12, 2035);
+                io.autotopup.events.PaymentMethodsChanged methods = io.autotopup.events.PaymentMethodsChanged.newBuilder()
+                        .setSubscriberId(id).setChangedAt(now).setMethods(List.of(io.autotopup.events.PaymentMethod.newBuilder()
+                                .setPaymentMethodId("pm_soak_" + n).setType(io.autotopup.events.PaymentMethodType.CARD)
+                                .setGatewayToken(token.token()).setBrand(token.brand()).setLast4(token.last4())
+                                .setExpiryMonth(token.expMonth()).setExpiryYear(token.expYear()).setFingerprint(token.fingerprint())
+                                .setPriority(1).setIsDefault(true).build())).build();
+                producer.send(new ProducerRecord<>(Topics.PAYMENT_METHODS.name(), id,
+                        Topics.PAYMENT_METHODS.valueSerde().serializer().serialize(Topics.PAYMENT_METHODS.name(), methods)));
+                io.autotopup.rules.domain.AutoTopUpRule fixed = io.autotopup.rules.domain.AutoTopUpRule.fixed(THRESHOLD, TOP_UP, "LAK", null);
+                io.autotopup.rules.domain.AutoTopUpRule rule = new io.autotopup.rules.domain.AutoTopUpRule(THRESHOLD,
+                        n % 3 == 2 ? io.autotopup.rules.domain.AutoTopUpRule.Mode.TARGET : io.autotopup.rules.domain.AutoTopUpRule.Mode.FIXED,
+                        n % 3 == 2 ? 0 : TOP_UP, n % 3 == 2 ? TARGET : null, "LAK", null, n % 10 == 9 ? 2 : 1_000,
+                        null, fixed.timeZone(), true);
+                io.autotopup.events.AutoTopUpRuleSet set = io.autotopup.rules.adapter.in.kafka.RuleMapping.toEvent(id, rule, now);
+                producer.send(new ProducerRecord<>(Topics.AUTO_TOP_UP_RULES.name(), id,
+                        Topics.AUTO_TOP_UP_RULES.valueSerde().serializer().serialize(Topics.AUTO_TOP_UP_RULES.name(), set)));
             }
-            if ((n + 1) % 1_000 == 0) {
-                out.printf("soak | %,d subscribers ready (%.0f s)%n", n + 1, (System.nanoTime() - started) / 1e9);
-            }
+            producer.flush();
+        }
+    }
+
+    private static final AtomicLong BIND_NANOS = new AtomicLong();
+    private static final AtomicLong RULE_NANOS = new AtomicLong();
+
+    /** A person signs up in the app: binds their card, then sets the rule that names no card (the default one pays). */
+    private static void prepareOne(Stack stack, StackClient client, SandboxGateway gateway, int n) throws InterruptedException {
+        String id = subscriberId(n);
+        client.useToken(id, stack.issuer.subscriberToken(id));
+        String token = gateway.tokenize(card(n), 12, 2035).token();
+        long t0 = System.nanoTime();
+        StackClient.Answer bound = bindWithPatience(client, id, token);
+        BIND_NANOS.addAndGet(System.nanoTime() - t0);
+        if (bound.status() != 201) {
+            throw new IllegalStateException("binding a card for " + id + " failed: " + bound.status() + " " + bound.body());
+        }
+        Map<String, Object> rule = new java.util.HashMap<>(Map.of(
+                "threshold", Map.of("amount", Long.toString(THRESHOLD), "currency", "LAK"),
+                "maxTopUpsPerDay", n % 10 == 9 ? 2 : 1_000));
+        if (n % 3 == 2) {
+            rule.put("mode", "TARGET");
+            rule.put("targetBalance", Map.of("amount", Long.toString(TARGET), "currency", "LAK"));
+        } else {
+            rule.put("topUpAmount", Map.of("amount", Long.toString(TOP_UP), "currency", "LAK"));
+        }
+        long t1 = System.nanoTime();
+        StackClient.Answer set = client.setAutoTopUpRule(id, rule, Duration.ofMinutes(2));
+        RULE_NANOS.addAndGet(System.nanoTime() - t1);
+        if (set.status() != 200) {
+            throw new IllegalStateException("the rule of " + id + " was refused: " + set.status() + " " + set.body());
         }
     }
 

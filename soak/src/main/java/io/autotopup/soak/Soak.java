@@ -60,7 +60,7 @@ public final class Soak {
     }
 
     /** What a run found: the checker's verdict, the faults, the feed's counts. */
-    public record Outcome(Checker.Verdict verdict, List<Faults.Fault> faults, Map<String, Object> feed) {
+    public record Outcome(Checker.Verdict verdict, List<Faults.Fault> faults, Map<String, Object> feed, Path work) {
 
         public long moneyViolations() {
             return verdict.moneyViolations();
@@ -77,7 +77,8 @@ public final class Soak {
         System.exit(outcome.moneyViolations() == 0 ? 0 : 1);
     }
 
-    public static Outcome run(Path root, Options options, PrintStream out) throws Exception {
+    public static Outcome run(Path root, Options options, PrintStream plain) throws Exception {
+        PrintStream out = Clock.stamped(plain);
         Path work = Files.createTempDirectory("autotopup-soak");
         out.printf("soak | seed %d: %,d subscribers, %,.0f usage events/s for %.1f min, a fault every %d s; work in %s%n",
                 options.seed(), options.subscribers(), options.rate(), options.minutes(), options.faultEvery().toSeconds(), work);
@@ -109,6 +110,7 @@ public final class Soak {
             faulting.start();
             feed.drive(stack.brokers.bootstrap(), options.rate(), until, () -> false);
             faulting.join();
+            faults.awaitRecovered(Duration.ofMinutes(5));
             out.printf("soak | the feed stopped after %,d records (%,d poison, %,d unknown numbers, %,d redelivered); %d faults%n",
                     feed.sent.get(), feed.poison.get(), feed.unknown.get(), feed.redelivered.get(), faults.injected.size());
 
@@ -122,8 +124,8 @@ public final class Soak {
 
             Checker.Verdict verdict;
             try (StackClient client = stack.client()) {
-                verdict = new Checker(stack.brokers.bootstrap()).check(stack.gateway, stack.smsc,
-                        id -> balanceOf(client, id), below -> armedBelow(client, below));
+                verdict = new Checker(stack.brokers.bootstrap()).check(stack.gateway.charges(), stack.smsc.inbox(),
+                        id -> balanceOf(client, stack.issuer, id), below -> armedBelow(client, stack.issuer, below));
             }
             Map<String, Object> counts = new LinkedHashMap<>();
             counts.put("records sent", feed.sent.get());
@@ -131,13 +133,26 @@ public final class Soak {
             counts.put("unknown numbers", feed.unknown.get());
             counts.put("redelivered", feed.redelivered.get());
             counts.put("sends that failed at the producer", feed.failedSends.get());
-            Outcome outcome = new Outcome(verdict, List.copyOf(faults.injected), counts);
+            List<Faults.Fault> injected = new ArrayList<>(faults.injected);
+            injected.sort(java.util.Comparator.comparingLong(Faults.Fault::atMs));
+            Outcome outcome = new Outcome(verdict, List.copyOf(injected), counts, work);
             write(options, outcome, List.copyOf(lag), out);
+            out.println("soak | the brokers' data and every instance's log are in " + work);
             return outcome;
         }
     }
 
-    private static Long balanceOf(StackClient client, String subscriberId) {
+    /** Deletes a run's work directory (the brokers' data, the instances' state and logs). */
+    public static void deleteQuietly(Path dir) {
+        try (java.util.stream.Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException | RuntimeException e) {
+            // a temporary directory: the system clears it in the end
+        }
+    }
+
+    private static Long balanceOf(StackClient client, io.autotopup.platform.testing.TestIssuer issuer, String subscriberId) {
+        client.useToken(subscriberId, issuer.subscriberToken(subscriberId));
         StackClient.Answer answer = client.balance(subscriberId);
         if (answer.status() != 200) {
             return null;
@@ -145,9 +160,10 @@ public final class Soak {
         return Long.parseLong(answer.body().path("balance").path("amount").asText().replace(",", ""));
     }
 
-    private static List<String> armedBelow(StackClient client, Set<String> below) {
+    private static List<String> armedBelow(StackClient client, io.autotopup.platform.testing.TestIssuer issuer, Set<String> below) {
         List<String> stranded = new ArrayList<>();
         for (String id : below) {
+            client.useToken(id, issuer.subscriberToken(id));
             StackClient.Answer rule = client.autoTopUpRule(id);
             if (rule.status() == 200 && "ARMED".equals(rule.body().path("state").asText())) {
                 stranded.add(id + " is below the threshold with an armed rule and no top-up in flight");
@@ -239,7 +255,7 @@ public final class Soak {
             invariant.examples().forEach(example -> md.append("- ").append(invariant.name(), 0, Math.min(40, invariant.name().length()))
                     .append("…: ").append(example).append("\n"));
         }
-        md.append("\n## Faults\n\n| at | fault | target | back after |\n|---:|---|---|---:|\n");
+        md.append("\n## Faults\n\n| after the feed began | fault | target | back after |\n|---:|---|---|---:|\n");
         outcome.faults().forEach(fault -> md.append(String.format("| %.1f s | %s | %s | %.1f s |%n", fault.atMs() / 1000.0,
                 fault.kind(), fault.target(), fault.recoveredMs() / 1000.0)));
         Files.writeString(dir.resolve(name + ".md"), md.toString());

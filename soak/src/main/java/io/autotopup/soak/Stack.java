@@ -129,8 +129,14 @@ final class Stack implements AutoCloseable {
         return new PrintStream(Files.newOutputStream(logs.resolve(name + ".log")), true, StandardCharsets.UTF_8);
     }
 
+    private boolean closed;
+
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         for (int i = instances.size() - 1; i >= 0; i--) {
             try {
                 if (instances.get(i).alive()) {

@@ -33,5 +33,6 @@ class SoakIT {
         assertThat(outcome.verdict().invariants()).filteredOn(Checker.Invariant::money).hasSizeGreaterThanOrEqualTo(5)
                 .allSatisfy(invariant -> assertThat(invariant.violations()).as(invariant.name() + ": " + invariant.examples())
                         .isZero());
+        Soak.deleteQuietly(outcome.work());
     }
 }
