@@ -342,17 +342,38 @@ final class Checker {
 
         // dead letters
         long usageDeadLetters = 0;
+        long expectedLetters = 0;
         List<String> deadLetterBreaks = new ArrayList<>();
+        Set<String> letterOrigins = new HashSet<>();
         for (ConsumerRecord<String, byte[]> record : read(Topics.USAGE_EVENTS.deadLetterTopic())) {
             usageDeadLetters++;
-            Header reason = record.headers().lastHeader(DeadLetters.REASON_CODE_HEADER);
+            String reason = header(record, DeadLetters.REASON_CODE_HEADER);
+            String origin = header(record, DeadLetters.ORIGINAL_TOPIC_HEADER) + "-" + header(record, DeadLetters.ORIGINAL_PARTITION_HEADER)
+                    + "@" + header(record, DeadLetters.ORIGINAL_OFFSET_HEADER);
             if (reason == null) {
                 deadLetterBreaks.add(record.topic() + "@" + record.offset() + " has no reason header");
             }
+            if (!origin.equals("null-null@null") && !letterOrigins.add(origin)) {
+                deadLetterBreaks.add("the usage record at " + origin + " was dead-lettered twice (" + reason + ")");
+                continue;
+            }
+            UsageRecorded letter;
+            try {
+                letter = Topics.USAGE_EVENTS.valueSerde().deserializer().deserialize(record.topic(), record.value());
+            } catch (RuntimeException notAvro) {
+                expectedLetters++;
+                continue;
+            }
+            if (letter == null || !byMsisdn.containsKey(letter.getMsisdn())) {
+                expectedLetters++;
+            } else {
+                deadLetterBreaks.add("usage " + letter.getCarrierId() + ":" + letter.getEventId() + " of a known subscriber refused: "
+                        + reason + " (" + header(record, DeadLetters.DETAIL_HEADER) + ")");
+            }
         }
-        if (usageDeadLetters != poison + strangers) {
-            deadLetterBreaks.add(Topics.USAGE_EVENTS.deadLetterTopic() + " holds " + usageDeadLetters + " records; " + poison
-                    + " poison and " + strangers + " for unknown numbers were sent");
+        if (expectedLetters != poison + strangers) {
+            deadLetterBreaks.add(Topics.USAGE_EVENTS.deadLetterTopic() + " holds " + expectedLetters + " poison records and usage of "
+                    + "unknown numbers; " + poison + " poison and " + strangers + " for unknown numbers were sent");
         }
         for (Topic<String, ?> topic : Topics.ALL) {
             if (topic == Topics.USAGE_EVENTS) {
@@ -384,6 +405,11 @@ final class Checker {
             }
         }
         return idempotencyKey;
+    }
+
+    private static String header(ConsumerRecord<String, byte[]> record, String name) {
+        Header header = record.headers().lastHeader(name);
+        return header == null ? null : new String(header.value(), java.nio.charset.StandardCharsets.UTF_8);
     }
 
     private static String digits(String msisdn) {

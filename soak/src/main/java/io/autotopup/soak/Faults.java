@@ -85,23 +85,24 @@ final class Faults {
             return order.get(picked++ % order.size());
         }
         double dice = random.nextDouble();
-        if (dice < 0.35) {
+        // mostly instances killed: the run needs at least 100 of them and 10 of Kafka nodes
+        if (dice < 0.45) {
             return Kind.KILL_SERVICE;
-        } else if (dice < 0.50) {
+        } else if (dice < 0.65) {
             return Kind.KILL_SERVICE_IN_CHARGE;
-        } else if (dice < 0.57) {
-            return Kind.PAUSE_SERVICE;
-        } else if (dice < 0.67) {
-            return Kind.KILL_BROKER;
         } else if (dice < 0.72) {
-            return Kind.KILL_CONTROLLER;
-        } else if (dice < 0.79) {
-            return Kind.GATEWAY_ERRORS;
+            return Kind.PAUSE_SERVICE;
+        } else if (dice < 0.80) {
+            return Kind.KILL_BROKER;
         } else if (dice < 0.85) {
-            return Kind.GATEWAY_DROPS;
+            return Kind.KILL_CONTROLLER;
         } else if (dice < 0.90) {
+            return Kind.GATEWAY_ERRORS;
+        } else if (dice < 0.94) {
+            return Kind.GATEWAY_DROPS;
+        } else if (dice < 0.96) {
             return Kind.GATEWAY_TIMEOUTS;
-        } else if (dice < 0.95) {
+        } else if (dice < 0.98) {
             return Kind.SMSC_DOWN;
         }
         return Kind.SMSC_THROTTLE;
