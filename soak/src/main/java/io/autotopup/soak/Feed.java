@@ -98,6 +98,9 @@ final class Feed {
         try {
             List<java.util.concurrent.Future<?>> done = new ArrayList<>();
             importInBulk(stack, Math.min(subscribers, VIA_THE_APIS), subscribers);
+            // people sign up once the services have read the carrier's registrations (and the import)
+            long settled = Soak.settle(stack.brokers.bootstrap(), Duration.ofMinutes(15), out);
+            out.printf("soak | the services read the registrations and the import in %.0f s%n", settled / 1000.0);
             for (int n = 0; n < Math.min(subscribers, VIA_THE_APIS); n++) {
                 int subscriber = n;
                 done.add(people.submit(() -> {
@@ -181,7 +184,7 @@ final class Feed {
             rule.put("topUpAmount", Map.of("amount", Long.toString(TOP_UP), "currency", "LAK"));
         }
         long t1 = System.nanoTime();
-        StackClient.Answer set = client.setAutoTopUpRule(id, rule, Duration.ofMinutes(2));
+        StackClient.Answer set = client.setAutoTopUpRule(id, rule, Duration.ofMinutes(5));
         RULE_NANOS.addAndGet(System.nanoTime() - t1);
         if (set.status() != 200) {
             throw new IllegalStateException("the rule of " + id + " was refused: " + set.status() + " " + set.body());

@@ -118,7 +118,7 @@ public final class Soak {
             stack.gateway.setFaults(new SandboxGateway.Faults(20, false));
             stack.smsc.setDown(false);
             stack.awaitHealthy(Duration.ofMinutes(5));
-            long settled = settle(stack.brokers.bootstrap(), Duration.ofMinutes(5), out);
+            long settled = settle(stack.brokers.bootstrap(), Duration.ofMinutes(15), out);
             done.set(true);
             out.printf("soak | settled %.1f s after the feed stopped; checking%n", settled / 1000.0);
 
@@ -133,6 +133,7 @@ public final class Soak {
             counts.put("unknown numbers", feed.unknown.get());
             counts.put("redelivered", feed.redelivered.get());
             counts.put("sends that failed at the producer", feed.failedSends.get());
+            counts.put("seconds from the feed's end until every consumer group had caught up", settled / 1000);
             List<Faults.Fault> injected = new ArrayList<>(faults.injected);
             injected.sort(java.util.Comparator.comparingLong(Faults.Fault::atMs));
             Outcome outcome = new Outcome(verdict, List.copyOf(injected), counts, work);
@@ -192,7 +193,7 @@ public final class Soak {
      * Waits until no consumer group is behind by more than the transaction markers a partition can end with, three
      * samples running, two seconds apart; returns how long that took.
      */
-    private static long settle(String bootstrap, Duration patience, PrintStream out) throws Exception {
+    static long settle(String bootstrap, Duration patience, PrintStream out) throws Exception {
         long started = System.nanoTime();
         int quiet = 0;
         Map<String, Long> last = Map.of();
