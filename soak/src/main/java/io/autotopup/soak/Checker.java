@@ -413,9 +413,33 @@ final class Checker {
         return idempotencyKey;
     }
 
+    /**
+     * A dead letter's header as text. Our topology writes the original partition and offset as text; spring-kafka's
+     * recoverer writes them as a 4-byte int and an 8-byte long, so those are read as numbers.
+     */
     private static String header(ConsumerRecord<String, byte[]> record, String name) {
         Header header = record.headers().lastHeader(name);
-        return header == null ? null : new String(header.value(), java.nio.charset.StandardCharsets.UTF_8);
+        if (header == null) {
+            return null;
+        }
+        byte[] value = header.value();
+        boolean number = name.equals(DeadLetters.ORIGINAL_PARTITION_HEADER) || name.equals(DeadLetters.ORIGINAL_OFFSET_HEADER);
+        if (number && value.length == Integer.BYTES && !digitsOnly(value)) {
+            return Integer.toString(java.nio.ByteBuffer.wrap(value).getInt());
+        }
+        if (number && value.length == Long.BYTES && !digitsOnly(value)) {
+            return Long.toString(java.nio.ByteBuffer.wrap(value).getLong());
+        }
+        return new String(value, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    private static boolean digitsOnly(byte[] value) {
+        for (byte b : value) {
+            if (b < '0' || b > '9') {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static String digits(String msisdn) {

@@ -119,7 +119,7 @@ final class Feed {
         }
         int viaApis = Math.min(subscribers, VIA_THE_APIS);
         out.printf("soak | %d subscribers through the APIs: binding a card took %.0f ms on average, setting a rule %.0f ms;"
-                + " %,d more imported onto the topics%n", viaApis, BIND_NANOS.get() / 1e6 / viaApis, RULE_NANOS.get() / 1e6 / viaApis,
+                + " %,d more imported onto the topics%n", viaApis, bindNanos.get() / 1e6 / viaApis, ruleNanos.get() / 1e6 / viaApis,
                 subscribers - viaApis);
     }
 
@@ -147,11 +147,10 @@ final class Feed {
                                 .setPriority(1).setIsDefault(true).build())).build();
                 producer.send(new ProducerRecord<>(Topics.PAYMENT_METHODS.name(), id,
                         Topics.PAYMENT_METHODS.valueSerde().serializer().serialize(Topics.PAYMENT_METHODS.name(), methods)));
-                io.autotopup.rules.domain.AutoTopUpRule fixed = io.autotopup.rules.domain.AutoTopUpRule.fixed(THRESHOLD, TOP_UP, "LAK", null);
                 io.autotopup.rules.domain.AutoTopUpRule rule = new io.autotopup.rules.domain.AutoTopUpRule(THRESHOLD,
                         n % 3 == 2 ? io.autotopup.rules.domain.AutoTopUpRule.Mode.TARGET : io.autotopup.rules.domain.AutoTopUpRule.Mode.FIXED,
                         n % 3 == 2 ? 0 : TOP_UP, n % 3 == 2 ? TARGET : null, "LAK", null, n % 10 == 9 ? 2 : 1_000,
-                        null, fixed.timeZone(), true);
+                        null, io.autotopup.rules.domain.AutoTopUpRule.DEFAULT_TIME_ZONE, true);
                 io.autotopup.events.AutoTopUpRuleSet set = io.autotopup.rules.adapter.in.kafka.RuleMapping.toEvent(id, rule, now);
                 producer.send(new ProducerRecord<>(Topics.AUTO_TOP_UP_RULES.name(), id,
                         Topics.AUTO_TOP_UP_RULES.valueSerde().serializer().serialize(Topics.AUTO_TOP_UP_RULES.name(), set)));
@@ -160,17 +159,18 @@ final class Feed {
         }
     }
 
-    private static final AtomicLong BIND_NANOS = new AtomicLong();
-    private static final AtomicLong RULE_NANOS = new AtomicLong();
+    /** Time spent binding cards and setting rules through the APIs, over every subscriber who did. */
+    private final AtomicLong bindNanos = new AtomicLong();
+    private final AtomicLong ruleNanos = new AtomicLong();
 
     /** A person signs up in the app: binds their card, then sets the rule that names no card (the default one pays). */
-    private static void prepareOne(Stack stack, StackClient client, SandboxGateway gateway, int n) throws InterruptedException {
+    private void prepareOne(Stack stack, StackClient client, SandboxGateway gateway, int n) throws InterruptedException {
         String id = subscriberId(n);
         client.useToken(id, stack.issuer.subscriberToken(id));
         String token = gateway.tokenize(card(n), 12, 2035).token();
         long t0 = System.nanoTime();
         StackClient.Answer bound = bindWithPatience(client, id, token);
-        BIND_NANOS.addAndGet(System.nanoTime() - t0);
+        bindNanos.addAndGet(System.nanoTime() - t0);
         if (bound.status() != 201) {
             throw new IllegalStateException("binding a card for " + id + " failed: " + bound.status() + " " + bound.body());
         }
@@ -185,7 +185,7 @@ final class Feed {
         }
         long t1 = System.nanoTime();
         StackClient.Answer set = client.setAutoTopUpRule(id, rule, Duration.ofMinutes(5));
-        RULE_NANOS.addAndGet(System.nanoTime() - t1);
+        ruleNanos.addAndGet(System.nanoTime() - t1);
         if (set.status() != 200) {
             throw new IllegalStateException("the rule of " + id + " was refused: " + set.status() + " " + set.body());
         }

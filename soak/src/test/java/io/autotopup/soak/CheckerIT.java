@@ -128,6 +128,27 @@ class CheckerIT {
         assertThat(violations(verdict, "balance:")).as("the API still answers the balance before the stray entry").isEqualTo(1);
     }
 
+    @Test
+    void poison_dead_lettered_once_each_with_spring_kafkas_binary_origin_headers_is_not_counted_twice() {
+        // offsets 128 and 129 as 8-byte longs: read as text, both would become the same replacement characters
+        for (long offset : new long[] {128, 129}) {
+            producer.send(new ProducerRecord<>(Topics.USAGE_EVENTS.name(), "+8562055500001",
+                    "not avro".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            ProducerRecord<String, byte[]> letter = new ProducerRecord<>(Topics.USAGE_EVENTS.deadLetterTopic(), "+8562055500001",
+                    "not avro".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            letter.headers().add(io.autotopup.platform.streams.DeadLetters.REASON_CODE_HEADER, "UNDECODABLE".getBytes())
+                    .add(io.autotopup.platform.streams.DeadLetters.ORIGINAL_TOPIC_HEADER, Topics.USAGE_EVENTS.name().getBytes())
+                    .add(io.autotopup.platform.streams.DeadLetters.ORIGINAL_PARTITION_HEADER, java.nio.ByteBuffer.allocate(4).putInt(0).array())
+                    .add(io.autotopup.platform.streams.DeadLetters.ORIGINAL_OFFSET_HEADER, java.nio.ByteBuffer.allocate(8).putLong(offset).array());
+            producer.send(letter);
+        }
+
+        Checker.Verdict verdict = check(78_500);
+
+        assertThat(verdict.invariants()).filteredOn(invariant -> invariant.name().startsWith("dead letters:"))
+                .singleElement().satisfies(invariant -> assertThat(invariant.violations()).as(invariant.examples().toString()).isZero());
+    }
+
     private Checker.Verdict check(long balanceTheApiAnswers) {
         producer.flush();
         return new Checker(broker.getBrokersAsString()).check(charges, inbox, id -> balanceTheApiAnswers, below -> List.of());
