@@ -22,17 +22,23 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.Future;
 import java.util.stream.Collectors;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -188,13 +194,17 @@ class TopicFilesIT {
     @Test
     void replay_copies_a_time_window_with_keys_timestamps_and_headers_and_resumes_after_an_interruption() throws Exception {
         createTopic("replay-source");
+        List<Future<RecordMetadata>> writes = new ArrayList<>();
         try (KafkaProducer<String, byte[]> producer = kafka.producer(null, Map.of())) {
             for (int i = 0; i < 300; i++) {
                 ProducerRecord<String, byte[]> record = new ProducerRecord<>("replay-source", null,
                         T0.plusSeconds(i).toEpochMilli(), "key-" + (i % 11), value(i));
                 record.headers().add(new RecordHeader("carrier-batch", ("b" + i).getBytes(StandardCharsets.UTF_8)));
-                producer.send(record);
+                writes.add(producer.send(record));
             }
+        }
+        for (Future<RecordMetadata> write : writes) {
+            write.get(); // a write the broker refused fails here, not as a missing copy later
         }
         String[] replay = {"replay", "--topic", "replay-source", "--from", T0.plusSeconds(50).toString(),
                 "--to", T0.plusSeconds(250).toString(), "--to-topic", "replay-target", "--rate", "1000"};
@@ -214,7 +224,8 @@ class TopicFilesIT {
         assertThat(stopped.err()).contains("interrupted after 60 records; run the same command again to resume");
         assertThat(copiedBefore).as("what was copied before the interruption is there").isEqualTo(60);
         assertThat(resumed.code()).as(resumed.err()).isZero();
-        assertThat(resumed.err()).contains("resuming").contains("replayed 140 records of replay-source into replay-target");
+        assertThat(resumed.err()).as(() -> "where the window starts, per partition: " + windowStarts("replay-source", T0.plusSeconds(50)))
+                .contains("resuming").contains("replayed 140 records of replay-source into replay-target");
         Map<String, ConsumerRecord<String, byte[]>> source = records("replay-source").stream()
                 .collect(Collectors.toMap(record -> record.topic() + "/" + record.partition() + "/" + record.offset(), r -> r));
         List<ConsumerRecord<String, byte[]>> copies = records("replay-target");
@@ -247,6 +258,30 @@ class TopicFilesIT {
         return "{\"eventId\":\"" + eventId + "\",\"carrierId\":\"unitel\",\"msisdn\":\"+8562055500001\",\"usageType\":\"DATA\","
                 + "\"units\":100,\"unit\":\"MB\",\"charge\":{\"minorUnits\":" + charge + ",\"currency\":\"LAK\"},"
                 + "\"occurredAt\":1795489200000}";
+    }
+
+    /**
+     * Per partition, the offset of the first record at or after {@code from} as the records say and as the broker's
+     * offsets-for-times answers: for a failure to say whether the replay started in the wrong place or the broker
+     * pointed it there.
+     */
+    private static String windowStarts(String topic, Instant from) {
+        Map<Integer, Long> byRecords = new TreeMap<>();
+        Map<Integer, Long> counts = new TreeMap<>();
+        for (ConsumerRecord<String, byte[]> record : records(topic)) {
+            counts.merge(record.partition(), 1L, Long::sum);
+            if (record.timestamp() >= from.toEpochMilli()) {
+                byRecords.merge(record.partition(), record.offset(), Math::min);
+            }
+        }
+        try (KafkaConsumer<String, byte[]> consumer = kafka.consumer(null)) {
+            Map<TopicPartition, Long> query = new HashMap<>();
+            KafkaOptions.partitions(consumer, topic).forEach(partition -> query.put(partition, from.toEpochMilli()));
+            Map<Integer, Long> byBroker = new TreeMap<>();
+            consumer.offsetsForTimes(query).forEach((partition, found) -> byBroker.put(partition.partition(),
+                    found == null ? null : found.offset()));
+            return "records " + byRecords + ", broker " + byBroker + " (records per partition " + counts + ")";
+        }
     }
 
     private static void createTopic(String topic) throws Exception {
