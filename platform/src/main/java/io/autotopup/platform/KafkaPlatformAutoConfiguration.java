@@ -4,6 +4,7 @@ import io.autotopup.platform.kafka.ListenerContainersHealthIndicator;
 import io.autotopup.platform.streams.DeadLetters;
 import io.autotopup.platform.streams.KafkaStreamsHealthIndicator;
 import io.autotopup.platform.streams.StaleTaskDirectories;
+import io.autotopup.platform.streams.StreamThreadFailures;
 import io.autotopup.platform.tracing.StreamsTracing;
 import io.autotopup.platform.tracing.TracingProcessorWrapper;
 import io.autotopup.platform.web.StoreUnavailableAdvice;
@@ -153,6 +154,16 @@ public class KafkaPlatformAutoConfiguration {
     @ConditionalOnProperty("spring.kafka.streams.application-id")
     public StreamsBuilderFactoryBeanConfigurer leaveGroupOnClose() {
         return factoryBean -> factoryBean.setLeaveGroupOnClose(true);
+    }
+
+    /**
+     * A stream thread that fails on a broker error is replaced; any other failure, or broker errors that keep
+     * coming back, shut Kafka Streams down for the liveness probe ({@link StreamThreadFailures}).
+     */
+    @Bean
+    @ConditionalOnProperty("spring.kafka.streams.application-id")
+    public StreamsBuilderFactoryBeanConfigurer replaceThreadsFailedOnBrokerErrors() {
+        return factoryBean -> factoryBean.setStreamsUncaughtExceptionHandler(StreamThreadFailures.standard());
     }
 
     /**
