@@ -65,12 +65,14 @@ final class Checker {
     }
 
     /**
-     * @param gatewayCharges    the gateway's list of every charge attempt
-     * @param inbox             every text the SMS centre received
+     * @param gatewayCharges    the gateway's list of every charge attempt, asked for after the outcomes are read (a charge
+     *                          comes before its outcome, so every outcome read has its charge in the list)
+     * @param inbox             every text the SMS centre received, asked for after the texts asked for are read
      * @param balanceOf         the balance the API answers for a subscriber (null: not asked)
      * @param armedBelowThreshold the subscribers whose rule is ARMED with nothing in flight although below the threshold
      */
-    Verdict check(List<SandboxGateway.Charge> gatewayCharges, List<SmsCentreSimulator.ReceivedSms> inbox,
+    Verdict check(java.util.function.Supplier<List<SandboxGateway.Charge>> gatewayCharges,
+            java.util.function.Supplier<List<SmsCentreSimulator.ReceivedSms>> inbox,
             java.util.function.Function<String, Long> balanceOf,
             java.util.function.Function<Set<String>, List<String>> armedBelowThreshold) {
         Map<String, SubscriberRegistered> byMsisdn = new HashMap<>();
@@ -239,7 +241,7 @@ final class Checker {
         Map<String, Integer> succeededByRequest = new HashMap<>();
         Map<String, Long> chargedByRequest = new HashMap<>();
         long charges = 0;
-        for (SandboxGateway.Charge charge : gatewayCharges) {
+        for (SandboxGateway.Charge charge : gatewayCharges.get()) {
             charges++;
             if (!"succeeded".equals(charge.status())) {
                 continue;
@@ -320,7 +322,7 @@ final class Checker {
             }
         }
         Map<String, Integer> received = new HashMap<>();
-        for (SmsCentreSimulator.ReceivedSms sms : inbox) {
+        for (SmsCentreSimulator.ReceivedSms sms : inbox.get()) {
             received.merge(digits(sms.to()), 1, Integer::sum);
         }
         List<String> textBreaks = new ArrayList<>();

@@ -20,6 +20,8 @@ final class Instance {
     private final Map<String, String> environment;
     private final PrintStream log;
     private ChildProcess process;
+    private int generation;
+    private boolean stopped;
 
     Instance(String name, String module, int port, List<String> arguments, Map<String, String> environment, PrintStream log) {
         this.name = name;
@@ -42,8 +44,33 @@ final class Instance {
         return "http://127.0.0.1:" + port;
     }
 
+    /** Starts the instance's JVM, unless it is running already (a fault and the liveness probe may both restart it). */
     synchronized void start() {
+        if (stopped || alive()) {
+            return;
+        }
         process = ChildProcess.java(name, arguments, environment, log);
+        generation++;
+    }
+
+    /** How many times the instance has been started: a probe's count of failures belongs to one generation. */
+    synchronized int generation() {
+        return generation;
+    }
+
+    /**
+     * What the kubelet does when the liveness probe fails: {@code kill -9} and start again, unless something else
+     * restarted the instance since {@code seenGeneration}; true if it restarted it.
+     */
+    synchronized boolean restart(int seenGeneration) throws InterruptedException {
+        if (stopped || generation != seenGeneration) {
+            return false;
+        }
+        if (alive()) {
+            process.kill();
+        }
+        start();
+        return true;
     }
 
     synchronized boolean alive() {
@@ -68,7 +95,9 @@ final class Instance {
         signal("CONT");
     }
 
+    /** Stops the instance for good: neither a fault nor a probe starts it again. */
     synchronized void stop() {
+        stopped = true;
         if (process != null) {
             process.close();
         }

@@ -59,8 +59,9 @@ public final class Soak {
         }
     }
 
-    /** What a run found: the checker's verdict, the faults, the feed's counts. */
-    public record Outcome(Checker.Verdict verdict, List<Faults.Fault> faults, Map<String, Object> feed, Path work) {
+    /** What a run found: the checker's verdict, the faults, the instances their liveness probe restarted, the feed's counts. */
+    public record Outcome(Checker.Verdict verdict, List<Faults.Fault> faults, List<LivenessProbes.Restart> probeRestarts,
+            Map<String, Object> feed, Path work) {
 
         public long moneyViolations() {
             return verdict.moneyViolations();
@@ -94,6 +95,8 @@ public final class Soak {
 
             long started = System.nanoTime();
             long until = started + (long) (options.minutes() * 60e9);
+            // from here on, as on Kubernetes, an instance whose liveness stays DOWN is restarted (stopping the stack ends it)
+            LivenessProbes probes = LivenessProbes.asDeployed(stack.instances, started, out).start();
             Faults faults = new Faults(stack, options.seed(), options.faultEvery(), options.pause(), options.faultOrder(), started, out);
             List<LagPlot.Sample> lag = java.util.Collections.synchronizedList(new ArrayList<>());
             AtomicBoolean done = new AtomicBoolean();
@@ -118,13 +121,14 @@ public final class Soak {
             stack.gateway.setFaults(new SandboxGateway.Faults(20, false));
             stack.smsc.setDown(false);
             stack.awaitHealthy(Duration.ofMinutes(5));
-            long settled = settle(stack.brokers.bootstrap(), Duration.ofMinutes(15), out);
+            // until every consumer group has caught up: what a long run left behind takes longer than the run itself
+            long settled = settle(stack.brokers.bootstrap(), Duration.ofMinutes(Math.max(15, Math.round(2 * options.minutes()))), out);
             done.set(true);
             out.printf("soak | settled %.1f s after the feed stopped; checking%n", settled / 1000.0);
 
             Checker.Verdict verdict;
             try (StackClient client = stack.client()) {
-                verdict = new Checker(stack.brokers.bootstrap()).check(stack.gateway.charges(), stack.smsc.inbox(),
+                verdict = new Checker(stack.brokers.bootstrap()).check(stack.gateway::charges, stack.smsc::inbox,
                         id -> balanceOf(client, stack.issuer, id), below -> armedBelow(client, stack.issuer, below));
             }
             Map<String, Object> counts = new LinkedHashMap<>();
@@ -136,7 +140,9 @@ public final class Soak {
             counts.put("seconds from the feed's end until every consumer group had caught up", settled / 1000);
             List<Faults.Fault> injected = new ArrayList<>(faults.injected);
             injected.sort(java.util.Comparator.comparingLong(Faults.Fault::atMs));
-            Outcome outcome = new Outcome(verdict, List.copyOf(injected), counts, work);
+            probes.close();
+            counts.put("instances restarted by their liveness probe", probes.restarts.size());
+            Outcome outcome = new Outcome(verdict, List.copyOf(injected), List.copyOf(probes.restarts), counts, work);
             write(options, outcome, List.copyOf(lag), out);
             out.println("soak | the brokers' data and every instance's log are in " + work);
             return outcome;
@@ -229,6 +235,7 @@ public final class Soak {
         json.put("invariants", outcome.verdict().invariants());
         json.put("faults", outcome.faults());
         json.put("recovery", recovery(outcome.faults()));
+        json.put("livenessRestarts", outcome.probeRestarts());
         json.put("lag", lag);
         new ObjectMapper().findAndRegisterModules().enable(SerializationFeature.INDENT_OUTPUT)
                 .writeValue(dir.resolve(name + ".json").toFile(), json);
@@ -259,6 +266,14 @@ public final class Soak {
         md.append("\n## Faults\n\n| after the feed began | fault | target | back after |\n|---:|---|---|---:|\n");
         outcome.faults().forEach(fault -> md.append(String.format("| %.1f s | %s | %s | %.1f s |%n", fault.atMs() / 1000.0,
                 fault.kind(), fault.target(), fault.recoveredMs() / 1000.0)));
+        md.append("\n## Restarts by the liveness probe\n\n");
+        if (outcome.probeRestarts().isEmpty()) {
+            md.append("None: every instance hit by a fault came back by itself.\n");
+        } else {
+            md.append("| after the feed began | instance | last answer |\n|---:|---|---|\n");
+            outcome.probeRestarts().forEach(restart -> md.append(String.format("| %.1f s | %s | %s |%n", restart.atMs() / 1000.0,
+                    restart.instance(), restart.lastAnswer())));
+        }
         Files.writeString(dir.resolve(name + ".md"), md.toString());
         out.println(md);
         out.println("soak | report: " + dir.resolve(name + ".md"));

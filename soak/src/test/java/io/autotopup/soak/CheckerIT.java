@@ -151,7 +151,7 @@ class CheckerIT {
 
     private Checker.Verdict check(long balanceTheApiAnswers) {
         producer.flush();
-        return new Checker(broker.getBrokersAsString()).check(charges, inbox, id -> balanceTheApiAnswers, below -> List.of());
+        return new Checker(broker.getBrokersAsString()).check(() -> charges, () -> inbox, id -> balanceTheApiAnswers, below -> List.of());
     }
 
     private static long violations(Checker.Verdict verdict, String prefix) {
