@@ -1,10 +1,8 @@
 package io.autotopup.balance.application;
 
 import io.autotopup.balance.domain.Verification;
-import java.time.Clock;
+import io.autotopup.platform.testing.MovableClock;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -22,7 +20,7 @@ import java.util.stream.Collectors;
  */
 final class VerificationWorld {
 
-    Instant now = Instant.parse("2026-11-24T03:00:00Z");
+    final MovableClock clock = new MovableClock(Instant.parse("2026-11-24T03:00:00Z"));
     /** Whether the events reach the stores at once; when false, the stores lag behind as the topology may. */
     volatile boolean storeKeepsUp = true;
     final Map<String, Verification> store = new ConcurrentHashMap<>();
@@ -120,22 +118,7 @@ final class VerificationWorld {
         VerifySubscriber.CodeRequests requests = (address, since) -> requestsByAddress.getOrDefault(address, Set.of()).stream()
                 .filter(entry -> Long.parseLong(entry.substring(0, entry.indexOf('|'))) > since.toEpochMilli())
                 .collect(Collectors.toCollection(HashSet::new));
-        return new VerifySubscriber(directory, events, vault, requests, new Clock() {
-            @Override
-            public ZoneId getZone() {
-                return ZoneOffset.UTC;
-            }
-
-            @Override
-            public Clock withZone(ZoneId zone) {
-                return this;
-            }
-
-            @Override
-            public Instant instant() {
-                return now;
-            }
-        });
+        return new VerifySubscriber(directory, events, vault, requests, clock);
     }
 
     /** The code last texted to the subscriber, as the SMS would show it. */

@@ -23,7 +23,7 @@ class VerifySubscriberTest {
         VerifySubscriber service = world.instance();
         service.issueCode("sub-1", "203.0.113.7");
         String code = world.codeOf("sub-1");
-        world.now = world.now.plusSeconds(30);
+        world.clock.advance(Duration.ofSeconds(30));
 
         VerifySubscriber.SignedIn signedIn = service.signIn("sub-1", code);
 
@@ -31,7 +31,7 @@ class VerifySubscriberTest {
         assertThat(world.activated).containsExactly("sub-1");
         assertThatThrownBy(() -> service.signIn("sub-1", code)).as("a code works once")
                 .isInstanceOf(VerifySubscriber.NoCodeException.class);
-        world.now = world.now.plusSeconds(60);
+        world.clock.advance(Duration.ofSeconds(60));
         service.issueCode("sub-1", "203.0.113.7");
         assertThat(service.signIn("sub-1", world.codeOf("sub-1")).status()).as("an active subscriber signs in again").isEqualTo("ACTIVE");
         assertThat(world.activated).as("activated once").containsExactly("sub-1");
@@ -42,7 +42,7 @@ class VerifySubscriberTest {
         world.subscriber("sub-1", "ACTIVE");
         VerifySubscriber service = world.instance();
         service.issueCode("sub-1", null);
-        world.now = world.now.plus(Duration.ofMinutes(5));
+        world.clock.advance(Duration.ofMinutes(5));
 
         assertThatThrownBy(() -> service.signIn("sub-1", world.codeOf("sub-1"))).isInstanceOf(VerifySubscriber.ExpiredException.class);
     }
@@ -59,13 +59,13 @@ class VerifySubscriberTest {
         }
         assertThatThrownBy(() -> service.signIn("sub-1", world.wrongCodeFor("sub-1"))).isInstanceOf(VerifySubscriber.LockedException.class);
 
-        world.now = world.now.plus(Duration.ofMinutes(14));
+        world.clock.advance(Duration.ofMinutes(14));
         assertThatThrownBy(() -> service.signIn("sub-1", world.codeOf("sub-1"))).isInstanceOf(VerifySubscriber.LockedException.class);
         assertThatThrownBy(() -> service.issueCode("sub-1", null)).isInstanceOfSatisfying(VerifySubscriber.LockedException.class,
                 e -> assertThat(e.retryAfter()).isEqualTo(Duration.ofMinutes(1)));
         assertThat(world.failures).hasSize(5);
 
-        world.now = world.now.plus(Duration.ofMinutes(2));
+        world.clock.advance(Duration.ofMinutes(2));
         service.issueCode("sub-1", null);
         assertThat(service.signIn("sub-1", world.codeOf("sub-1")).status()).isEqualTo("ACTIVE");
     }
@@ -78,7 +78,7 @@ class VerifySubscriberTest {
         for (int i = 0; i < 4; i++) {
             assertThatThrownBy(() -> service.signIn("sub-1", world.wrongCodeFor("sub-1"))).isInstanceOf(VerifySubscriber.WrongCodeException.class);
         }
-        world.now = world.now.plusSeconds(61);
+        world.clock.advance(Duration.ofSeconds(61));
         service.issueCode("sub-1", null);
 
         assertThatThrownBy(() -> service.signIn("sub-1", world.wrongCodeFor("sub-1"))).as("the fifth wrong code, over two codes")
@@ -90,21 +90,21 @@ class VerifySubscriberTest {
         world.subscriber("sub-1", "ACTIVE");
         VerifySubscriber service = world.instance();
         service.issueCode("sub-1", null);
-        world.now = world.now.plusSeconds(20);
+        world.clock.advance(Duration.ofSeconds(20));
 
         assertThatThrownBy(() -> service.issueCode("sub-1", null)).isInstanceOfSatisfying(VerifySubscriber.TooManyCodesException.class,
                 e -> assertThat(e.retryAfter()).isEqualTo(Duration.ofSeconds(40)));
         for (int i = 2; i <= 5; i++) {
-            world.now = world.now.plusSeconds(60);
+            world.clock.advance(Duration.ofSeconds(60));
             service.issueCode("sub-1", null);
         }
-        world.now = world.now.plusSeconds(60);
+        world.clock.advance(Duration.ofSeconds(60));
         assertThatThrownBy(() -> service.issueCode("sub-1", null)).as("a sixth code within the hour")
                 .isInstanceOfSatisfying(VerifySubscriber.TooManyCodesException.class,
                         e -> assertThat(e.retryAfter()).isEqualTo(Duration.ofHours(1).minus(Duration.ofSeconds(20 + 5 * 60))));
         assertThat(world.textedTo("sub-1")).hasSize(5);
 
-        world.now = world.now.plus(Duration.ofMinutes(55));
+        world.clock.advance(Duration.ofMinutes(55));
         service.issueCode("sub-1", null);
         assertThat(world.textedTo("sub-1")).hasSize(6);
     }

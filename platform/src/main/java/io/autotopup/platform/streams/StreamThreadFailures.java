@@ -51,8 +51,8 @@ public final class StreamThreadFailures implements StreamsUncaughtExceptionHandl
     public synchronized StreamThreadExceptionResponse handle(Throwable failure) {
         ApiException brokerError = brokerError(failure);
         if (brokerError == null) {
-            log.error("A stream thread failed outside Kafka's clients; shutting Kafka Streams down (the liveness probe restarts"
-                    + " the instance)", failure);
+            log.error("A stream thread failed on something other than an error the broker answered; shutting Kafka Streams down"
+                    + " (the liveness probe restarts the instance)", failure);
             return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         }
         Instant now = clock.instant();

@@ -4,11 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
 import static org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
+import io.autotopup.platform.testing.MovableClock;
 import org.apache.kafka.common.errors.InvalidTxnStateException;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.streams.errors.StreamsException;
@@ -17,7 +15,7 @@ import org.junit.jupiter.api.Test;
 /** Which stream-thread failures replace the thread and which shut Kafka Streams down for the liveness probe. */
 class StreamThreadFailuresTest {
 
-    private final MovingClock clock = new MovingClock(Instant.parse("2026-12-02T08:00:00Z"));
+    private final MovableClock clock = new MovableClock(Instant.parse("2026-12-02T08:00:00Z"));
     private final StreamThreadFailures failures = new StreamThreadFailures(3, Duration.ofMinutes(10), clock);
 
     @Test
@@ -48,32 +46,5 @@ class StreamThreadFailuresTest {
     private static StreamsException commitFailed() {
         return new StreamsException("Error encountered trying to commit a transaction",
                 new InvalidTxnStateException("The producer attempted a transactional operation in an invalid state."));
-    }
-
-    private static final class MovingClock extends Clock {
-        private Instant now;
-
-        MovingClock(Instant now) {
-            this.now = now;
-        }
-
-        void advance(Duration duration) {
-            now = now.plus(duration);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }
