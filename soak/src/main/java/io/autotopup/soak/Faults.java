@@ -5,7 +5,9 @@ import io.autotopup.topupctl.stack.StackClient;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
@@ -19,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 final class Faults {
 
     enum Kind {
+        /** {@code kill -9} of any instance, also one still coming back from the last fault (a crash loop). */
         KILL_SERVICE, KILL_SERVICE_IN_CHARGE, PAUSE_SERVICE, KILL_BROKER, KILL_CONTROLLER, GATEWAY_ERRORS, GATEWAY_DROPS,
         GATEWAY_TIMEOUTS, SMSC_DOWN, SMSC_THROTTLE
     }
@@ -35,8 +38,8 @@ final class Faults {
     private final long startedNanos;
     private final List<Kind> order;
     final List<Fault> injected = java.util.Collections.synchronizedList(new ArrayList<>());
-    /** The instances hit by a fault that do not answer UP yet. */
-    private final java.util.Set<String> recovering = new java.util.HashSet<>();
+    /** The instances hit by a fault that do not answer UP yet, with how many of those faults are being watched. */
+    private final Map<String, Integer> recovering = new HashMap<>();
     private int picked;
 
     /**
@@ -85,16 +88,17 @@ final class Faults {
             return order.get(picked++ % order.size());
         }
         double dice = random.nextDouble();
-        // mostly instances killed: the run needs at least 100 of them and 10 of Kafka nodes
-        if (dice < 0.45) {
+        // mostly instances killed: the run needs at least 100 of them and 10 of Kafka nodes. A node kill holds
+        // the schedule until the node is back (a minute or more under load), so nodes are drawn less often.
+        if (dice < 0.50) {
             return Kind.KILL_SERVICE;
-        } else if (dice < 0.65) {
+        } else if (dice < 0.70) {
             return Kind.KILL_SERVICE_IN_CHARGE;
-        } else if (dice < 0.72) {
+        } else if (dice < 0.76) {
             return Kind.PAUSE_SERVICE;
-        } else if (dice < 0.80) {
+        } else if (dice < 0.81) {
             return Kind.KILL_BROKER;
-        } else if (dice < 0.85) {
+        } else if (dice < 0.84) {
             return Kind.KILL_CONTROLLER;
         } else if (dice < 0.90) {
             return Kind.GATEWAY_ERRORS;
@@ -112,7 +116,7 @@ final class Faults {
         long at = elapsedMs();
         switch (kind) {
             case KILL_SERVICE -> {
-                Instance victim = victim(null);
+                Instance victim = victim(null, true);
                 if (victim == null) {
                     inject(Kind.GATEWAY_ERRORS);
                     return;
@@ -125,7 +129,7 @@ final class Faults {
             }
             case KILL_SERVICE_IN_CHARGE -> {
                 // the gateway makes charges and holds the answer: a payment-service instance dies between charge and answer
-                Instance victim = victim("payment-service");
+                Instance victim = victim("payment-service", false);
                 if (victim == null) {
                     inject(Kind.GATEWAY_DROPS);
                     return;
@@ -140,7 +144,7 @@ final class Faults {
                 watch(at, kind, victim, victim.name() + " (gateway answering after 3 s)", down);
             }
             case PAUSE_SERVICE -> {
-                Instance victim = victim(null);
+                Instance victim = victim(null, false);
                 if (victim == null) {
                     inject(Kind.SMSC_THROTTLE);
                     return;
@@ -193,17 +197,20 @@ final class Faults {
         }
     }
 
-    /** An instance of {@code module} (any, if null) that is not still coming back from a fault; null if none is. */
-    private Instance victim(String module) {
+    /**
+     * An instance of {@code module} (any, if null), not one still coming back from a fault unless {@code evenIfRecovering}
+     * (a pod that crashes again while it starts); null if there is none.
+     */
+    private Instance victim(String module, boolean evenIfRecovering) {
         synchronized (recovering) {
             List<Instance> candidates = stack.instances.stream()
                     .filter(instance -> module == null || instance.module().equals(module))
-                    .filter(instance -> !recovering.contains(instance.name())).toList();
+                    .filter(instance -> evenIfRecovering || !recovering.containsKey(instance.name())).toList();
             if (candidates.isEmpty()) {
                 return null;
             }
             Instance victim = candidates.get(random.nextInt(candidates.size()));
-            recovering.add(victim.name());
+            recovering.merge(victim.name(), 1, Integer::sum);
             return victim;
         }
     }
@@ -220,7 +227,7 @@ final class Faults {
             } finally {
                 record(at, kind, target, recovered);
                 synchronized (recovering) {
-                    recovering.remove(victim.name());
+                    recovering.computeIfPresent(victim.name(), (name, watched) -> watched == 1 ? null : watched - 1);
                     recovering.notifyAll();
                 }
             }

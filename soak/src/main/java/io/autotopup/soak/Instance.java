@@ -20,6 +20,7 @@ final class Instance {
     private final Map<String, String> environment;
     private final PrintStream log;
     private ChildProcess process;
+    private ChildProcess paused;
     private int generation;
     private boolean stopped;
 
@@ -88,11 +89,16 @@ final class Instance {
 
     /** {@code SIGSTOP}: the JVM freezes, its sessions expire and it is fenced; {@link #resume()} thaws it. */
     synchronized void pause() {
+        paused = process;
         signal("STOP");
     }
 
+    /** {@code SIGCONT}, unless the frozen JVM was killed meanwhile (by its liveness probe) and another one started. */
     synchronized void resume() {
-        signal("CONT");
+        if (paused == process && process.alive()) {
+            signal("CONT");
+        }
+        paused = null;
     }
 
     /** Stops the instance for good: neither a fault nor a probe starts it again. */

@@ -25,8 +25,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -53,14 +51,12 @@ class CheckerIT {
     @BeforeEach
     void aWorldWhereEverythingWentRight() throws Exception {
         broker = TestBrokers.singleBroker();
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.getBrokersAsString()))) {
-            List<NewTopic> topics = new ArrayList<>();
-            for (Topic<String, ?> topic : Topics.ALL) {
-                topics.add(new NewTopic(topic.name(), 1, (short) 1));
-                topics.add(new NewTopic(topic.deadLetterTopic(), 1, (short) 1));
-            }
-            admin.createTopics(topics).all().get();
+        List<NewTopic> topics = new ArrayList<>();
+        for (Topic<String, ?> topic : Topics.ALL) {
+            topics.add(new NewTopic(topic.name(), 1, (short) 1));
+            topics.add(new NewTopic(topic.deadLetterTopic(), 1, (short) 1));
         }
+        TestBrokers.createTopics(broker, topics);
         producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.getBrokersAsString()),
                 new StringSerializer(), new ByteArraySerializer());
         send(Topics.SUBSCRIBERS, "sub-1", SubscriberRegistered.newBuilder().setSubscriberId("sub-1").setMsisdn("+8562055500001")

@@ -11,8 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -53,9 +51,7 @@ class StreamThreadFailuresIT {
     @BeforeAll
     static void startBroker() throws Exception {
         broker = TestBrokers.singleBroker();
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.getBrokersAsString()))) {
-            admin.createTopics(List.of(new NewTopic("calls", 1, (short) 1), new NewTopic("running-totals", 1, (short) 1))).all().get();
-        }
+        TestBrokers.createTopics(broker, List.of(new NewTopic("calls", 1, (short) 1), new NewTopic("running-totals", 1, (short) 1)));
     }
 
     @AfterAll

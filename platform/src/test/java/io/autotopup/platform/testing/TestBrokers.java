@@ -1,6 +1,14 @@
 package io.autotopup.platform.testing;
 
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 
 /** A started embedded KRaft broker with the single-broker settings of {@link SingleBrokerKafka}, for tests that start services themselves. */
@@ -26,5 +34,25 @@ public final class TestBrokers {
         broker.brokerProperties(SINGLE_BROKER);
         broker.afterPropertiesSet();
         return broker;
+    }
+
+    /**
+     * Creates the topics and returns once the broker leads every partition. Creation is answered before the broker
+     * has made the partitions; an idempotent producer that writes at once can have its first batch refused while
+     * the next ones are taken, and then never delivers that batch (CI lost records of TopicFilesIT that way).
+     */
+    public static void createTopics(EmbeddedKafkaKraftBroker broker, List<NewTopic> topics)
+            throws InterruptedException, ExecutionException {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.getBrokersAsString()))) {
+            admin.createTopics(topics).all().get();
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            topics.forEach(topic -> {
+                for (int partition = 0; partition < topic.numPartitions(); partition++) {
+                    latest.put(new TopicPartition(topic.name(), partition), OffsetSpec.latest());
+                }
+            });
+            // answered only by a leader that has the partition; the admin client retries until then
+            admin.listOffsets(latest).all().get();
+        }
     }
 }
