@@ -5,13 +5,15 @@
 # micro-benchmarks; writes docs/benchmarks/results.md and .json. Needs a quiet machine: about an hour with the
 # defaults on 2 cores. Options:
 #   --runs N (3)  --subscribers N (100000)  --events N (1000000)  --latency-seconds N (30)  --crossers N (100)
-#   --quick (10,000 subscribers, 100,000 events, 20 s of load)  --only-ingest | --only-latency | --only-jmh | --no-jmh
+#   --quick (10,000 subscribers, 100,000 events, 20 s of load, backlogs of 500)
+#   --only-ingest | --only-latency | --only-backlog | --only-jmh | --no-jmh  --backlog N (2000: payments and texts drained)
 #   --service-jvm "OPTIONS"  --service-arg --spring.kafka.streams.properties.commit.interval.ms=500  --output PATH
 #   --balance-jar PATH (measure another balance-service build, e.g. the previous version, for a before-and-after)
+#   --jar SERVICE=PATH (the same for the backlogs: --jar payment-service=/tmp/before/payment-service.jar)
 #   --ingest-rate N (with --only-latency: balance-service's own ingest rate from an earlier run, offered to the full stack)
 set -euo pipefail
 cd "$(dirname "$0")"
-if [[ "${1:-}" == "--help" ]]; then sed -n '2,10p' "$0"; exit 0; fi
+if [[ "${1:-}" == "--help" ]]; then sed -n '2,12p' "$0"; exit 0; fi
 ./mvnw -q -B -DskipTests package
 exec java -Xmx2g -Dautotopup.home="$PWD" -cp "benchmarks/target/benchmarks-0.1.0-SNAPSHOT.jar:benchmarks/target/lib/*" \
   io.autotopup.benchmarks.BenchmarkSuite "$@"

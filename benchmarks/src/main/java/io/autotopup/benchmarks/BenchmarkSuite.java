@@ -52,6 +52,9 @@ public final class BenchmarkSuite {
             if (options.latency) {
                 new LoadLatency(jvm, root, work, options, out).run(report);
             }
+            if (options.backlogs) {
+                new Backlog(jvm, root, work, options, out).run(report);
+            }
             if (options.jmh) {
                 microBenchmarks(report, options, out);
             }
@@ -274,6 +277,11 @@ public final class BenchmarkSuite {
         boolean broker = true;
         boolean latency = true;
         boolean jmh = true;
+        boolean backlogs = true;
+        /** Requests and texts in each backlog (section 10). */
+        int backlog = 2_000;
+        /** A service's jar other than the one built here (a previous version, for a before-and-after). */
+        Map<String, Path> jars = new java.util.HashMap<>();
         boolean profile;
         boolean onlyLightLoad;
         List<String> guarantees = List.of("exactly_once_v2", "at_least_once");
@@ -287,6 +295,10 @@ public final class BenchmarkSuite {
         /** Four services share the machine under load: a smaller heap each. */
         List<String> serviceJvmUnderLoad() {
             return List.of("-Xms256m", "-Xmx512m");
+        }
+
+        Path jar(Path root, String service) {
+            return jars.getOrDefault(service, root.resolve(service + "/target/" + service + "-0.1.0-SNAPSHOT-exec.jar"));
         }
 
         static Options parse(String[] args) {
@@ -304,18 +316,32 @@ public final class BenchmarkSuite {
                         options.subscribers = 10_000;
                         options.events = 100_000;
                         options.latencySeconds = 20;
+                        options.backlog = 500;
                     }
                     case "--only-ingest" -> {
                         options.latency = false;
                         options.jmh = false;
+                        options.backlogs = false;
                     }
                     case "--only-latency" -> {
                         options.broker = false;
                         options.jmh = false;
+                        options.backlogs = false;
                     }
                     case "--only-jmh" -> {
                         options.broker = false;
                         options.latency = false;
+                        options.backlogs = false;
+                    }
+                    case "--only-backlog" -> {
+                        options.broker = false;
+                        options.latency = false;
+                        options.jmh = false;
+                    }
+                    case "--backlog" -> options.backlog = Integer.parseInt(args[++i]);
+                    case "--jar" -> {
+                        String[] serviceAndPath = args[++i].split("=", 2);
+                        options.jars.put(serviceAndPath[0], Path.of(serviceAndPath[1]).toAbsolutePath());
                     }
                     case "--no-jmh" -> options.jmh = false;
                     case "--eos-only" -> options.guarantees = List.of("exactly_once_v2");

@@ -63,23 +63,9 @@ final class Population {
                 topics.add(new NewTopic(topic.deadLetterTopic(), Topics.PARTITIONS, (short) 1));
             }
             admin.createTopics(topics).all().get();
-            awaitLeaders(admin, topics.stream().map(NewTopic::name).toList());
-        }
-    }
-
-    /** Until every partition has a leader: a producer that starts earlier gets NOT_LEADER answers. */
-    static void awaitLeaders(Admin admin, List<String> topics) throws Exception {
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
-        while (true) {
-            boolean ready = admin.describeTopics(topics).allTopicNames().get().values().stream()
-                    .allMatch(description -> description.partitions().stream().allMatch(partition -> partition.leader() != null));
-            if (ready) {
-                return;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("partitions without a leader after 60 s");
-            }
-            Thread.sleep(100);
+            // until each partition's leader has it: a producer that starts earlier loses its first batch (KafkaOptions)
+            io.autotopup.topupctl.KafkaOptions.awaitLeaders(admin, topics.stream()
+                    .collect(java.util.stream.Collectors.toMap(NewTopic::name, NewTopic::numPartitions)));
         }
     }
 

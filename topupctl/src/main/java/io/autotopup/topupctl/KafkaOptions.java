@@ -127,12 +127,16 @@ public final class KafkaOptions {
      * at once can have its first batch of a partition refused (not the leader yet) while its next batches are taken;
      * an idempotent producer then cannot deliver the first batch at all (out of order), and gives up on its records
      * after the delivery timeout. Listing a partition's offsets is answered only by a leader that has it.
+     *
+     * @param partitionsByTopic each new topic's name and number of partitions
      */
-    private static void awaitLeaders(Admin admin, String topic, int partitions) throws InterruptedException, ExecutionException {
+    public static void awaitLeaders(Admin admin, Map<String, Integer> partitionsByTopic) throws InterruptedException, ExecutionException {
         Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-        for (int partition = 0; partition < partitions; partition++) {
-            latest.put(new TopicPartition(topic, partition), OffsetSpec.latest());
-        }
+        partitionsByTopic.forEach((topic, partitions) -> {
+            for (int partition = 0; partition < partitions; partition++) {
+                latest.put(new TopicPartition(topic, partition), OffsetSpec.latest());
+            }
+        });
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (true) {
             try {
@@ -156,7 +160,7 @@ public final class KafkaOptions {
             }
             admin.createTopics(List.of(new NewTopic(topic, java.util.Optional.of(partitions), java.util.Optional.empty())))
                     .all().get();
-            awaitLeaders(admin, topic, partitions);
+            awaitLeaders(admin, Map.of(topic, partitions));
             return true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

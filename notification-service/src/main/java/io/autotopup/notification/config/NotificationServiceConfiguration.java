@@ -23,6 +23,8 @@ import io.autotopup.platform.security.OneTimeCodes;
 import io.autotopup.schemas.Topics;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.StreamsBuilder;
+import io.micrometer.observation.ObservationRegistry;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -37,9 +39,6 @@ import org.springframework.kafka.streams.KafkaStreamsInteractiveQueryService;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
 import org.springframework.kafka.listener.DefaultAfterRollbackProcessor;
-import org.springframework.util.backoff.ExponentialBackOff;
-import org.springframework.util.backoff.FixedBackOff;
-import io.autotopup.notification.application.SmsSender;
 import org.springframework.kafka.transaction.KafkaTransactionManager;
 
 @Configuration(proxyBeanMethods = false)
@@ -102,32 +101,19 @@ class NotificationServiceConfiguration {
         return TransactionalListeners.template(notificationProducerFactory);
     }
 
-    /**
-     * While the SMS centre does not take texts, the text is tried again (1 s, doubling, at most 30 s between
-     * tries) for as long as it takes: nothing is dropped, and the texts behind it wait, as they would have to
-     * anyway. Any other failure is retried twice, then dead-lettered.
-     */
+    /** A poll's records in one transaction: the listener waits for the SMS centre ({@link SmsRequestListener}). */
     @Bean
     ConcurrentKafkaListenerContainerFactory<String, SpecificRecord> kafkaListenerContainerFactory(KafkaProperties kafka,
-            KafkaTransactionManager<String, SpecificRecord> transactions, DeadLetterPublishingRecoverer recoverer) {
-        DefaultAfterRollbackProcessor<Object, Object> waitForTheSmsCentre = new DefaultAfterRollbackProcessor<>(recoverer,
-                new FixedBackOff(500L, 2L));
-        waitForTheSmsCentre.setBackOffFunction((record, exception) -> {
-            if (!(exception instanceof SmsSender.SmsNotSentException || exception.getCause() instanceof SmsSender.SmsNotSentException)) {
-                return null;
-            }
-            ExponentialBackOff backOff = new ExponentialBackOff(1_000L, 2.0);
-            backOff.setMaxInterval(30_000L);
-            return backOff;
-        });
-        return TransactionalListeners.containerFactory(Topics.NOTIFICATIONS, kafka, transactions, waitForTheSmsCentre);
+            KafkaTransactionManager<String, SpecificRecord> transactions, DefaultAfterRollbackProcessor<Object, Object> afterRollback) {
+        return TransactionalListeners.batchContainerFactory(Topics.NOTIFICATIONS, kafka, transactions, afterRollback);
     }
 
     @Bean
     SmsRequestListener smsRequestListener(SmppSmsSender sender, KafkaTemplate<String, SpecificRecord> notificationTemplate,
             @Value("${autotopup.verification.key:}") String codeKey, KafkaDeliveryReports deliveryReports, MeterRegistry meters,
-            @Value("${autotopup.replay.real-effects:false}") boolean realEffectsOnReplay) {
+            @Value("${autotopup.replay.real-effects:false}") boolean realEffectsOnReplay,
+            DeadLetterPublishingRecoverer deadLetters, ObjectProvider<ObservationRegistry> observations) {
         return new SmsRequestListener(sender, notificationTemplate, OneTimeCodes.fromBase64(codeKey), deliveryReports, meters,
-                realEffectsOnReplay);
+                realEffectsOnReplay, deadLetters, observations.getIfAvailable(() -> ObservationRegistry.NOOP));
     }
 }

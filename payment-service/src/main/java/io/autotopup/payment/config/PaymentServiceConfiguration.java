@@ -41,11 +41,12 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.springframework.kafka.config.TopicBuilder;
 import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
-import org.springframework.util.backoff.FixedBackOff;
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.StreamsBuilder;
+import io.micrometer.observation.ObservationRegistry;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -172,7 +173,7 @@ class PaymentServiceConfiguration {
     ConcurrentKafkaListenerContainerFactory<String, TopUpRequested> kafkaListenerContainerFactory(KafkaProperties kafka,
             KafkaTransactionManager<String, SpecificRecord> transactions,
             DefaultAfterRollbackProcessor<Object, Object> afterRollback) {
-        return TransactionalListeners.containerFactory(Topics.TOP_UP_REQUESTS, kafka, transactions, afterRollback);
+        return TransactionalListeners.batchContainerFactory(Topics.TOP_UP_REQUESTS, kafka, transactions, afterRollback);
     }
 
     @Bean
@@ -183,10 +184,13 @@ class PaymentServiceConfiguration {
     @Bean
     TopUpRequestListener topUpRequestListener(PaymentGateway gateway, PaymentMethodRepository repository, Clock clock,
             SettledPayments payments, KafkaTemplate<String, SpecificRecord> outcomeTemplate, PaymentRetryProperties retry,
-            MeterRegistry meters, @Value("${autotopup.replay.real-effects:false}") boolean realEffectsOnReplay) {
+            MeterRegistry meters, @Value("${autotopup.replay.real-effects:false}") boolean realEffectsOnReplay,
+            GatewayProperties gatewayProperties, DeadLetterPublishingRecoverer deadLetters,
+            ObjectProvider<ObservationRegistry> observations) {
         return new TopUpRequestListener(new ChargeTopUp(gateway, repository, payments, clock),
                 new KafkaTopUpOutcomes(outcomeTemplate), new KafkaTopUpRetries(outcomeTemplate), retry.delays(), clock, meters,
-                realEffectsOnReplay);
+                realEffectsOnReplay, gatewayProperties.maxConcurrentCalls(), deadLetters,
+                observations.getIfAvailable(() -> ObservationRegistry.NOOP));
     }
 
     /** The retry topics, one per delay tier. */
@@ -204,25 +208,14 @@ class PaymentServiceConfiguration {
     }
 
     /**
-     * Like the main container factory, but a request that is not due yet is read again when it is due (in
-     * steps of at most 30 s, well within the poll interval), for as long as it takes; any other failure is
-     * retried twice, then dead-lettered.
+     * Like the main container factory: a request that is not due yet is read again when it is due (the listener's
+     * {@link io.autotopup.platform.kafka.TransactionalBatch} waits for it, with the requests behind it), for as long
+     * as it takes; any other failure is retried twice, then dead-lettered.
      */
     @Bean
     ConcurrentKafkaListenerContainerFactory<String, TopUpRequested> retryContainerFactory(KafkaProperties kafka,
-            KafkaTransactionManager<String, SpecificRecord> transactions, DeadLetterPublishingRecoverer recoverer,
-            Clock clock) {
-        DefaultAfterRollbackProcessor<Object, Object> waitUntilDue = new DefaultAfterRollbackProcessor<>(recoverer,
-                new FixedBackOff(500L, 2L));
-        waitUntilDue.setBackOffFunction((record, exception) -> {
-            if (!(exception instanceof TopUpRequestListener.NotDueYetException
-                    || exception.getCause() instanceof TopUpRequestListener.NotDueYetException)) {
-                return null;
-            }
-            org.apache.kafka.common.header.Header due = record.headers().lastHeader(KafkaTopUpRetries.DUE_HEADER);
-            long wait = due == null ? 0 : KafkaTopUpRetries.due(due.value()) - clock.millis();
-            return new FixedBackOff(Math.max(100L, Math.min(wait, 30_000L)), FixedBackOff.UNLIMITED_ATTEMPTS);
-        });
-        return TransactionalListeners.containerFactory(Topics.TOP_UP_REQUESTS, kafka, transactions, waitUntilDue);
+            KafkaTransactionManager<String, SpecificRecord> transactions,
+            DefaultAfterRollbackProcessor<Object, Object> afterRollback) {
+        return TransactionalListeners.batchContainerFactory(Topics.TOP_UP_REQUESTS, kafka, transactions, afterRollback);
     }
 }

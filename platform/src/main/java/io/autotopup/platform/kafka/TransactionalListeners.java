@@ -11,6 +11,7 @@ import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.listener.AfterRollbackProcessor;
+import org.springframework.kafka.listener.ContainerProperties;
 import org.springframework.kafka.transaction.KafkaTransactionManager;
 
 /**
@@ -66,6 +67,23 @@ public final class TransactionalListeners {
         // a span per record, the child of the trace its headers carry (the registry comes from the context)
         factory.getContainerProperties().setObservationEnabled(true);
         factory.setAfterRollbackProcessor(afterRollback);
+        return factory;
+    }
+
+    /**
+     * Like {@link #containerFactory}, for a listener that takes each poll's records in one transaction through a
+     * {@link TransactionalBatch}: a batch listener with manual acknowledgement (so that it can commit the records
+     * before one that must wait), whose records are observed one by one by the {@link TransactionalBatch}. After a
+     * rollback the whole batch is read again after {@code afterRollback}'s back-off; the batch itself dead-letters.
+     */
+    public static <V> ConcurrentKafkaListenerContainerFactory<String, V> batchContainerFactory(Topic<String, V> input,
+            KafkaProperties properties, KafkaTransactionManager<?, ?> transactions,
+            AfterRollbackProcessor<Object, Object> afterRollback) {
+        ConcurrentKafkaListenerContainerFactory<String, V> factory = containerFactory(input, properties, transactions,
+                afterRollback);
+        factory.setBatchListener(true);
+        factory.getContainerProperties().setAckMode(ContainerProperties.AckMode.MANUAL);
+        factory.getContainerProperties().setObservationEnabled(false);
         return factory;
     }
 }
