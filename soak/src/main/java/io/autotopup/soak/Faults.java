@@ -131,7 +131,8 @@ final class Faults {
                 // the gateway makes charges and holds the answer: a payment-service instance dies between charge and answer
                 Instance victim = victim("payment-service", false);
                 if (victim == null) {
-                    inject(Kind.GATEWAY_DROPS);
+                    // both payment-service instances are coming back: kill another part instead, a kill all the same
+                    inject(Kind.KILL_SERVICE);
                     return;
                 }
                 stack.gateway.setFaults(new SandboxGateway.Faults(20, false, 0, 3_000));
