@@ -4,11 +4,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RetriableException;
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 
 /** A started embedded KRaft broker with the single-broker settings of {@link SingleBrokerKafka}, for tests that start services themselves. */
@@ -51,8 +53,21 @@ public final class TestBrokers {
                     latest.put(new TopicPartition(topic.name(), partition), OffsetSpec.latest());
                 }
             });
-            // answered only by a leader that has the partition; the admin client retries until then
-            admin.listOffsets(latest).all().get();
+            // answered only by a leader that has the partition. The admin client retries a partition that has no
+            // leader yet, but not a topic its metadata does not know yet (UnknownTopicOrPartitionException: a suite
+            // run failed so), so this retries that until the deadline.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (true) {
+                try {
+                    admin.listOffsets(latest).all().get();
+                    return;
+                } catch (ExecutionException notYet) {
+                    if (!(notYet.getCause() instanceof RetriableException) || System.nanoTime() > deadline) {
+                        throw notYet;
+                    }
+                    TimeUnit.MILLISECONDS.sleep(50);
+                }
+            }
         }
     }
 }
