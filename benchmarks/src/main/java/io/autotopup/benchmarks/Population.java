@@ -63,8 +63,8 @@ final class Population {
                 topics.add(new NewTopic(topic.deadLetterTopic(), Topics.PARTITIONS, (short) 1));
             }
             admin.createTopics(topics).all().get();
-            // until each partition's leader has it: a producer that starts earlier loses its first batch (KafkaOptions)
-            io.autotopup.topupctl.KafkaOptions.awaitLeaders(admin, topics.stream()
+            // until each partition's leader has it: a producer that starts earlier loses its first batch
+            io.autotopup.schemas.TopicLeaders.await(admin, topics.stream()
                     .collect(java.util.stream.Collectors.toMap(NewTopic::name, NewTopic::numPartitions)));
         }
     }

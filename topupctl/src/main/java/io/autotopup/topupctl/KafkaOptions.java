@@ -24,6 +24,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import io.autotopup.schemas.TopicLeaders;
 import picocli.CommandLine.Option;
 
 /** Where Kafka is, and the clients topupctl makes for it. Keys are strings (the catalogue's keys); values are bytes. */
@@ -121,36 +122,6 @@ public final class KafkaOptions {
                 java.util.Comparator.comparingInt(TopicPartition::partition)).toList();
     }
 
-    /**
-     * Waits until the leader of each partition of a topic just created has it. The topic's creation is answered when
-     * the controller has recorded it, and the broker creates the partitions a moment later. A producer that writes
-     * at once can have its first batch of a partition refused (not the leader yet) while its next batches are taken;
-     * an idempotent producer then cannot deliver the first batch at all (out of order), and gives up on its records
-     * after the delivery timeout. Listing a partition's offsets is answered only by a leader that has it.
-     *
-     * @param partitionsByTopic each new topic's name and number of partitions
-     */
-    public static void awaitLeaders(Admin admin, Map<String, Integer> partitionsByTopic) throws InterruptedException, ExecutionException {
-        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-        partitionsByTopic.forEach((topic, partitions) -> {
-            for (int partition = 0; partition < partitions; partition++) {
-                latest.put(new TopicPartition(topic, partition), OffsetSpec.latest());
-            }
-        });
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (true) {
-            try {
-                admin.listOffsets(latest).all().get();
-                return;
-            } catch (ExecutionException notYet) {
-                if (!(notYet.getCause() instanceof org.apache.kafka.common.errors.RetriableException) || System.nanoTime() > deadline) {
-                    throw notYet;
-                }
-                TimeUnit.MILLISECONDS.sleep(50);
-            }
-        }
-    }
-
     /** Creates the topic with {@code partitions} partitions if it does not exist, and waits for its leaders; true if it was created. */
     public boolean ensureTopic(String topic, int partitions) {
         try (Admin admin = admin()) {
@@ -160,7 +131,7 @@ public final class KafkaOptions {
             }
             admin.createTopics(List.of(new NewTopic(topic, java.util.Optional.of(partitions), java.util.Optional.empty())))
                     .all().get();
-            awaitLeaders(admin, Map.of(topic, partitions));
+            TopicLeaders.await(admin, Map.of(topic, partitions));
             return true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

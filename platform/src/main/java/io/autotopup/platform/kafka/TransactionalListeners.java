@@ -55,35 +55,27 @@ public final class TransactionalListeners {
         return template;
     }
 
-    /** A listener container factory for an input topic of the catalogue, run inside the manager's transactions. */
-    public static <V> ConcurrentKafkaListenerContainerFactory<String, V> containerFactory(Topic<String, V> input,
-            KafkaProperties properties, KafkaTransactionManager<?, ?> transactions,
-            AfterRollbackProcessor<Object, Object> afterRollback) {
-        ConcurrentKafkaListenerContainerFactory<String, V> factory = new ConcurrentKafkaListenerContainerFactory<>();
-        factory.setConsumerFactory(CatalogueConsumers.forTopic(input, properties));
-        factory.getContainerProperties().setKafkaAwareTransactionManager(transactions);
-        // Fenced means another instance owns the work now (this one is a zombie): stop, do not skip records.
-        factory.getContainerProperties().setStopContainerWhenFenced(true);
-        // a span per record, the child of the trace its headers carry (the registry comes from the context)
-        factory.getContainerProperties().setObservationEnabled(true);
-        factory.setAfterRollbackProcessor(afterRollback);
-        return factory;
-    }
-
     /**
-     * Like {@link #containerFactory}, for a listener that takes each poll's records in one transaction through a
-     * {@link TransactionalBatch}: a batch listener with manual acknowledgement (so that it can commit the records
-     * before one that must wait), whose records are observed one by one by the {@link TransactionalBatch}. After a
+     * The listener container factory of an input topic of the catalogue, for a listener that takes each poll's records
+     * in one of the manager's transactions through a {@link TransactionalBatch}: a batch listener with manual
+     * acknowledgement (so that it can commit the records before one that must wait), whose records are observed one by
+     * one by the {@link TransactionalBatch}, each a span that is the child of the trace its headers carry. After a
      * rollback the whole batch is read again after {@code afterRollback}'s back-off; the batch itself dead-letters.
      */
     public static <V> ConcurrentKafkaListenerContainerFactory<String, V> batchContainerFactory(Topic<String, V> input,
             KafkaProperties properties, KafkaTransactionManager<?, ?> transactions,
             AfterRollbackProcessor<Object, Object> afterRollback) {
-        ConcurrentKafkaListenerContainerFactory<String, V> factory = containerFactory(input, properties, transactions,
-                afterRollback);
+        ConcurrentKafkaListenerContainerFactory<String, V> factory = new ConcurrentKafkaListenerContainerFactory<>();
+        factory.setConsumerFactory(CatalogueConsumers.forTopic(input, properties));
         factory.setBatchListener(true);
+        factory.getContainerProperties().setKafkaAwareTransactionManager(transactions);
         factory.getContainerProperties().setAckMode(ContainerProperties.AckMode.MANUAL);
-        factory.getContainerProperties().setObservationEnabled(false);
+        // The container's own timer (spring.kafka.listener, tagged name/result/exception) would clash in Prometheus
+        // with the records' observations' meter of the same name and other tags, and one of them would be dropped.
+        factory.getContainerProperties().setMicrometerEnabled(false);
+        // Fenced means another instance owns the work now (this one is a zombie): stop, do not skip records.
+        factory.getContainerProperties().setStopContainerWhenFenced(true);
+        factory.setAfterRollbackProcessor(afterRollback);
         return factory;
     }
 }
