@@ -29,6 +29,7 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.yaml.snakeyaml.Yaml;
 
 /**
  * Renders each overlay of {@code deploy/k8s} with {@code kubectl kustomize} and checks what an operator relies
@@ -155,6 +156,18 @@ class KubernetesManifestsTest {
                 .contains("num.standby.replicas: 1")
                 .contains("replication.factor: " + (name.equals("prod") ? 3 : 1))
                 .contains("replication-factor: " + (name.equals("prod") ? 3 : 1));
+        // static membership, Kafka Streams and the listeners' consumers alike: a restarted pod takes its partitions at once
+        Map<String, Object> kafka = child(child(new Yaml().load(settings.getData().get("autotopup.yml")), "spring"), "kafka");
+        assertThat(child(child(kafka, "consumer"), "properties")).as("the listeners' consumers")
+                .containsEntry("group.instance.id", "${INSTANCE_ID}");
+        assertThat(child(child(kafka, "streams"), "properties")).as("Kafka Streams")
+                .containsEntry("group.instance.id", "${INSTANCE_ID}");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> child(Map<String, Object> yaml, String key) {
+        assertThat(yaml).as("settings").containsKey(key);
+        return (Map<String, Object>) yaml.get(key);
     }
 
     @ParameterizedTest
