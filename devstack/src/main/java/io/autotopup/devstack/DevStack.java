@@ -120,7 +120,8 @@ public final class DevStack {
             // Static group membership: after a restart each service gets its partitions back at once.
             running.add(ChildProcess.java(service.shortName(), List.of("-Xmx320m", "-XX:+UseSerialGC",
                     "-XX:TieredStopAtLevel=1", "-jar", jar.toString(),
-                    "--spring.kafka.streams.properties.group.instance.id=" + service.module() + "-devstack"), environment, out));
+                    "--spring.kafka.streams.properties.group.instance.id=" + service.module() + "-devstack",
+                    "--spring.kafka.consumer.properties.group.instance.id=" + service.module() + "-devstack"), environment, out));
             urls.add("http://127.0.0.1:" + service.port());
         }
         // the authorization server: its signing key and the clients' secrets are made once, kept with the data

@@ -131,6 +131,10 @@ public final class Soak {
                 verdict = new Checker(stack.brokers.bootstrap()).check(stack.gateway::charges, stack.smsc::inbox,
                         id -> balanceOf(client, stack.issuer, id), below -> armedBelow(client, stack.issuer, below));
             }
+            if (verdict.violations() > 0) {
+                // what each instance was doing when the promises were found broken, beside its log
+                dumpThreads(stack.instances, work.resolve("logs"), out);
+            }
             Map<String, Object> counts = new LinkedHashMap<>();
             counts.put("records sent", feed.sent.get());
             counts.put("poison", feed.poison.get());
@@ -147,6 +151,29 @@ public final class Soak {
             out.println("soak | the brokers' data and every instance's log are in " + work);
             return outcome;
         }
+    }
+
+    /** Writes each running instance's threads ({@code jcmd Thread.print}) to {@code <name>-threads.txt}. */
+    private static void dumpThreads(List<Instance> instances, Path logs, PrintStream out) {
+        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+        for (Instance instance : instances) {
+            if (!instance.alive()) {
+                continue;
+            }
+            try {
+                Process dump = new ProcessBuilder(jcmd.toString(), Long.toString(instance.pid()), "Thread.print")
+                        .redirectErrorStream(true).redirectOutput(logs.resolve(instance.name() + "-threads.txt").toFile()).start();
+                if (!dump.waitFor(30, TimeUnit.SECONDS)) {
+                    dump.destroyForcibly();
+                }
+            } catch (IOException | RuntimeException e) {
+                out.println("soak | no thread dump of " + instance.name() + ": " + e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        out.println("soak | the instances' threads are in " + logs + " (*-threads.txt)");
     }
 
     /** Deletes a run's work directory (the brokers' data, the instances' state and logs). */
@@ -196,25 +223,36 @@ public final class Soak {
     }
 
     /**
-     * Waits until no consumer group is behind by more than the transaction markers a partition can end with, three
-     * samples running, two seconds apart; returns how long that took.
+     * Waits until every consumer group has read every committed record of its topics and none is rebalancing, twice
+     * running, two seconds apart; returns how long that took. (Counting lag is not enough: a partition can end with
+     * transaction markers and aborted records that no consumer ever commits past, and a group that a dead member
+     * holds in a rebalance stays still at a small lag as if it were done, as one run of the suite's soak found.)
      */
     static long settle(String bootstrap, Duration patience, PrintStream out) throws Exception {
         long started = System.nanoTime();
         int quiet = 0;
-        Map<String, Long> last = Map.of();
+        String last = "not asked yet";
         try (ConsumerLag lag = new ConsumerLag(bootstrap)) {
-            while (quiet < 3) {
+            while (quiet < 2) {
                 if (System.nanoTime() - started > patience.toNanos()) {
                     out.println("soak | not settled within " + patience + ": " + last);
                     break;
                 }
                 Thread.sleep(2_000);
                 try {
-                    Map<String, Long> now = lag.byGroup();
-                    quiet = now.equals(last) && now.values().stream().allMatch(behind -> behind <= 50) ? quiet + 1 : 0;
-                    last = now;
+                    Map<String, org.apache.kafka.common.GroupState> rebalancing = lag.rebalancing();
+                    Map<String, Long> behind = lag.byGroup();
+                    if (!rebalancing.isEmpty()) {
+                        last = "rebalancing " + rebalancing;
+                    } else if (behind.values().stream().anyMatch(records -> records > 5_000)) {
+                        last = "behind " + behind;
+                    } else {
+                        Map<String, Long> unread = lag.unread();
+                        last = unread.isEmpty() ? "caught up" : "committed records not read yet " + unread;
+                    }
+                    quiet = "caught up".equals(last) ? quiet + 1 : 0;
                 } catch (Exception notYet) {
+                    last = notYet.toString();
                     quiet = 0;
                 }
             }

@@ -85,8 +85,12 @@ final class Stack implements AutoCloseable {
                         "--autotopup.kafka.replication-factor=3",
                         "--spring.kafka.streams.properties.replication.factor=3",
                         "--spring.kafka.streams.properties.group.instance.id=" + name,
+                        "--spring.kafka.consumer.properties.group.instance.id=" + name,
                         "--spring.kafka.streams.properties.num.standby.replicas=" + (service.getValue() > 1 ? 1 : 0),
-                        "--logging.level.root=WARN"));
+                        "--logging.level.root=WARN",
+                        // who reads which partitions when: each join, assignment and revocation of every group
+                        "--logging.level.org.apache.kafka.clients.consumer.internals.ConsumerCoordinator=INFO",
+                        "--logging.level.org.apache.kafka.clients.consumer.internals.AbstractCoordinator=INFO"));
                 if (service.getValue() > 1) {
                     // the other instance answers a subscriber it does not own by forwarding to the owner
                     arguments.add("--spring.kafka.streams.properties.application.server=127.0.0.1:" + port);
