@@ -80,8 +80,9 @@ public final class BalanceTopology {
         AvroSerde<UsageRecorded> usageSerde = (AvroSerde<UsageRecorded>) Topics.USAGE_EVENTS.valueSerde();
         builder.addStateStore(Stores.timestampedKeyValueStoreBuilder(Stores.persistentTimestampedKeyValueStore(PARKED_USAGE_STORE),
                 Serdes.String(), usageSerde));
-        KStream<String, Routed<UsageRecorded>> resolved = builder.stream(Topics.USAGE_EVENTS.name(),
-                        Consumed.with(Topics.USAGE_EVENTS.keySerde(), usageSerde).withName("balance-usage"))
+        // what carriers send, poison records among it: one that cannot be decoded is dead-lettered in the task's
+        // transaction, so a crash before the commit does not leave it there twice
+        KStream<String, Routed<UsageRecorded>> resolved = DeadLetters.decoded(builder, Topics.USAGE_EVENTS, usageSerde, "balance-usage")
                 .process(() -> new UsageResolver(unknownMsisdnGrace), Named.as("balance-usage-resolver"), PARKED_USAGE_STORE);
         KStream<String, SpecificRecord> usageBySubscriber = DeadLetters.route(resolved, usageSerde, "balance-usage-resolution")
                 .repartition(Repartitioned.with(Serdes.String(), usageSerde).withName("balance-usage-by-subscriber"))

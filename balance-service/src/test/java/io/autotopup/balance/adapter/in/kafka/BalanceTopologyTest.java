@@ -297,6 +297,26 @@ class BalanceTopologyTest {
     }
 
     @Test
+    void a_usage_record_that_is_not_avro_is_dead_lettered_as_it_came_and_the_next_is_applied() {
+        register(ALICE, ALICE_MSISDN, "LAK", null);
+        TestInputTopic<String, byte[]> raw = driver.createInputTopic(Topics.USAGE_EVENTS.name(), Serdes.String().serializer(),
+                Serdes.ByteArray().serializer());
+        byte[] poison = "{\"msisdn\":\"+8562055512345\",\"charge\":1000}".getBytes(StandardCharsets.UTF_8);
+
+        raw.pipeInput(ALICE_MSISDN, poison, T0);
+        usage.pipeInput(ALICE_MSISDN, usage("e-1", ALICE_MSISDN, money(1_000, "LAK")), T0);
+
+        TestRecord<String, byte[]> dead = driver.createOutputTopic(Topics.USAGE_EVENTS.deadLetterTopic(),
+                Serdes.String().deserializer(), Serdes.ByteArray().deserializer()).readRecord();
+        assertThat(dead.key()).isEqualTo(ALICE_MSISDN);
+        assertThat(dead.value()).as("the bytes as the carrier sent them").isEqualTo(poison);
+        assertThat(header(dead, DeadLetters.REASON_CODE_HEADER)).isEqualTo("UNDECODABLE");
+        assertThat(header(dead, DeadLetters.DETAIL_HEADER)).contains("Not an Avro record");
+        assertThat(header(dead, DeadLetters.ORIGINAL_TOPIC_HEADER)).isEqualTo(Topics.USAGE_EVENTS.name());
+        assertThat(changes.readValuesToList()).extracting(c -> c.getNewBalance().getMinorUnits()).containsExactly(-1_000L);
+    }
+
+    @Test
     void usage_out_of_time_order_within_the_window_is_applied_and_older_than_the_window_is_refused_as_stale() {
         register(ALICE, ALICE_MSISDN, "LAK", null);
         Instant now = T0.plus(Duration.ofDays(30));
