@@ -16,7 +16,6 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.ConsumerGroupListing;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
-import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -108,19 +107,23 @@ public final class ConsumerLag implements AutoCloseable {
         List<String> groups = groupIds();
         Map<String, ConsumerGroupDescription> descriptions = describe(groups);
         Map<String, Map<TopicPartition, OffsetAndMetadata>> committed = new HashMap<>();
-        Set<String> topics = new HashSet<>();
+        // what a group reads: the topics it committed offsets on, and those assigned to its members now
+        Map<String, Set<String>> topicsOf = new HashMap<>();
         for (String group : groups) {
             Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata()
                     .get(PATIENCE_S, TimeUnit.SECONDS);
             committed.put(group, offsets);
+            Set<String> topics = new HashSet<>();
             offsets.keySet().forEach(partition -> topics.add(partition.topic()));
             ConsumerGroupDescription description = descriptions.get(group);
             if (description != null) {
-                for (MemberDescription member : description.members()) {
-                    member.assignment().topicPartitions().forEach(partition -> topics.add(partition.topic()));
-                }
+                description.members().forEach(member -> member.assignment().topicPartitions()
+                        .forEach(partition -> topics.add(partition.topic())));
             }
+            topicsOf.put(group, topics);
         }
+        Set<String> topics = new HashSet<>();
+        topicsOf.values().forEach(topics::addAll);
         Map<String, TopicDescription> described = topics.isEmpty() ? Map.of()
                 : admin.describeTopics(topics).allTopicNames().get(PATIENCE_S, TimeUnit.SECONDS);
         Set<TopicPartition> partitions = new HashSet<>();
@@ -130,18 +133,10 @@ public final class ConsumerLag implements AutoCloseable {
 
         Map<String, Map<TopicPartition, Long>> positions = new TreeMap<>();
         for (String group : groups) {
-            Map<TopicPartition, OffsetAndMetadata> offsets = committed.get(group);
-            Set<String> read = new HashSet<>();
-            offsets.keySet().forEach(partition -> read.add(partition.topic()));
-            ConsumerGroupDescription description = descriptions.get(group);
-            if (description != null) {
-                description.members().forEach(member -> member.assignment().topicPartitions()
-                        .forEach(partition -> read.add(partition.topic())));
-            }
             Map<TopicPartition, Long> position = new HashMap<>();
             for (TopicPartition partition : partitions) {
-                if (read.contains(partition.topic())) {
-                    OffsetAndMetadata at = offsets.get(partition);
+                if (topicsOf.get(group).contains(partition.topic())) {
+                    OffsetAndMetadata at = committed.get(group).get(partition);
                     position.put(partition, at != null ? at.offset() : starts.getOrDefault(partition, 0L));
                 }
             }

@@ -19,6 +19,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
+import org.apache.kafka.common.GroupState;
 
 /**
  * The fault soak ({@code ./soak.sh}, docs/reliability.md): the whole system on three Kafka nodes under a carrier's
@@ -239,8 +240,9 @@ public final class Soak {
                     break;
                 }
                 Thread.sleep(2_000);
+                boolean caughtUp = false;
                 try {
-                    Map<String, org.apache.kafka.common.GroupState> rebalancing = lag.rebalancing();
+                    Map<String, GroupState> rebalancing = lag.rebalancing();
                     Map<String, Long> behind = lag.byGroup();
                     if (!rebalancing.isEmpty()) {
                         last = "rebalancing " + rebalancing;
@@ -248,13 +250,13 @@ public final class Soak {
                         last = "behind " + behind;
                     } else {
                         Map<String, Long> unread = lag.unread();
-                        last = unread.isEmpty() ? "caught up" : "committed records not read yet " + unread;
+                        caughtUp = unread.isEmpty();
+                        last = caughtUp ? "caught up" : "committed records not read yet " + unread;
                     }
-                    quiet = "caught up".equals(last) ? quiet + 1 : 0;
                 } catch (Exception notYet) {
                     last = notYet.toString();
-                    quiet = 0;
                 }
+                quiet = caughtUp ? quiet + 1 : 0;
             }
         }
         return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);

@@ -3,6 +3,7 @@ package io.autotopup.platform.streams;
 import io.autotopup.schemas.Topic;
 import io.micrometer.core.instrument.Metrics;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
@@ -15,6 +16,7 @@ import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
 
 /**
  * Sends the rejected values of a routed stream to their dead-letter topics, with the reason in the same
@@ -119,16 +121,11 @@ public final class DeadLetters {
         public void process(FixedKeyRecord<String, Decoding<V>> record) {
             Headers headers = record.headers();
             RuntimeException failure = record.value().failure();
-            // the innermost cause in words, as for every other dead letter
-            put(headers, DETAIL_HEADER, new String(reasonHeaders(failure).lastHeader(DETAIL_HEADER).value(), StandardCharsets.UTF_8));
             put(headers, REASON_CODE_HEADER, "UNDECODABLE");
+            put(headers, DETAIL_HEADER, innermostMessage(failure));
             put(headers, EXCEPTION_MESSAGE_HEADER, String.valueOf(failure.getMessage()));
+            putOrigin(headers, context.recordMetadata());
             count(deadLetterTopic, "UNDECODABLE");
-            context.recordMetadata().filter(meta -> meta.topic() != null).ifPresent(meta -> {
-                put(headers, ORIGINAL_TOPIC_HEADER, meta.topic());
-                put(headers, ORIGINAL_PARTITION_HEADER, Integer.toString(meta.partition()));
-                put(headers, ORIGINAL_OFFSET_HEADER, Long.toString(meta.offset()));
-            });
             context.forward(record.withValue(record.value().bytes()).withHeaders(headers));
         }
     }
@@ -138,20 +135,33 @@ public final class DeadLetters {
      * could not be deserialized, {@code PROCESSING_FAILED} otherwise, and the innermost cause in words.
      */
     public static Headers reasonHeaders(Exception exception) {
-        Throwable cause = exception;
         boolean undecodable = false;
-        while (cause != null) {
+        for (Throwable cause = exception; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
             undecodable |= cause instanceof org.apache.kafka.common.errors.SerializationException
                     || cause instanceof org.springframework.kafka.support.serializer.DeserializationException;
-            if (cause.getCause() == null || cause.getCause() == cause) {
-                break;
-            }
-            cause = cause.getCause();
         }
         Headers headers = new org.apache.kafka.common.header.internals.RecordHeaders();
         put(headers, REASON_CODE_HEADER, undecodable ? "UNDECODABLE" : "PROCESSING_FAILED");
-        put(headers, DETAIL_HEADER, String.valueOf(cause == null ? exception.getMessage() : cause.getMessage()));
+        put(headers, DETAIL_HEADER, innermostMessage(exception));
         return headers;
+    }
+
+    /** The reason in words: the message of the innermost cause. */
+    private static String innermostMessage(Throwable failure) {
+        Throwable cause = failure;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        return String.valueOf(cause.getMessage());
+    }
+
+    /** Where the dead letter came from, when the record was read from a topic (not made by a punctuator). */
+    private static void putOrigin(Headers headers, Optional<RecordMetadata> metadata) {
+        metadata.filter(meta -> meta.topic() != null).ifPresent(meta -> {
+            put(headers, ORIGINAL_TOPIC_HEADER, meta.topic());
+            put(headers, ORIGINAL_PARTITION_HEADER, Integer.toString(meta.partition()));
+            put(headers, ORIGINAL_OFFSET_HEADER, Long.toString(meta.offset()));
+        });
     }
 
     /**
@@ -185,11 +195,7 @@ public final class DeadLetters {
             put(headers, EXCEPTION_MESSAGE_HEADER, rejection.detail());
             put(headers, DETAIL_HEADER, rejection.detail());
             count(rejection.deadLetterTopic(), rejection.code());
-            context.recordMetadata().filter(meta -> meta.topic() != null).ifPresent(meta -> {
-                put(headers, ORIGINAL_TOPIC_HEADER, meta.topic());
-                put(headers, ORIGINAL_PARTITION_HEADER, Integer.toString(meta.partition()));
-                put(headers, ORIGINAL_OFFSET_HEADER, Long.toString(meta.offset()));
-            });
+            putOrigin(headers, context.recordMetadata());
             context.forward(record.withValue(record.value().value()).withHeaders(headers));
         }
     }
