@@ -7,9 +7,10 @@
 # violation. Everything listens on 127.0.0.1 and stops by itself. Options:
 #   --minutes N (30)  --subscribers N (10000)  --rate N usage events/s (600)  --seed N (the time)
 #   --fault-every S (12: seconds between faults)  --pause S (20: how long a SIGSTOP lasts)  --output DIR
+#   --jvm-option OPT (again for more: given to every Kafka node's and service's JVM)
 set -euo pipefail
 cd "$(dirname "$0")"
-if [[ "${1:-}" == "--help" ]]; then sed -n '2,9p' "$0"; exit 0; fi
+if [[ "${1:-}" == "--help" ]]; then sed -n '2,10p' "$0"; exit 0; fi
 ./mvnw -q -B -DskipTests package
 exec java -Xmx2g -Dautotopup.home="$PWD" -cp "soak/target/soak-0.1.0-SNAPSHOT.jar:soak/target/lib/*" \
   io.autotopup.soak.Soak "$@"

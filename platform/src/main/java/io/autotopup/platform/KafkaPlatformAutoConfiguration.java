@@ -17,10 +17,8 @@ import io.autotopup.schemas.Topics;
 import io.micrometer.tracing.Tracer;
 import io.micrometer.tracing.propagation.Propagator;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -47,7 +45,6 @@ import org.springframework.kafka.config.KafkaStreamsConfiguration;
 import org.springframework.kafka.config.KafkaStreamsInfrastructureCustomizer;
 import org.springframework.kafka.config.StreamsBuilderFactoryBean;
 import org.springframework.kafka.config.StreamsBuilderFactoryBeanConfigurer;
-import org.springframework.kafka.config.TopicBuilder;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.KafkaTemplate;
@@ -90,14 +87,7 @@ public class KafkaPlatformAutoConfiguration {
 
     @Bean
     public KafkaAdmin.NewTopics catalogueTopics(@Value("${autotopup.kafka.replication-factor:1}") short replicationFactor) {
-        List<NewTopic> topics = new ArrayList<>();
-        for (Topic<String, ?> topic : Topics.ALL) {
-            topics.add(TopicBuilder.name(topic.name()).partitions(Topics.PARTITIONS).replicas(replicationFactor)
-                    .configs(topic.configs()).build());
-            topics.add(TopicBuilder.name(topic.deadLetterTopic()).partitions(Topics.PARTITIONS).replicas(replicationFactor)
-                    .configs(Topic.logConfigs(Topic.DEAD_LETTER_RETENTION)).build());
-        }
-        return new KafkaAdmin.NewTopics(topics.toArray(NewTopic[]::new));
+        return new KafkaAdmin.NewTopics(Topics.newTopics(replicationFactor).toArray(NewTopic[]::new));
     }
 
     @Bean

@@ -31,6 +31,7 @@ import io.autotopup.events.VerificationCodeIssued;
 import io.autotopup.events.VerificationCodeUsed;
 import java.time.Duration;
 import java.util.List;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
@@ -142,6 +143,20 @@ public final class Topics {
     public static final List<Topic<String, ?>> ALL = List.of(USAGE_EVENTS, SUBSCRIBERS, SUBSCRIBER_NUMBERS, SUBSCRIBER_VERIFICATIONS, CODE_REQUESTS, BALANCE_ADJUSTMENTS, BALANCE_CHANGES,
             AUTO_TOP_UP_RULES, PAYMENT_METHODS, PAYMENTS, TOP_UP_REQUESTS, TOP_UP_OUTCOMES, AUTO_TOP_UP_NOTICES, NOTIFICATIONS,
             AUTH_AUTHORIZATIONS, AUTH_TOKENS, IDENTITY_DOCUMENTS, KYC_AUDIT, KYC_STATUSES);
+
+    /**
+     * Every topic of the catalogue and its dead-letter topic, as each service creates them at start: {@link #PARTITIONS}
+     * partitions, the topic's own log settings, dead letters kept {@link Topic#DEAD_LETTER_RETENTION}.
+     */
+    public static List<NewTopic> newTopics(short replicationFactor) {
+        List<NewTopic> topics = new java.util.ArrayList<>();
+        for (Topic<String, ?> topic : ALL) {
+            topics.add(new NewTopic(topic.name(), PARTITIONS, replicationFactor).configs(topic.configs()));
+            topics.add(new NewTopic(topic.deadLetterTopic(), PARTITIONS, replicationFactor)
+                    .configs(Topic.logConfigs(Topic.DEAD_LETTER_RETENTION)));
+        }
+        return topics;
+    }
 
     private Topics() {
     }

@@ -28,30 +28,42 @@ final class Brokers implements AutoCloseable {
     private final Path home;
     private final List<Integer> ports;
     private final List<Integer> controllerPorts;
+    private final List<String> jvmOptions;
     private final PrintStream log;
     private final ChildProcess[] nodes;
 
-    private Brokers(Path home, List<Integer> ports, List<Integer> controllerPorts, PrintStream log) {
+    private Brokers(Path home, List<Integer> ports, List<Integer> controllerPorts, List<String> jvmOptions, PrintStream log) {
         this.home = home;
         this.ports = ports;
         this.controllerPorts = controllerPorts;
+        this.jvmOptions = List.copyOf(jvmOptions);
         this.log = log;
         this.nodes = new ChildProcess[ports.size()];
     }
 
-    static Brokers start(Path home, int count, PrintStream log) throws IOException, InterruptedException {
+    /**
+     * Formats and starts {@code count} nodes and returns once the cluster counts them all among its brokers.
+     *
+     * @param jvmOptions what each node's JVM is given beyond its heap and collector
+     */
+    static Brokers start(Path home, int count, List<String> jvmOptions, PrintStream log) throws IOException, InterruptedException {
         List<Integer> ports = new ArrayList<>();
         List<Integer> controllerPorts = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             ports.add(Ports.free());
             controllerPorts.add(Ports.free());
         }
-        Brokers brokers = new Brokers(Files.createDirectories(home), ports, controllerPorts, log);
+        Brokers brokers = new Brokers(Files.createDirectories(home), ports, controllerPorts, jvmOptions, log);
         String clusterId = Uuid.randomUuid().toString();
+        // the nodes' storage formatted side by side: each is a JVM of its own
+        List<ChildProcess> formats = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             Path config = brokers.writeConfig(i);
-            int formatted = ChildProcess.runToEnd("kafka-format-" + (i + 1), List.of("-cp", System.getProperty("java.class.path"),
-                    "kafka.tools.StorageTool", "format", "-t", clusterId, "-c", config.toString()), log);
+            formats.add(ChildProcess.java("kafka-format-" + (i + 1), brokers.jvm("kafka.tools.StorageTool", "format", "-t", clusterId,
+                    "-c", config.toString()), Map.of(), log));
+        }
+        for (int i = 0; i < count; i++) {
+            int formatted = formats.get(i).waitFor();
             if (formatted != 0) {
                 throw new IllegalStateException("Formatting node " + (i + 1) + "'s storage failed (exit " + formatted + ")");
             }
@@ -110,8 +122,16 @@ final class Brokers implements AutoCloseable {
 
     private void startNode(int i) throws IOException {
         Path config = writeConfig(i);
-        nodes[i] = ChildProcess.java("kafka-" + (i + 1), List.of("-Xmx512m", "-XX:+UseSerialGC", "-cp",
-                System.getProperty("java.class.path"), "kafka.Kafka", config.toString()), Map.of(), log);
+        nodes[i] = ChildProcess.java("kafka-" + (i + 1), jvm("kafka.Kafka", config.toString()), Map.of(), log);
+    }
+
+    /** {@code java <options> <main> <arguments>} on this JVM's class path, which holds Kafka's broker. */
+    private List<String> jvm(String main, String... arguments) {
+        List<String> command = new ArrayList<>(List.of("-Xmx512m", "-XX:+UseSerialGC"));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), main));
+        command.addAll(List.of(arguments));
+        return command;
     }
 
     private void awaitNodes(int count, Duration patience) throws InterruptedException {
@@ -166,10 +186,19 @@ final class Brokers implements AutoCloseable {
     }
 
     @Override
+    /**
+     * Kills every node: what they wrote stays on disk, as a {@code kill -9} leaves it, for reading afterwards. (Stopped
+     * gracefully all at once, each node waits for a quorum that is leaving too.)
+     */
     public void close() {
         for (ChildProcess node : nodes) {
             if (node != null) {
-                node.close();
+                try {
+                    node.kill();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
             }
         }
     }

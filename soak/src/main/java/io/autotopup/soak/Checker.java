@@ -59,6 +59,8 @@ final class Checker {
     private final String bootstrap;
     private final List<Invariant> invariants = new ArrayList<>();
     private final Map<String, Long> counts = new LinkedHashMap<>();
+    /** The consumer a check reads with. */
+    private KafkaConsumer<String, byte[]> reader;
 
     Checker(String bootstrap) {
         this.bootstrap = bootstrap;
@@ -72,6 +74,21 @@ final class Checker {
      * @param armedBelowThreshold the subscribers whose rule is ARMED with nothing in flight although below the threshold
      */
     Verdict check(java.util.function.Supplier<List<SandboxGateway.Charge>> gatewayCharges,
+            java.util.function.Supplier<List<SmsCentreSimulator.ReceivedSms>> inbox,
+            java.util.function.Function<String, Long> balanceOf,
+            java.util.function.Function<Set<String>, List<String>> armedBelowThreshold) {
+        // one consumer reads every topic in turn: a new one for each of the thirty-odd topics took seconds of set-up
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed", ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5_000),
+                new StringDeserializer(), new ByteArrayDeserializer())) {
+            reader = consumer;
+            return checkAll(gatewayCharges, inbox, balanceOf, armedBelowThreshold);
+        } finally {
+            reader = null;
+        }
+    }
+
+    private Verdict checkAll(java.util.function.Supplier<List<SandboxGateway.Charge>> gatewayCharges,
             java.util.function.Supplier<List<SmsCentreSimulator.ReceivedSms>> inbox,
             java.util.function.Function<String, Long> balanceOf,
             java.util.function.Function<Set<String>, List<String>> armedBelowThreshold) {
@@ -461,28 +478,25 @@ final class Checker {
     }
 
     /** Every committed record of a topic, from its start to its end as of now. */
-    List<ConsumerRecord<String, byte[]>> read(String topic) {
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed", ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5_000),
-                new StringDeserializer(), new ByteArrayDeserializer())) {
-            var infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
-            if (infos == null || infos.isEmpty()) {
-                throw new IllegalStateException("no topic " + topic);
-            }
-            List<TopicPartition> partitions = infos.stream().map(info -> new TopicPartition(topic, info.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
-            List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
-            long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
-            while (partitions.stream().anyMatch(partition -> consumer.position(partition) < ends.get(partition))) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("could not read " + topic + " to its end within 5 minutes");
-                }
-                consumer.poll(Duration.ofMillis(500)).forEach(records::add);
-            }
-            return records;
+    private List<ConsumerRecord<String, byte[]>> read(String topic) {
+        KafkaConsumer<String, byte[]> consumer = reader;
+        var infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
+        if (infos == null || infos.isEmpty()) {
+            throw new IllegalStateException("no topic " + topic);
         }
+        List<TopicPartition> partitions = infos.stream().map(info -> new TopicPartition(topic, info.partition())).toList();
+        consumer.assign(partitions);
+        consumer.seekToBeginning(partitions);
+        Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+        List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
+        long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+        while (partitions.stream().anyMatch(partition -> consumer.position(partition) < ends.get(partition))) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("could not read " + topic + " to its end within 5 minutes");
+            }
+            consumer.poll(Duration.ofMillis(500)).forEach(records::add);
+        }
+        return records;
     }
 
 }

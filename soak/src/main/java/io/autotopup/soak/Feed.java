@@ -78,8 +78,11 @@ final class Feed {
         };
     }
 
-    /** Registers everyone, binds their cards and sets their rules, through the services' own APIs where a person would. */
-    void prepare(Stack stack, StackClient client) throws Exception {
+    /**
+     * The carrier registers everyone on the {@code subscribers} topic, and a migration imports the cards and rules of all
+     * but the first {@link #VIA_THE_APIS}: written before the services start, which read them as they start.
+     */
+    void register(Stack stack) throws Exception {
         try (KafkaProducer<String, byte[]> producer = producer(stack.brokers.bootstrap())) {
             Instant now = Instant.now();
             for (int n = 0; n < subscribers; n++) {
@@ -91,13 +94,17 @@ final class Feed {
             }
             producer.flush();
         }
+        importInBulk(stack, Math.min(subscribers, VIA_THE_APIS), subscribers);
+    }
+
+    /** The first {@link #VIA_THE_APIS} bind their cards and set their rules through the services' own APIs, as people do. */
+    void prepare(Stack stack, StackClient client) throws Exception {
         SandboxGateway gateway = stack.gateway;
         long started = System.nanoTime();
         AtomicLong ready = new AtomicLong();
         java.util.concurrent.ExecutorService people = java.util.concurrent.Executors.newFixedThreadPool(8);
         try {
             List<java.util.concurrent.Future<?>> done = new ArrayList<>();
-            importInBulk(stack, Math.min(subscribers, VIA_THE_APIS), subscribers);
             // people sign up once the services have read the carrier's registrations (and the import)
             long settled = Soak.settle(stack.brokers.bootstrap(), Duration.ofMinutes(15), out);
             out.printf("soak | the services read the registrations and the import in %.0f s%n", settled / 1000.0);

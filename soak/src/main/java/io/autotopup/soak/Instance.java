@@ -101,12 +101,26 @@ final class Instance {
         paused = null;
     }
 
-    /** Stops the instance for good: neither a fault nor a probe starts it again. */
-    synchronized void stop() {
-        stopped = true;
-        if (process != null) {
-            process.close();
+    /**
+     * Stops instances for good, side by side: neither a fault nor a probe starts them again. A frozen one is thawed
+     * first, so that it can shut down.
+     */
+    static void stopAll(List<Instance> instances) {
+        List<ChildProcess> running = new java.util.ArrayList<>();
+        for (Instance instance : instances) {
+            synchronized (instance) {
+                instance.stopped = true;
+                if (instance.alive()) {
+                    try {
+                        instance.signal("CONT");
+                    } catch (RuntimeException ended) {
+                        // it ended meanwhile
+                    }
+                    running.add(instance.process);
+                }
+            }
         }
+        ChildProcess.closeAll(running);
     }
 
     private void signal(String signal) {

@@ -32,9 +32,13 @@ public final class Soak {
      * @param faultEvery the gap between one fault's end and the next
      * @param pause      how long a SIGSTOPped instance stays frozen
      * @param faultOrder the kinds of fault in turn (targets still drawn from the seed); empty: kinds drawn too
+     * @param jvmOptions what every Kafka node's and service instance's JVM is given beyond its heap and collector
+     * @param unknownNumberGrace how long balance-service holds usage for a number nobody registered before it is
+     *                           dead-lettered ({@code autotopup.balance.unknown-msisdn-grace}; the soak waits that long
+     *                           after the feed stops, so that the last of it is in the dead letters before the check)
      */
     public record Options(double minutes, int subscribers, double rate, long seed, int brokers, Duration faultEvery,
-            Duration pause, List<Faults.Kind> faultOrder, Path output) {
+            Duration pause, List<Faults.Kind> faultOrder, List<String> jvmOptions, Duration unknownNumberGrace, Path output) {
 
         static Options parse(String[] args, Path root) {
             double minutes = 30;
@@ -44,6 +48,7 @@ public final class Soak {
             Duration every = Duration.ofSeconds(12);
             Duration pause = Duration.ofSeconds(20);
             Path output = root.resolve("docs").resolve("reliability");
+            List<String> jvmOptions = new ArrayList<>();
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
                     case "--minutes" -> minutes = Double.parseDouble(args[++i]);
@@ -53,10 +58,12 @@ public final class Soak {
                     case "--fault-every" -> every = Duration.ofSeconds(Long.parseLong(args[++i]));
                     case "--pause" -> pause = Duration.ofSeconds(Long.parseLong(args[++i]));
                     case "--output" -> output = Path.of(args[++i]);
+                    case "--jvm-option" -> jvmOptions.add(args[++i]);
                     default -> throw new IllegalArgumentException("Unknown option " + args[i] + "; see ./soak.sh --help");
                 }
             }
-            return new Options(minutes, subscribers, rate, seed, 3, every, pause, List.of(), output);
+            return new Options(minutes, subscribers, rate, seed, 3, every, pause, List.of(), List.copyOf(jvmOptions),
+                    Duration.ofSeconds(30), output);
         }
     }
 
@@ -84,11 +91,13 @@ public final class Soak {
         Path work = Files.createTempDirectory("autotopup-soak");
         out.printf("soak | seed %d: %,d subscribers, %,.0f usage events/s for %.1f min, a fault every %d s; work in %s%n",
                 options.seed(), options.subscribers(), options.rate(), options.minutes(), options.faultEvery().toSeconds(), work);
-        try (Stack stack = Stack.start(root, work, options.brokers(), out)) {
+        try (Stack stack = Stack.start(root, work, options, out)) {
+            Feed feed = new Feed(options.subscribers(), options.seed(), out);
+            feed.register(stack);
+            stack.startServices(root, work, options);
             stack.gateway.setFaults(new SandboxGateway.Faults(20, false));
             stack.awaitHealthy(Duration.ofMinutes(5));
             out.println("soak | every instance is up");
-            Feed feed = new Feed(options.subscribers(), options.seed(), out);
             try (StackClient client = stack.client()) {
                 feed.prepare(stack, client);
             }
@@ -106,13 +115,15 @@ public final class Soak {
             sampler.start();
             Thread faulting = new Thread(() -> {
                 try {
-                    faults.run(until);
+                    // none in the feed's last quarter-minute: the system recovers from the last one under load
+                    faults.run(until - TimeUnit.SECONDS.toNanos(15));
                 } catch (Exception e) {
                     out.println("soak | the fault schedule stopped: " + e);
                 }
             }, "soak-faults");
             faulting.start();
             feed.drive(stack.brokers.bootstrap(), options.rate(), until, () -> false);
+            long fed = System.nanoTime();
             faulting.join();
             faults.awaitRecovered(Duration.ofMinutes(5));
             out.printf("soak | the feed stopped after %,d records (%,d poison, %,d unknown numbers, %,d redelivered); %d faults%n",
@@ -122,8 +133,11 @@ public final class Soak {
             stack.gateway.setFaults(new SandboxGateway.Faults(20, false));
             stack.smsc.setDown(false);
             stack.awaitHealthy(Duration.ofMinutes(5));
-            // until every consumer group has caught up: what a long run left behind takes longer than the run itself
-            long settled = settle(stack.brokers.bootstrap(), Duration.ofMinutes(Math.max(15, Math.round(2 * options.minutes()))), out);
+            // until every consumer group has caught up (what a long run left behind takes longer than the run itself), and
+            // not before the last usage of an unknown number has waited out its grace and been dead-lettered
+            settle(stack.brokers.bootstrap(), fed + options.unknownNumberGrace().plusSeconds(1).toNanos(),
+                    Duration.ofMinutes(Math.max(15, Math.round(2 * options.minutes()))), out);
+            long settled = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - fed);
             done.set(true);
             out.printf("soak | settled %.1f s after the feed stopped; checking%n", settled / 1000.0);
 
@@ -230,9 +244,15 @@ public final class Soak {
      * holds in a rebalance stays still at a small lag as if it were done, as one run of the suite's soak found.)
      */
     static long settle(String bootstrap, Duration patience, PrintStream out) throws Exception {
+        return settle(bootstrap, System.nanoTime(), patience, out);
+    }
+
+    /** As {@link #settle(String, Duration, PrintStream)}, counting only what it sees from {@code notBefore} (System.nanoTime) on. */
+    static long settle(String bootstrap, long notBefore, Duration patience, PrintStream out) throws Exception {
         long started = System.nanoTime();
         int quiet = 0;
         String last = "not asked yet";
+        long told = started;
         try (ConsumerLag lag = new ConsumerLag(bootstrap)) {
             while (quiet < 2) {
                 if (System.nanoTime() - started > patience.toNanos()) {
@@ -256,7 +276,12 @@ public final class Soak {
                 } catch (Exception notYet) {
                     last = notYet.toString();
                 }
-                quiet = caughtUp ? quiet + 1 : 0;
+                quiet = caughtUp && System.nanoTime() >= notBefore ? quiet + 1 : 0;
+                if (!caughtUp && System.nanoTime() - told > TimeUnit.SECONDS.toNanos(10)) {
+                    // what the wait is waiting for, every ten seconds
+                    out.printf("soak | settling for %.0f s: %s%n", (System.nanoTime() - started) / 1e9, last);
+                    told = System.nanoTime();
+                }
             }
         }
         return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
@@ -268,7 +293,8 @@ public final class Soak {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("options", Map.of("minutes", options.minutes(), "subscribers", options.subscribers(), "rate", options.rate(),
                 "seed", options.seed(), "brokers", options.brokers(), "faultEverySeconds", options.faultEvery().toSeconds(),
-                "pauseSeconds", options.pause().toSeconds()));
+                "pauseSeconds", options.pause().toSeconds(), "jvmOptions", options.jvmOptions(),
+                "unknownNumberGraceSeconds", options.unknownNumberGrace().toSeconds()));
         json.put("machine", Map.of("cores", Runtime.getRuntime().availableProcessors(), "java", System.getProperty("java.version")));
         json.put("feed", outcome.feed());
         json.put("counts", new java.util.TreeMap<>(outcome.verdict().counts()));

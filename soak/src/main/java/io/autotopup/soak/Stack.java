@@ -3,6 +3,8 @@ package io.autotopup.soak;
 import io.autotopup.platform.testing.TestIssuer;
 import io.autotopup.sandbox.gateway.SandboxGateway;
 import io.autotopup.sandbox.smsc.SmsCentreSimulator;
+import io.autotopup.schemas.TopicLeaders;
+import io.autotopup.schemas.Topics;
 import io.autotopup.topupctl.stack.StackClient;
 import io.autotopup.topupctl.stack.StackEndpoints;
 import java.io.IOException;
@@ -15,6 +17,13 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.CreateTopicsOptions;
+import org.apache.kafka.clients.admin.NewTopic;
 
 /**
  * The system under the soak: the brokers, the sandbox gateway and SMS centre and a token issuer in this JVM, and the
@@ -40,30 +49,37 @@ final class Stack implements AutoCloseable {
     final TestIssuer issuer;
     final List<Instance> instances = new ArrayList<>();
     private final Path logs;
+    private final PrintStream out;
 
-    private Stack(Brokers brokers, SandboxGateway gateway, SmsCentreSimulator smsc, TestIssuer issuer, Path logs) {
+    private Stack(Brokers brokers, SandboxGateway gateway, SmsCentreSimulator smsc, TestIssuer issuer, Path logs, PrintStream out) {
         this.brokers = brokers;
         this.gateway = gateway;
         this.smsc = smsc;
         this.issuer = issuer;
         this.logs = logs;
+        this.out = out;
     }
 
-    static Stack start(Path root, Path work, int brokerCount, PrintStream out) throws IOException, InterruptedException {
+    static Stack start(Path root, Path work, Soak.Options options, PrintStream out) throws IOException, InterruptedException {
         Path logs = Files.createDirectories(work.resolve("logs"));
-        out.println("soak | starting " + brokerCount + " Kafka nodes (KRaft, replication 3, min.insync.replicas 2)");
-        Brokers brokers = Brokers.start(work.resolve("kafka"), brokerCount, log(logs, "kafka"));
-        Stack stack = new Stack(brokers, SandboxGateway.start(0), SmsCentreSimulator.start(0, 0), TestIssuer.start(), logs);
-        try {
-            stack.startServices(root, work, out);
-        } catch (RuntimeException | IOException e) {
+        out.println("soak | starting " + options.brokers() + " Kafka nodes (KRaft, replication 3, min.insync.replicas 2)"
+                + (options.jvmOptions().isEmpty() ? "" : "; every JVM with " + String.join(" ", options.jvmOptions())));
+        Brokers brokers = Brokers.start(work.resolve("kafka"), options.brokers(), options.jvmOptions(), log(logs, "kafka"));
+        Stack stack = new Stack(brokers, SandboxGateway.start(0), SmsCentreSimulator.start(0, 0), TestIssuer.start(), logs, out);
+        try (Admin admin = brokers.admin()) {
+            // the topics as the services create them, so that the carrier's registrations can be written before they start
+            List<NewTopic> topics = Topics.newTopics((short) 3);
+            admin.createTopics(topics, new CreateTopicsOptions().timeoutMs(60_000)).all().get(60, TimeUnit.SECONDS);
+            TopicLeaders.await(admin, topics.stream().collect(Collectors.toMap(NewTopic::name, NewTopic::numPartitions)));
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
             stack.close();
-            throw e;
+            throw new IllegalStateException("Creating the topics failed", e);
         }
         return stack;
     }
 
-    private void startServices(Path root, Path work, PrintStream out) throws IOException {
+    /** Starts every service instance (the layout above); {@link #awaitHealthy} waits until they answer UP. */
+    void startServices(Path root, Path work, Soak.Options options) throws IOException {
         String key = Base64.getEncoder().encodeToString("soak-one-time-codes-key-32-bytes".getBytes(StandardCharsets.UTF_8));
         for (Map.Entry<String, Integer> service : LAYOUT.entrySet()) {
             String module = service.getKey();
@@ -74,7 +90,9 @@ final class Stack implements AutoCloseable {
             for (int n = 1; n <= service.getValue(); n++) {
                 String name = module.replace("-service", "") + "-" + n;
                 int port = Ports.free();
-                List<String> arguments = new ArrayList<>(List.of("-Xms128m", "-Xmx320m", "-XX:+UseSerialGC", "-jar", jar.toString(),
+                List<String> arguments = new ArrayList<>(List.of("-Xms128m", "-Xmx320m", "-XX:+UseSerialGC"));
+                arguments.addAll(options.jvmOptions());
+                arguments.addAll(List.of("-jar", jar.toString(),
                         "--spring.kafka.bootstrap-servers=" + brokers.bootstrap(), "--server.port=" + port,
                         "--server.address=127.0.0.1",
                         "--spring.kafka.streams.state-dir=" + work.resolve("state").resolve(name),
@@ -87,6 +105,7 @@ final class Stack implements AutoCloseable {
                         "--spring.kafka.streams.properties.group.instance.id=" + name,
                         "--spring.kafka.consumer.properties.group.instance.id=" + name,
                         "--spring.kafka.streams.properties.num.standby.replicas=" + (service.getValue() > 1 ? 1 : 0),
+                        "--autotopup.balance.unknown-msisdn-grace=" + options.unknownNumberGrace().toMillis() + "ms",
                         "--logging.level.root=WARN",
                         // who reads which partitions when: each join, assignment and revocation of every group
                         "--logging.level.org.apache.kafka.clients.consumer.internals.ConsumerCoordinator=INFO",
@@ -141,19 +160,15 @@ final class Stack implements AutoCloseable {
             return;
         }
         closed = true;
-        for (int i = instances.size() - 1; i >= 0; i--) {
-            try {
-                if (instances.get(i).alive()) {
-                    instances.get(i).resume();
-                }
-            } catch (RuntimeException ignored) {
-                // it ended meanwhile
-            }
-            instances.get(i).stop();
-        }
+        long started = System.nanoTime();
+        // side by side: one at a time, each waiting for its graceful stop, took most of a minute in the suite's soak
+        Instance.stopAll(instances);
+        long instancesStopped = System.nanoTime();
         issuer.close();
         smsc.close();
         gateway.close();
         brokers.close();
+        out.printf("soak | every instance stopped in %.1f s, every node %.1f s later%n", (instancesStopped - started) / 1e9,
+                (System.nanoTime() - instancesStopped) / 1e9);
     }
 }

@@ -20,10 +20,10 @@ class SoakIT {
     void no_money_is_lost_or_charged_twice_while_instances_brokers_and_the_gateway_fail() throws Exception {
         long seed = Long.getLong("soak.seed", System.currentTimeMillis());
         System.out.println("SoakIT seed: " + seed + " (-Dsoak.seed=" + seed + " repeats the schedule)");
-        Soak.Options options = new Soak.Options(1.5, 60, 40, seed, 3, Duration.ofSeconds(3), Duration.ofSeconds(12),
+        Soak.Options options = new Soak.Options(1.0, 60, 40, seed, 3, Duration.ofSeconds(3), Duration.ofSeconds(12),
                 List.of(Faults.Kind.KILL_SERVICE_IN_CHARGE, Faults.Kind.KILL_BROKER, Faults.Kind.GATEWAY_DROPS,
-                        Faults.Kind.PAUSE_SERVICE, Faults.Kind.KILL_CONTROLLER, Faults.Kind.KILL_SERVICE, Faults.Kind.GATEWAY_ERRORS),
-                Path.of("target", "soak"));
+                        Faults.Kind.KILL_CONTROLLER, Faults.Kind.PAUSE_SERVICE, Faults.Kind.KILL_SERVICE, Faults.Kind.GATEWAY_ERRORS),
+                List.of("-XX:TieredStopAtLevel=1"), Duration.ofSeconds(3), Path.of("target", "soak"));
 
         Soak.Outcome outcome = Soak.run(Path.of("..").toAbsolutePath().normalize(), options, System.out);
 
@@ -33,6 +33,9 @@ class SoakIT {
         assertThat(outcome.verdict().invariants()).filteredOn(Checker.Invariant::money).hasSizeGreaterThanOrEqualTo(5)
                 .allSatisfy(invariant -> assertThat(invariant.violations()).as(invariant.name() + ": " + invariant.examples())
                         .isZero());
-        Soak.deleteQuietly(outcome.work());
+        if (outcome.verdict().violations() == 0) {
+            // kept otherwise: the brokers' data, every instance's log and threads show what broke the other promises
+            Soak.deleteQuietly(outcome.work());
+        }
     }
 }
