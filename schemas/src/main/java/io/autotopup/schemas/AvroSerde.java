@@ -200,6 +200,7 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T>, Seri
         private final Class<R> type;
         private final Schema current;
         private final SpecificData model;
+        private final SpecificData fastReading;
         private final EventSchemas schemas;
         private final SpecificDatumWriter<R> writer;
         /** {@code C3 01} and the current schema's fingerprint, little-endian: what Avro's {@code BinaryMessageEncoder} writes. */
@@ -217,6 +218,12 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T>, Seri
             this.model = SpecificData.getForClass(type);
             this.current = EventSchemas.currentSchemaOf(type);
             this.writer = new SpecificDatumWriter<>(current, model);
+            // the class's own model (its logical-type conversions) with Avro's fast reader: the writer's schema is resolved
+            // against the current one once, when the reader is made, not field by field through a ResolvingDecoder for
+            // every record. A copy, so that nothing else reading this class changes how it reads.
+            this.fastReading = new SpecificData(type.getClassLoader());
+            model.getConversions().forEach(fastReading::addLogicalTypeConversion);
+            this.fastReading.setFastReaderEnabled(true);
             this.singleObjectHeader = ByteBuffer.allocate(HEADER_LENGTH).order(ByteOrder.LITTLE_ENDIAN)
                     .put(MARKER_0).put(MARKER_1).putLong(SchemaNormalization.parsingFingerprint64(current)).array();
         }
@@ -279,7 +286,7 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T>, Seri
         }
 
         private SpecificDatumReader<R> reader(Schema writerSchema) {
-            return new SpecificDatumReader<>(writerSchema, current, model);
+            return new SpecificDatumReader<>(writerSchema, current, fastReading);
         }
 
         private R read(SpecificDatumReader<R> reader, byte[] bytes, int offset) throws IOException {
