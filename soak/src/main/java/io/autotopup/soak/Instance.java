@@ -112,7 +112,7 @@ final class Instance {
                 instance.stopped = true;
                 if (instance.alive()) {
                     try {
-                        instance.signal("CONT");
+                        instance.resume();
                     } catch (RuntimeException ended) {
                         // it ended meanwhile
                     }
