@@ -47,12 +47,14 @@ final class Ingest {
 
     /**
      * @param usagePerSecond usage events per second, from the first ledger change to the last
+     * @param appliedPerSecond ledger changes (registrations and usage) per second over the same time: what compares
+     *                       populations of different sizes, whose registrations are a different share of the work
      * @param wallSeconds    from starting the JVM to the last change
      * @param peakRss        bytes
      * @param peakHeap       bytes
      * @param restoreSeconds after kill -9, until a balance read answers with the right balance (-1: not measured)
      */
-    record Result(String guarantee, double usagePerSecond, double wallSeconds, long peakRss, long peakHeap, double restoreSeconds,
+    record Result(String guarantee, double usagePerSecond, double appliedPerSecond, double wallSeconds, long peakRss, long peakHeap, double restoreSeconds,
             Map<String, Long> appendedByTopic) {
 
         /** Bytes the service's work appended to the broker's logs, all topics (changelogs, repartition, outputs, offsets). */
@@ -104,6 +106,7 @@ final class Ingest {
             Thread.sleep(250);
         }
         double usagePerSecond = events / ((lastApplied - firstApplied) / 1e9);
+        double appliedPerSecond = expected / ((lastApplied - firstApplied) / 1e9);
         Map<String, Long> appended = LogSizes.growth(sizesBefore, LogSizes.byTopic(bootstrap));
         long peakRss = memory.peakRss();
         double restore = -1;
@@ -118,7 +121,7 @@ final class Ingest {
         } else {
             service.process().close();
         }
-        return new Result(guarantee, usagePerSecond, (lastApplied - started) / 1e9, peakRss, memory.peakHeap(), restore, appended);
+        return new Result(guarantee, usagePerSecond, appliedPerSecond, (lastApplied - started) / 1e9, peakRss, memory.peakHeap(), restore, appended);
     }
 
     private Service start(String applicationId, Path stateDir, String guarantee, List<String> extraArguments) throws IOException {

@@ -25,10 +25,49 @@ final class Report {
         }
     }
 
+    /**
+     * A figure against its goal (issue 19's table), printed beside it at the end of the run and at the top of the report.
+     *
+     * @param relation "≥", "≤" or "<"; null for a figure that is only reported
+     */
+    record Target(Figure figure, String relation, double bound, String unit) {
+
+        boolean met() {
+            double value = figure.median();
+            return relation == null || switch (relation) {
+                case "≥" -> value >= bound;
+                case "≤" -> value <= bound;
+                case "<" -> value < bound;
+                default -> throw new IllegalArgumentException(relation);
+            };
+        }
+
+        String goal() {
+            return relation == null ? "reported" : relation + " " + format(bound) + (unit.isEmpty() ? "" : " " + unit);
+        }
+
+        String verdict() {
+            return relation == null ? "" : met() ? "met" : "missed by " + format(Math.abs(figure.median() - bound))
+                    + (unit.isEmpty() ? "" : " " + unit);
+        }
+
+        /** The figure's section number and name: "2. usage events applied, exactly-once v2". */
+        String label() {
+            return figure.section().replaceFirst("\\..*", "") + ". " + figure.name();
+        }
+
+        String line() {
+            return label() + ": " + format(figure.median())
+                    + (figure.unit().isEmpty() ? "" : " " + figure.unit()) + "; target " + goal()
+                    + (verdict().isEmpty() ? "" : ": " + verdict());
+        }
+    }
+
     private final Map<String, Object> environment = new LinkedHashMap<>();
     private final Map<String, Object> settings = new LinkedHashMap<>();
     private final List<Figure> figures = new ArrayList<>();
     private final List<String> findings = new ArrayList<>();
+    private final List<Target> targets = new ArrayList<>();
 
     void environment(String key, Object value) {
         environment.put(key, value);
@@ -42,6 +81,16 @@ final class Report {
         Figure figure = new Figure(section, name, unit, List.copyOf(runs), note);
         figures.add(figure);
         return figure;
+    }
+
+    /** Holds {@code figure}'s median against {@code relation bound}; see {@link Target}. */
+    Figure target(Figure figure, String relation, double bound) {
+        targets.add(new Target(figure, relation, bound, figure.unit()));
+        return figure;
+    }
+
+    List<Target> targets() {
+        return targets;
     }
 
     void finding(String text) {
@@ -76,6 +125,17 @@ final class Report {
             all.add(entry);
         }
         raw.put("figures", all);
+        List<Map<String, Object>> goals = new ArrayList<>();
+        for (Target target : targets) {
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("section", target.figure().section());
+            entry.put("name", target.figure().name());
+            entry.put("median", target.figure().median());
+            entry.put("target", target.goal());
+            entry.put("verdict", target.verdict());
+            goals.add(entry);
+        }
+        raw.put("targets", goals);
         raw.put("findings", findings);
         Files.createDirectories(json.toAbsolutePath().getParent());
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), raw);
@@ -88,6 +148,14 @@ final class Report {
         out.append("| | |\n|---|---|\n");
         environment.forEach((key, value) -> out.append("| ").append(key).append(" | ").append(value).append(" |\n"));
         settings.forEach((key, value) -> out.append("| ").append(key).append(" | ").append(value).append(" |\n"));
+        if (!targets.isEmpty()) {
+            out.append("\n### Targets\n\n| figure | median | target | |\n|---|---:|---|---|\n");
+            for (Target target : targets) {
+                out.append("| ").append(target.label())
+                        .append(" | ").append(format(target.figure().median())).append(' ').append(target.figure().unit())
+                        .append(" | ").append(target.goal()).append(" | ").append(target.verdict()).append(" |\n");
+            }
+        }
         String section = null;
         for (Figure figure : figures) {
             if (!figure.section().equals(section)) {
@@ -96,13 +164,18 @@ final class Report {
             }
             out.append("| ").append(figure.name()).append(" | ").append(format(figure.median())).append(' ').append(figure.unit())
                     .append(" | ").append(String.join(", ", figure.runs().stream().map(Report::format).toList())).append(" | ")
-                    .append(figure.note() == null ? "" : figure.note()).append(" |\n");
+                    .append(figure.note() == null ? "" : figure.note()).append(goalOf(figure)).append(" |\n");
         }
         if (!findings.isEmpty()) {
             out.append("\n### Findings\n\n");
             findings.forEach(finding -> out.append("- ").append(finding).append('\n'));
         }
         Files.writeString(markdown, out.toString());
+    }
+
+    private String goalOf(Figure figure) {
+        return targets.stream().filter(target -> target.figure() == figure && target.relation() != null).findFirst()
+                .map(target -> " (target " + target.goal() + ": " + target.verdict() + ")").orElse("");
     }
 
     static String format(double value) {
