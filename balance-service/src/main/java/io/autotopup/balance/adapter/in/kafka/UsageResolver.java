@@ -30,14 +30,25 @@ import org.apache.kafka.streams.state.ValueAndTimestamp;
  * few times a second the parked usage whose number has become known goes on, oldest first, and what is still
  * unknown after the grace period goes to the dead-letter topic. Usage for a number with parked usage goes on
  * only after it, so a subscriber's usage keeps its order.
+ *
+ * <p>Each look reads at most {@value #DEFAULT_SCAN_LIMIT} parked records and the next one goes on from there, so
+ * that a large backlog (a bulk registration, say, with usage racing ahead of it) costs the stream thread a bounded
+ * slice each time instead of a scan of everything parked, four times a second: the benchmark with a million new
+ * subscribers parked hundreds of thousands of records, and the whole scans starved the registrations that would have
+ * released them. Parked usage then waits a whole round of looks at most, the grace period at least.
  */
 final class UsageResolver implements Processor<String, UsageRecorded, String, Routed<UsageRecorded>> {
 
     private static final String SEPARATOR = "|";
     private static final String REPLAY_MARKER = "|replayed-from=";
     private static final Duration CHECK_INTERVAL = Duration.ofMillis(250);
+    /** Parked records read per look: a few milliseconds of the stream thread. */
+    static final int DEFAULT_SCAN_LIMIT = 10_000;
 
     private final Duration grace;
+    private final int scanLimit;
+    /** Where the next look at the parked usage starts (a number's first key); null: at the beginning. */
+    private String resumeAt;
     private ProcessorContext<String, Routed<UsageRecorded>> context;
     private KeyValueStore<String, SubscriberNumberAssigned> numbers;
     private TimestampedKeyValueStore<String, UsageRecorded> parked;
@@ -45,7 +56,12 @@ final class UsageResolver implements Processor<String, UsageRecorded, String, Ro
     private long parkedCount;
 
     UsageResolver(Duration grace) {
+        this(grace, DEFAULT_SCAN_LIMIT);
+    }
+
+    UsageResolver(Duration grace, int scanLimit) {
         this.grace = grace;
+        this.scanLimit = scanLimit;
     }
 
     @Override
@@ -114,18 +130,35 @@ final class UsageResolver implements Processor<String, UsageRecorded, String, Ro
         }
     }
 
-    /** Parked usage whose number is known now goes on; usage that waited out the grace period is dead-lettered. */
+    /**
+     * Parked usage whose number is known now goes on; usage that waited out the grace period is dead-lettered. Reads
+     * up to the scan limit from where the last look stopped, and never stops inside a number's parked usage (its
+     * keys are adjacent: they start with the number and the separator).
+     */
     private void releaseOrExpire(long now) {
         if (parkedCount <= 0) {
             return;
         }
-        List<KeyValue<String, ValueAndTimestamp<UsageRecorded>>> all = new ArrayList<>();
-        try (KeyValueIterator<String, ValueAndTimestamp<UsageRecorded>> iterator = parked.all()) {
-            iterator.forEachRemaining(all::add);
-        }
-        parkedCount = all.size();
+        boolean fromStart = resumeAt == null;
+        String next = null;
+        int read = 0;
         java.util.Map<String, List<KeyValue<String, ValueAndTimestamp<UsageRecorded>>>> byNumber = new java.util.LinkedHashMap<>();
-        all.forEach(entry -> byNumber.computeIfAbsent(entry.value.value().getMsisdn(), msisdn -> new ArrayList<>()).add(entry));
+        try (KeyValueIterator<String, ValueAndTimestamp<UsageRecorded>> iterator = fromStart ? parked.all() : parked.range(resumeAt, null)) {
+            while (iterator.hasNext()) {
+                KeyValue<String, ValueAndTimestamp<UsageRecorded>> entry = iterator.next();
+                String msisdn = entry.value.value().getMsisdn();
+                if (read >= scanLimit && !byNumber.containsKey(msisdn)) {
+                    next = entry.key;
+                    break;
+                }
+                byNumber.computeIfAbsent(msisdn, number -> new ArrayList<>()).add(entry);
+                read++;
+            }
+        }
+        resumeAt = next;
+        if (fromStart && next == null) {
+            parkedCount = read;
+        }
         byNumber.forEach((msisdn, waiting) -> {
             String subscriberId = subscriberOf(msisdn);
             if (subscriberId != null) {
