@@ -370,7 +370,7 @@ final class LoadLatency {
                 }
                 producer.send(new ProducerRecord<>(Topics.USAGE_EVENTS.name(), null, now.toEpochMilli(), usage.getMsisdn(),
                         Topics.USAGE_EVENTS.valueSerde().serializer().serialize(Topics.USAGE_EVENTS.name(), usage)));
-                if (System.nanoTime() - lastSample > 1_000_000_000L) {
+                if (System.nanoTime() - lastSample > 5_000_000_000L) {
                     lastSample = System.nanoTime();
                     memory.values().forEach(Memory::sample);
                 }
@@ -398,7 +398,10 @@ final class LoadLatency {
         }
         long drainUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(drain ? 120 : 0);
         while (!crossedAt.isEmpty() && System.nanoTime() < drainUntil) {
-            memory.values().forEach(Memory::sample);
+            if (System.nanoTime() - lastSample > 5_000_000_000L) {
+                lastSample = System.nanoTime();
+                memory.values().forEach(Memory::sample);
+            }
             sleep(500);
         }
         int unfinished = crossedAt.size();

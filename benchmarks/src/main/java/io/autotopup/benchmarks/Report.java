@@ -51,9 +51,12 @@ final class Report {
                     + (unit.isEmpty() ? "" : " " + unit);
         }
 
-        /** The figure's section number and name: "2. usage events applied, exactly-once v2". */
+        /**
+         * The figure's section and name: "2. Ingest (balance-service): ratio events/s ÷ (R / 3)". The whole section,
+         * since one section's figure can come twice (section 4 at two rates).
+         */
         String label() {
-            return figure.section().replaceFirst("\\..*", "") + ". " + figure.name();
+            return figure.section() + ": " + figure.name();
         }
 
         String line() {
