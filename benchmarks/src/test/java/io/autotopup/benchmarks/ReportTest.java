@@ -63,4 +63,26 @@ class ReportTest {
         assertThat(Files.readString(directory.resolve("results.json"))).contains("\"median\" : 10093.0")
                 .contains("9861.0, 10093.0, 10864.0");
     }
+
+    @Test
+    void each_figure_with_a_target_is_printed_beside_it_met_or_missed_by_how_much() throws Exception {
+        Report report = new Report();
+        report.setting("runs", 3);
+        report.target(report.add("2. Ingest", "ratio events/s ÷ (R / 3)", "", List.of(0.1, 0.134, 0.2), ""), "≥", 0.6);
+        report.target(report.add("5. Restore", "kill -9 until reads are right", "s", List.of(9.0, 9.5, 12.0), ""), "<", 10);
+        report.target(report.add("6. Footprint", "peak RSS", "MB", List.of(600.0, 587.0, 590.0), ""), "≤", 512);
+        report.target(report.add("9. Full stack", "sustainable rate", "events/s", List.of(1600.0), ""), null, 0);
+
+        assertThat(report.targets()).extracting(Report.Target::line).containsExactly(
+                "2. Ingest: ratio events/s ÷ (R / 3): 0.134; target ≥ 0.600: missed by 0.466",
+                "5. Restore: kill -9 until reads are right: 9.50 s; target < 10.0 s: met",
+                "6. Footprint: peak RSS: 590 MB; target ≤ 512 MB: missed by 78.0 MB",
+                "9. Full stack: sustainable rate: 1,600 events/s; target reported");
+        report.write(directory.resolve("results.md"), directory.resolve("results.json"));
+        assertThat(Files.readString(directory.resolve("results.md")))
+                .contains("### Targets")
+                .contains("| 5. Restore: kill -9 until reads are right | 9.50 s | < 10.0 s | met |")
+                .contains("| peak RSS | 590 MB | 600, 587, 590 |  (target ≤ 512 MB: missed by 78.0 MB) |");
+        assertThat(Files.readString(directory.resolve("results.json"))).contains("\"verdict\" : \"missed by 0.466\"");
+    }
 }
