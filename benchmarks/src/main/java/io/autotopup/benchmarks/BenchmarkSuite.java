@@ -217,12 +217,12 @@ public final class BenchmarkSuite {
                         result.appliedPerSecond(), result.usagePerSecond(), result.peakRss() >> 20);
             }
             String section = "2c. Ingest with " + MANY_SUBSCRIBERS_FACTOR + " times the subscribers";
-            String population1 = options.events + " events for " + subscribers + " subscribers";
+            String described = options.events + " events for " + subscribers + " subscribers";
             List<Double> applied = results.stream().map(Ingest.Result::appliedPerSecond).toList();
             report.add(section, "ledger changes applied, exactly-once v2", "changes/s", applied,
-                    population1 + ": their registrations and usage");
+                    described + ": their registrations and usage");
             report.add(section, "usage events applied, exactly-once v2", "events/s",
-                    results.stream().map(Ingest.Result::usagePerSecond).toList(), population1 + "; the registrations take half the time");
+                    results.stream().map(Ingest.Result::usagePerSecond).toList(), described + "; the registrations take half the time");
             if (options.appliedRate > 0) {
                 report.target(report.add(section, "ratio to the ledger changes/s of section 2", "", ratios(applied, options.appliedRate),
                         "the cost of a ledger change with " + subscribers + " subscribers ÷ with " + options.subscribers), "≥", 0.9);

@@ -92,6 +92,11 @@ final class Report {
         return figure;
     }
 
+    /** A figure the issue asks to see without a bound: listed among the targets as "reported". */
+    Figure reported(Figure figure) {
+        return target(figure, null, 0);
+    }
+
     List<Target> targets() {
         return targets;
     }
