@@ -60,10 +60,12 @@ final class Faults {
     /**
      * Injects faults until {@code until} (System.nanoTime). A killed or frozen instance is started or thawed again at
      * once, and how long it takes to answer UP again is watched on the side, so that the next fault does not wait for
-     * it (production does not either); an instance still coming back is not chosen again meanwhile.
+     * it (production does not either); an instance still coming back is not chosen again meanwhile. Goes on past
+     * {@code until} until it has started {@code atLeast} faults: a Kafka node holds the schedule until it is back, which
+     * takes longer on a slower machine.
      */
-    void run(long until) throws Exception {
-        while (System.nanoTime() + interval.toNanos() < until) {
+    void run(long until, int atLeast) throws Exception {
+        for (int started = 0; started < atLeast || System.nanoTime() + interval.toNanos() - until < 0; started++) {
             Thread.sleep(interval.toMillis());
             inject(pick());
         }

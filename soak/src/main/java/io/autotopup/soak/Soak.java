@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import org.apache.kafka.common.GroupState;
 
@@ -37,8 +38,14 @@ public final class Soak {
      *                           dead-lettered ({@code autotopup.balance.unknown-msisdn-grace}; the soak waits that long
      *                           after the feed stops, so that the last of it is in the dead letters before the check)
      */
+    /**
+     * @param minutes   how long the feed runs at least
+     * @param minFaults the schedule goes on past {@code minutes} until it has started this many faults, and the feed with
+     *                  it, so that a slow machine (a Kafka node can take half a minute to come back) still sees them all
+     */
     public record Options(double minutes, int subscribers, double rate, long seed, int brokers, Duration faultEvery,
-            Duration pause, List<Faults.Kind> faultOrder, List<String> jvmOptions, Duration unknownNumberGrace, Path output) {
+            Duration pause, List<Faults.Kind> faultOrder, int minFaults, List<String> jvmOptions, Duration unknownNumberGrace,
+            Path output) {
 
         static Options parse(String[] args, Path root) {
             double minutes = 30;
@@ -62,7 +69,7 @@ public final class Soak {
                     default -> throw new IllegalArgumentException("Unknown option " + args[i] + "; see ./soak.sh --help");
                 }
             }
-            return new Options(minutes, subscribers, rate, seed, 3, every, pause, List.of(), List.copyOf(jvmOptions),
+            return new Options(minutes, subscribers, rate, seed, 3, every, pause, List.of(), 0, List.copyOf(jvmOptions),
                     Duration.ofSeconds(30), output);
         }
     }
@@ -75,6 +82,9 @@ public final class Soak {
             return verdict.moneyViolations();
         }
     }
+
+    /** No fault in the feed's last quarter-minute: the system recovers from the last one under load. */
+    private static final long QUIET_TAIL_NANOS = TimeUnit.SECONDS.toNanos(15);
 
     private Soak() {
     }
@@ -113,16 +123,23 @@ public final class Soak {
             Thread sampler = new Thread(() -> sampleLag(stack.brokers.bootstrap(), started, lag, done), "soak-lag");
             sampler.setDaemon(true);
             sampler.start();
+            AtomicLong scheduleEnded = new AtomicLong();
             Thread faulting = new Thread(() -> {
                 try {
-                    // none in the feed's last quarter-minute: the system recovers from the last one under load
-                    faults.run(until - TimeUnit.SECONDS.toNanos(15));
+                    faults.run(until - QUIET_TAIL_NANOS, options.minFaults());
                 } catch (Exception e) {
                     out.println("soak | the fault schedule stopped: " + e);
+                } finally {
+                    scheduleEnded.set(System.nanoTime());
                 }
             }, "soak-faults");
             faulting.start();
-            feed.drive(stack.brokers.bootstrap(), options.rate(), until, () -> false);
+            // until the planned end, and a quiet quarter-minute after the schedule's last fault if that comes later
+            feed.drive(stack.brokers.bootstrap(), options.rate(), Long.MAX_VALUE, () -> {
+                long now = System.nanoTime();
+                long ended = scheduleEnded.get();
+                return now - until >= 0 && ended != 0 && now - ended >= QUIET_TAIL_NANOS;
+            });
             long fed = System.nanoTime();
             faulting.join();
             faults.awaitRecovered(Duration.ofMinutes(5));
@@ -151,6 +168,7 @@ public final class Soak {
                 dumpThreads(stack.instances, work.resolve("logs"), out);
             }
             Map<String, Object> counts = new LinkedHashMap<>();
+            counts.put("seconds the feed ran", TimeUnit.NANOSECONDS.toSeconds(fed - started));
             counts.put("records sent", feed.sent.get());
             counts.put("poison", feed.poison.get());
             counts.put("unknown numbers", feed.unknown.get());
