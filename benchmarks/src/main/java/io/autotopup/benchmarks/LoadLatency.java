@@ -3,10 +3,13 @@ package io.autotopup.benchmarks;
 import io.autotopup.devstack.ChildProcess;
 import io.autotopup.devstack.ConsumerLag;
 import io.autotopup.devstack.LocalBroker;
+import io.autotopup.events.BalanceChangeReason;
+import io.autotopup.events.BalanceChanged;
 import io.autotopup.events.Language;
 import io.autotopup.events.SubscriberRegistered;
 import io.autotopup.events.SubscriberStatus;
 import io.autotopup.events.TopUpCompleted;
+import io.autotopup.events.TopUpRequested;
 import io.autotopup.events.UsageRecorded;
 import io.autotopup.events.UsageType;
 import io.autotopup.sandbox.gateway.SandboxGateway;
@@ -28,6 +31,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.HdrHistogram.Histogram;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -45,7 +49,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * Auto top-up latency under load (4) and the footprint of every service meanwhile (6): the whole system on a
  * fresh broker, the sandbox gateway answering after 50 ms; usage at a steady rate over many subscribers, about
  * 1% of it taking a subscriber with a rule below its threshold. For each crossing: the time from the usage
- * event's timestamp to its TopUpCompleted, and to the SMS reaching the SMS centre.
+ * event's timestamp to its TopUpCompleted, and to the SMS reaching the SMS centre; and that time hop by hop, as a
+ * {@code read_committed} consumer sees each service's output appear ({@link #HOPS}).
  */
 final class LoadLatency {
 
@@ -54,6 +59,13 @@ final class LoadLatency {
     private static final long AFTER_CROSSING = 5_000;
     private static final List<String> SERVICES = List.of("balance-service", "rule-engine-service", "payment-service",
             "notification-service");
+    /**
+     * A crossing's way to its TopUpCompleted, one hop per service: from the usage event sent (its timestamp) until its
+     * BalanceChanged can be read, from there until the TopUpRequested can be read, from there until the TopUpCompleted
+     * can be read. Each includes the hop's transaction commit (exactly-once: the output is readable only then).
+     */
+    static final List<String> HOPS = List.of("usage event → BalanceChanged (balance-service)",
+            "BalanceChanged → TopUpRequested (rule-engine-service)", "TopUpRequested → TopUpCompleted (payment-service, gateway 50 ms)");
 
     private final Jvm jvm;
     private final Path root;
@@ -99,7 +111,7 @@ final class LoadLatency {
         List<Double> saturated = new ArrayList<>();
         Map<String, List<Double>> shares = new java.util.LinkedHashMap<>();
         for (int run = 1; run <= options.runs; run++) {
-            Result result = once(run, rates, STEP_SECONDS, false);
+            Result result = once(run, rates, STEP_SECONDS, 0, false);
             sustained.add(result.sustained());
             if (!Double.isNaN(result.saturated())) {
                 saturated.add(result.saturated());
@@ -143,10 +155,22 @@ final class LoadLatency {
         List<Double> toSmsMax = new ArrayList<>();
         List<Double> crossings = new ArrayList<>();
         List<Double> unfinished = new ArrayList<>();
+        List<Double> warmUp50 = new ArrayList<>();
+        List<Double> warmUp99 = new ArrayList<>();
+        List<Double> warmUpMax = new ArrayList<>();
+        Map<String, List<Double>> hop50 = new java.util.LinkedHashMap<>();
+        Map<String, List<Double>> hop99 = new java.util.LinkedHashMap<>();
         Map<String, List<Double>> rss = new java.util.LinkedHashMap<>();
         Map<String, List<Double>> heap = new java.util.LinkedHashMap<>();
         for (int run = 1; run <= options.runs; run++) {
-            Result result = once(run, new double[] {rate}, options.latencySeconds, true);
+            Result result = once(run, new double[] {rate}, options.latencySeconds, options.latencyWarmUpSeconds, true);
+            warmUp50.add(result.warmUp().getValueAtPercentile(50) / 1000.0);
+            warmUp99.add(result.warmUp().getValueAtPercentile(99) / 1000.0);
+            warmUpMax.add(result.warmUp().getMaxValue() / 1000.0);
+            result.hops().forEach((hop, histogram) -> {
+                hop50.computeIfAbsent(hop, key -> new ArrayList<>()).add(histogram.getValueAtPercentile(50) / 1000.0);
+                hop99.computeIfAbsent(hop, key -> new ArrayList<>()).add(histogram.getValueAtPercentile(99) / 1000.0);
+            });
             toCompleted50.add(result.completed().getValueAtPercentile(50) / 1000.0);
             toCompleted99.add(result.completed().getValueAtPercentile(99) / 1000.0);
             toCompletedMax.add(result.completed().getMaxValue() / 1000.0);
@@ -157,20 +181,32 @@ final class LoadLatency {
             unfinished.add((double) result.unfinished());
             result.peakRss().forEach((service, bytes) -> rss.computeIfAbsent(service, key -> new ArrayList<>()).add(bytes / 1048576.0));
             result.peakHeap().forEach((service, bytes) -> heap.computeIfAbsent(service, key -> new ArrayList<>()).add(bytes / 1048576.0));
-            out.printf("benchmarks | latency run %d: %d crossings, to TopUpCompleted p50 %.0f ms p99 %.0f ms, to SMS p99 %.0f ms%n",
-                    run, result.completed().getTotalCount(), toCompleted50.get(run - 1), toCompleted99.get(run - 1), toSms99.get(run - 1));
+            out.printf("benchmarks | latency run %d: %d crossings, to TopUpCompleted p50 %.0f ms p99 %.0f ms, to SMS p99 %.0f ms;"
+                    + " p50 / p99 by hop %s; during the warm-up p50 %.0f ms p99 %.0f ms%n", run, result.completed().getTotalCount(),
+                    toCompleted50.get(run - 1), toCompleted99.get(run - 1), toSms99.get(run - 1), Hops.describe(result.hops()),
+                    warmUp50.get(run - 1), warmUp99.get(run - 1));
         }
         String section = "4. Auto top-up latency under load, " + label;
-        String load = Report.format(rate) + " usage events/s for " + options.latencySeconds + " s, ~1% crossing; gateway 50 ms";
+        String load = Report.format(rate) + " usage events/s for " + options.latencySeconds + " s, ~1% crossing; gateway 50 ms; after "
+                + options.latencyWarmUpSeconds + " s of the same load on the fresh stack, measured apart (below)";
         report.add(section, "crossings measured", "", crossings, load);
         report.add(section, "crossings without TopUpCompleted 120 s after the load stopped", "", unfinished,
                 "left out of the percentiles below");
         report.add(section, "usage event → TopUpCompleted, p50", "ms", toCompleted50, "");
         report.target(report.add(section, "usage event → TopUpCompleted, p99", "ms", toCompleted99, ""), "<", 1000);
         report.add(section, "usage event → TopUpCompleted, max", "ms", toCompletedMax, "");
+        for (String hop : HOPS) {
+            report.add(section, "hop: " + hop + ", p50", "ms", hop50.getOrDefault(hop, List.of()), "");
+            report.add(section, "hop: " + hop + ", p99", "ms", hop99.getOrDefault(hop, List.of()),
+                    hop.equals(HOPS.get(0)) ? "each hop until its output can be read (read_committed), from the crossings measured" : "");
+        }
         report.add(section, "usage event → SMS at the SMS centre, p50", "ms", toSms50, "");
         report.add(section, "usage event → SMS at the SMS centre, p99", "ms", toSms99, "");
         report.add(section, "usage event → SMS at the SMS centre, max", "ms", toSmsMax, "");
+        String warmUp = "the crossings of the fresh stack's first " + options.latencyWarmUpSeconds + " s at this rate";
+        report.add(section, "warm-up: usage event → TopUpCompleted, p50", "ms", warmUp50, warmUp);
+        report.add(section, "warm-up: usage event → TopUpCompleted, p99", "ms", warmUp99, "");
+        report.add(section, "warm-up: usage event → TopUpCompleted, max", "ms", warmUpMax, "");
         rss.forEach((service, values) -> report.target(report.add("6. Footprint", service + " peak RSS " + label, "MB", values,
                 "JVM options: " + String.join(" ", options.serviceJvmUnderLoad())), "≤", 512));
         heap.forEach((service, values) -> report.add("6. Footprint", service + " peak heap used " + label, "MB", values, ""));
@@ -183,14 +219,15 @@ final class LoadLatency {
      * @param saturated what the ledger applied per second at the first rate it did not keep up with (NaN: none)
      * @param cpuShare  per process, its CPU time over the second half of the sustained step ÷ (that time × cores), in %
      */
-    record Result(Histogram completed, Histogram sms, int unfinished, Map<String, Long> peakRss, Map<String, Long> peakHeap,
-            double sustained, double saturated, Map<String, Double> cpuShare) {
+    record Result(Histogram completed, Histogram warmUp, Map<String, Histogram> hops, Histogram sms, int unfinished,
+            Map<String, Long> peakRss, Map<String, Long> peakHeap, double sustained, double saturated, Map<String, Double> cpuShare) {
     }
 
     /** A step is kept up with when the ledger applies this share of the usage offered. */
     private static final double KEPT_UP = 0.9;
 
-    private Result once(int run, double[] rates, int stepSeconds, boolean drain) throws Exception {
+    /** @param warmUpSeconds how long the first rate is offered before the crossings are measured (they are, apart) */
+    private Result once(int run, double[] rates, int stepSeconds, int warmUpSeconds, boolean drain) throws Exception {
         measurements++;
         Path dir = work.resolve("latency-" + measurements);
         List<ChildProcess> services = new ArrayList<>();
@@ -240,7 +277,8 @@ final class LoadLatency {
                 }
                 pids.put("broker", broker.process().pid());
                 pids.put("load generator, gateway and SMS centre (this JVM)", ProcessHandle.current().pid());
-                return drive(producer, bootstrap, smsc, memory, rates, stepSeconds, background, crosserIds, urls.get(0), pids, drain);
+                return drive(producer, bootstrap, smsc, memory, rates, stepSeconds, warmUpSeconds, background, crosserIds, urls.get(0),
+                        pids, drain, dir.resolve("crossings.csv"));
             }
         } finally {
             for (int i = services.size() - 1; i >= 0; i--) {
@@ -312,16 +350,16 @@ final class LoadLatency {
     }
 
     private Result drive(KafkaProducer<String, byte[]> producer, String bootstrap, SmsCentreSimulator smsc, Map<String, Memory> memory,
-            double[] rates, int stepSeconds, int background, List<String> crossers, String balanceUrl, Map<String, Long> pids,
-            boolean drain) throws Exception {
-        Histogram completed = new Histogram(TimeUnit.MINUTES.toMicros(5), 3);
+            double[] rates, int stepSeconds, int warmUpSeconds, int background, List<String> crossers, String balanceUrl,
+            Map<String, Long> pids, boolean drain, Path crossingsCsv) throws Exception {
+        Hops hops = new Hops();
         Histogram sms = new Histogram(TimeUnit.MINUTES.toMicros(5), 3);
         Map<String, Long> crossedAt = new ConcurrentHashMap<>();
         Map<String, ConcurrentLinkedQueue<Long>> crossingTimes = new ConcurrentHashMap<>();
         Map<String, Long> balance = new ConcurrentHashMap<>();
         crossers.forEach(id -> balance.put(id, THRESHOLD + 1_000));
         AtomicBoolean stop = new AtomicBoolean();
-        Thread outcomes = new Thread(() -> watchOutcomes(bootstrap, crossedAt, completed, balance, stop), "latency-outcomes");
+        Thread outcomes = new Thread(() -> watchOutcomes(bootstrap, crossedAt, hops, balance, stop), "latency-outcomes");
         outcomes.setDaemon(true);
         outcomes.start();
         Thread.sleep(2_000);
@@ -332,10 +370,18 @@ final class LoadLatency {
         double sustained = 0;
         double saturated = Double.NaN;
         Map<String, Double> cpuShare = new java.util.LinkedHashMap<>();
+        int warmUpLeft = warmUpSeconds;
         for (double rate : rates) {
             long started = System.nanoTime();
-            long total = (long) (rate * stepSeconds);
-            long halfway = total / 2;
+            // the first step only
+            long warmUp = (long) (rate * warmUpLeft);
+            if (warmUp > 0) {
+                // the schedule is by the clock: the warm-up's last record is due then
+                hops.measuredFrom.set(System.currentTimeMillis() + TimeUnit.SECONDS.toMillis(warmUpLeft));
+            }
+            warmUpLeft = 0;
+            long total = warmUp + (long) (rate * stepSeconds);
+            long halfway = warmUp + (total - warmUp) / 2;
             long halfwayAt = 0;
             double appliedHalfway = 0;
             Map<String, Double> cpuHalfway = new java.util.LinkedHashMap<>();
@@ -407,12 +453,12 @@ final class LoadLatency {
         }
         int unfinished = crossedAt.size();
         stop.set(true);
-        sleep(2_000);
+        outcomes.join(10_000);
         for (SmsCentreSimulator.ReceivedSms received : smsc.inbox()) {
             // SMPP addresses come without the +
             ConcurrentLinkedQueue<Long> times = crossingTimes.get(received.to().startsWith("+") ? received.to() : "+" + received.to());
             Long crossed = times == null ? null : times.poll();
-            if (crossed != null) {
+            if (crossed != null && crossed >= hops.measuredFrom.get()) {
                 sms.recordValue(Math.max(0, (received.receivedAt().toEpochMilli() - crossed) * 1000));
             }
         }
@@ -422,27 +468,123 @@ final class LoadLatency {
             peakRss.put(service, sampler.peakRss());
             peakHeap.put(service, sampler.peakHeap());
         });
-        return new Result(completed, sms, unfinished, peakRss, peakHeap, sustained, saturated, cpuShare);
+        hops.write(crossingsCsv);
+        return new Result(hops.completed, hops.warmUp, hops.byHop, sms, unfinished, peakRss, peakHeap, sustained, saturated,
+                cpuShare);
     }
 
-    /** Records, for each crosser's TopUpCompleted, the time since its crossing usage event; it may cross again. */
-    private static void watchOutcomes(String bootstrap, Map<String, Long> crossedAt, Histogram completed, Map<String, Long> balance,
+    /**
+     * What the outcome watcher measures of each crossing: the whole way to TopUpCompleted and each hop of it, for the
+     * crossings sent from {@link #measuredFrom} on; the whole way of those before, apart. Each crossing is also kept, for
+     * {@code crossings.csv} in the run's directory: how the hops moved over the run.
+     */
+    static final class Hops {
+        final Histogram completed = new Histogram(TimeUnit.MINUTES.toMicros(5), 3);
+        final Histogram warmUp = new Histogram(TimeUnit.MINUTES.toMicros(5), 3);
+        /** Epoch ms: the crossings sent before it are the warm-up's. */
+        final AtomicLong measuredFrom = new AtomicLong();
+        final Map<String, Histogram> byHop = new java.util.LinkedHashMap<>();
+        private final List<String> rows = new ArrayList<>();
+        /** Per crosser in flight: when its BalanceChanged, then its TopUpRequested, could be read (epoch ms; 0: not yet). */
+        private final Map<String, long[]> seen = new java.util.HashMap<>();
+
+        Hops() {
+            HOPS.forEach(hop -> byHop.put(hop, new Histogram(TimeUnit.MINUTES.toMicros(5), 3)));
+        }
+
+        void balanceChanged(String subscriberId, long atMs) {
+            seen.computeIfAbsent(subscriberId, id -> new long[2])[0] = atMs;
+        }
+
+        void requested(String subscriberId, long atMs) {
+            long[] times = seen.computeIfAbsent(subscriberId, id -> new long[2]);
+            if (times[1] == 0) {
+                times[1] = atMs;
+            }
+        }
+
+        boolean balanceSeen(String subscriberId) {
+            long[] times = seen.get(subscriberId);
+            return times != null && times[0] != 0;
+        }
+
+        /** A crossing sent at {@code crossedMs} whose TopUpCompleted could be read at {@code atMs}. */
+        void completed(String subscriberId, long crossedMs, long atMs) {
+            long[] times = seen.remove(subscriberId);
+            boolean hopped = times != null && times[0] != 0 && times[1] != 0;
+            rows.add(crossedMs + "," + (crossedMs >= measuredFrom.get()) + "," + (atMs - crossedMs) + ","
+                    + (hopped ? (times[0] - crossedMs) + "," + (times[1] - times[0]) + "," + (atMs - times[1]) : ",,"));
+            if (crossedMs < measuredFrom.get()) {
+                warmUp.recordValue(micros(atMs - crossedMs));
+                return;
+            }
+            completed.recordValue(micros(atMs - crossedMs));
+            if (hopped) {
+                byHop.get(HOPS.get(0)).recordValue(micros(times[0] - crossedMs));
+                byHop.get(HOPS.get(1)).recordValue(micros(times[1] - times[0]));
+                byHop.get(HOPS.get(2)).recordValue(micros(atMs - times[1]));
+            }
+        }
+
+        /** One line per crossing, in the order their TopUpCompleted was read; times in ms. */
+        void write(Path csv) throws java.io.IOException {
+            java.nio.file.Files.write(csv, java.util.stream.Stream.concat(java.util.stream.Stream.of(
+                    "crossed at (epoch ms),measured,to TopUpCompleted,balance-service,rule-engine-service,payment-service"),
+                    rows.stream()).toList());
+        }
+
+        static String describe(Map<String, Histogram> hops) {
+            StringBuilder text = new StringBuilder();
+            hops.forEach((hop, histogram) -> text.append(text.isEmpty() ? "" : "; ").append(hop).append(String.format(" %.0f / %.0f ms",
+                    histogram.getValueAtPercentile(50) / 1000.0, histogram.getValueAtPercentile(99) / 1000.0)));
+            return text.toString();
+        }
+
+        private static long micros(long millis) {
+            return Math.max(0, millis * 1000);
+        }
+    }
+
+    /**
+     * Records, for each crosser's TopUpCompleted, the time since its crossing usage event, and when each service's output
+     * on the way could be read; it may cross again.
+     */
+    private static void watchOutcomes(String bootstrap, Map<String, Long> crossedAt, Hops hops, Map<String, Long> balance,
             AtomicBoolean stop) {
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new StringDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(Topics.TOP_UP_OUTCOMES.name()).stream()
-                    .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
+            List<TopicPartition> partitions = new ArrayList<>();
+            for (String topic : List.of(Topics.BALANCE_CHANGES.name(), Topics.TOP_UP_REQUESTS.name(), Topics.TOP_UP_OUTCOMES.name())) {
+                consumer.partitionsFor(topic).forEach(info -> partitions.add(new TopicPartition(info.topic(), info.partition())));
+            }
             consumer.assign(partitions);
             consumer.seekToEnd(partitions);
             while (!stop.get()) {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(100))) {
                     long seen = System.currentTimeMillis();
-                    Object outcome = Topics.TOP_UP_OUTCOMES.valueSerde().deserializer().deserialize(record.topic(), record.value());
-                    if (outcome instanceof TopUpCompleted done) {
-                        Long crossed = crossedAt.remove(done.getSubscriberId());
-                        if (crossed != null) {
-                            completed.recordValue(Math.max(0, (seen - crossed) * 1000));
-                            balance.computeIfPresent(done.getSubscriberId(), (id, value) -> value + TOP_UP);
+                    if (record.topic().equals(Topics.BALANCE_CHANGES.name())) {
+                        BalanceChanged changed = Topics.BALANCE_CHANGES.valueSerde().deserializer().deserialize(record.topic(),
+                                record.value());
+                        // the crossing's debit, not the credit of the top-up before it
+                        if (changed.getReason() == BalanceChangeReason.USAGE && crossedAt.containsKey(changed.getSubscriberId())
+                                && changed.getNewBalance().getMinorUnits() < THRESHOLD && !hops.balanceSeen(changed.getSubscriberId())) {
+                            hops.balanceChanged(changed.getSubscriberId(), seen);
+                        }
+                    } else if (record.topic().equals(Topics.TOP_UP_REQUESTS.name())) {
+                        TopUpRequested requested = Topics.TOP_UP_REQUESTS.valueSerde().deserializer().deserialize(record.topic(),
+                                record.value());
+                        if (crossedAt.containsKey(requested.getSubscriberId())) {
+                            hops.requested(requested.getSubscriberId(), seen);
+                        }
+                    } else {
+                        Object outcome = Topics.TOP_UP_OUTCOMES.valueSerde().deserializer().deserialize(record.topic(), record.value());
+                        if (outcome instanceof TopUpCompleted done) {
+                            Long crossed = crossedAt.get(done.getSubscriberId());
+                            if (crossed != null) {
+                                hops.completed(done.getSubscriberId(), crossed, seen);
+                                balance.computeIfPresent(done.getSubscriberId(), (id, value) -> value + TOP_UP);
+                                crossedAt.remove(done.getSubscriberId());
+                            }
                         }
                     }
                 }
