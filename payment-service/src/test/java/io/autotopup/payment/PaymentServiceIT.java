@@ -69,6 +69,8 @@ class PaymentServiceIT {
     org.springframework.kafka.core.DefaultKafkaProducerFactory<String, SpecificRecord> producerFactory;
     @Value("${local.server.port}")
     int port;
+    @Autowired
+    io.micrometer.core.instrument.MeterRegistry meters;
 
     private static final TestIssuer ISSUER = TestIssuer.start();
     private static final String PAYMENTS_READER = ISSUER.machineToken("support", Scopes.PAYMENTS_READ);
@@ -174,6 +176,106 @@ class PaymentServiceIT {
                 zombieKiller.initTransactions();
             }
         }
+    }
+
+    /** Issue 28: a wallet (no last four digits) was charged, then its request dead-lettered, never credited. */
+    @Test
+    void every_kind_of_method_is_charged_and_completes_its_top_up() throws Exception {
+        Map<String, String> methods = new java.util.LinkedHashMap<>();
+        methods.put("sub-kind-card", bind("sub-kind-card", "4242424242424242"));
+        for (String wallet : List.of("ALIPAY", "WECHAT_PAY", "BCEL_ONEPAY")) {
+            String subscriber = "sub-kind-" + wallet.toLowerCase(java.util.Locale.ROOT);
+            methods.put(subscriber, bindWallet(subscriber, wallet));
+        }
+        methods.forEach((subscriber, method) -> {
+            try {
+                publish(Topics.TOP_UP_REQUESTS.name(), subscriber, request("req-" + subscriber, subscriber, null));
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+
+        methods.forEach((subscriber, method) -> {
+            assertThat(outcomesFor("req-" + subscriber, 1)).as(subscriber).singleElement()
+                    .isInstanceOfSatisfying(TopUpCompleted.class, completed -> {
+                        assertThat(completed.getPaymentMethodId()).isEqualTo(method);
+                        assertThat(completed.getPaymentReference()).isEqualTo(chargesOf("req-" + subscriber).get(0).id());
+                    });
+            assertThat(chargesOf("req-" + subscriber)).as("charged once").hasSize(1);
+        });
+        assertThat(deadLettersOf(methods.keySet())).as("nothing charged is dead-lettered").isEmpty();
+    }
+
+    /**
+     * The gateway charges, then the outcome cannot be written (the broker refuses it: the topic's largest message is
+     * made smaller than an outcome): the request is held, retried and never dead-lettered, and once the outcome can be
+     * written the top-up completes, charged once.
+     */
+    @Test
+    void a_charged_request_whose_outcome_cannot_be_written_is_held_never_dead_lettered_and_completes_when_it_can()
+            throws Exception {
+        bind("sub-held", "4242424242424242");
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+                Map.of("bootstrap.servers", broker.getBrokersAsString()))) {
+            org.apache.kafka.common.config.ConfigResource outcomes = new org.apache.kafka.common.config.ConfigResource(
+                    org.apache.kafka.common.config.ConfigResource.Type.TOPIC, Topics.TOP_UP_OUTCOMES.name());
+            alter(admin, outcomes, org.apache.kafka.clients.admin.AlterConfigOp.OpType.SET, "64");
+            try {
+                publish(Topics.TOP_UP_REQUESTS.name(), "sub-held", request("req-held-1", "sub-held", null));
+                await().atMost(PATIENCE).untilAsserted(() -> assertThat(meters.get("autotopup.topups.held").gauge().value())
+                        .as("held, and visible to the operator").isEqualTo(1.0));
+                assertThat(chargesOf("req-held-1")).as("charged, under one key however often it is tried").hasSize(1);
+            } finally {
+                alter(admin, outcomes, org.apache.kafka.clients.admin.AlterConfigOp.OpType.DELETE, null);
+            }
+        }
+
+        assertThat(outcomesFor("req-held-1", 1)).singleElement().isInstanceOf(TopUpCompleted.class);
+        assertThat(chargesOf("req-held-1")).as("charged once").hasSize(1);
+        await().atMost(PATIENCE).untilAsserted(() -> assertThat(meters.get("autotopup.topups.held").gauge().value())
+                .isZero());
+        assertThat(deadLettersOf(java.util.Set.of("sub-held"))).isEmpty();
+    }
+
+    private static void alter(org.apache.kafka.clients.admin.Admin admin, org.apache.kafka.common.config.ConfigResource topic,
+            org.apache.kafka.clients.admin.AlterConfigOp.OpType op, String value) throws Exception {
+        admin.incrementalAlterConfigs(Map.of(topic, List.of(new org.apache.kafka.clients.admin.AlterConfigOp(
+                new org.apache.kafka.clients.admin.ConfigEntry("max.message.bytes", value), op)))).all().get();
+    }
+
+    /** The keys of top-up-requests' dead letters, read to the end, that are one of {@code subscribers}. */
+    private List<String> deadLettersOf(java.util.Set<String> subscribers) {
+        Map<String, Object> props = KafkaTestUtils.consumerProps(broker.getBrokersAsString(), "it-dlt-" + UUID.randomUUID(), false);
+        List<String> found = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> reader = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<org.apache.kafka.common.TopicPartition> partitions = reader.partitionsFor(Topics.TOP_UP_REQUESTS.deadLetterTopic())
+                    .stream().map(info -> new org.apache.kafka.common.TopicPartition(info.topic(), info.partition())).toList();
+            reader.assign(partitions);
+            reader.seekToBeginning(partitions);
+            Map<org.apache.kafka.common.TopicPartition, Long> ends = reader.endOffsets(partitions);
+            await().atMost(PATIENCE).until(() -> {
+                reader.poll(Duration.ofMillis(200)).forEach(record -> {
+                    String key = record.key() == null ? "" : new String(record.key(), StandardCharsets.UTF_8);
+                    if (subscribers.contains(key)) {
+                        found.add(key);
+                    }
+                });
+                return partitions.stream().allMatch(partition -> reader.position(partition) >= ends.get(partition));
+            });
+        }
+        return found;
+    }
+
+    private String bindWallet(String subscriberId, String wallet) throws Exception {
+        String token = GATEWAY.tokenizeWallet(wallet, subscriberId + "@" + wallet).token();
+        HttpResponse<String> bound = new LocalHttp(port).as(ISSUER.subscriberToken(subscriberId))
+                .post("/v1/subscribers/" + subscriberId + "/payment-methods", "{\"token\":\"" + token + "\"}");
+        assertThat(bound.statusCode()).as(bound.body()).isEqualTo(201);
+        assertThat(bound.body()).contains("\"type\":\"" + wallet + "\"");
+        String id = bound.body().replaceAll(".*\"paymentMethodId\":\"([^\"]+)\".*", "$1");
+        await().atMost(PATIENCE).until(() -> new LocalHttp(port).as(ISSUER.subscriberToken(subscriberId))
+                .get("/v1/subscribers/" + subscriberId + "/payment-methods").body().contains(id));
+        return id;
     }
 
     @Test

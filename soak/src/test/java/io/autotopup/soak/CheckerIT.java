@@ -170,7 +170,7 @@ class CheckerIT {
 
     private void charge(String requestId, long amount) {
         charges.add(new SandboxGateway.Charge("ch-" + requestId, "topup-" + requestId + "-pm-1", "tok", amount, "LAK", "succeeded",
-                null, now));
+                null, now, java.util.Map.of()));
     }
 
     private TopUpCompleted completed(String requestId) {

@@ -8,7 +8,9 @@ import io.autotopup.payment.domain.TopUpOutcome;
 import java.time.Clock;
 import java.time.YearMonth;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -75,14 +77,26 @@ public final class ChargeTopUp {
         List<ChargeAttempt> attempts = new ArrayList<>();
         for (PaymentMethod method : candidates) {
             String idempotencyKey = idempotencyKey(command.requestId(), method.paymentMethodId());
-            ChargeResult result = gateway.charge(idempotencyKey, method.gatewayToken(), command.amount(), command.currency());
+            ChargeResult result = gateway.charge(idempotencyKey, method.gatewayToken(), command.amount(), command.currency(),
+                    new PaymentGateway.ChargeMetadata(command.requestId(), command.subscriberId(), method.paymentMethodId()));
             attempts.add(ChargeAttempt.of(method.paymentMethodId(), idempotencyKey, result, clock.instant()));
             if (!(result instanceof ChargeResult.Declined)) {
                 break;
             }
         }
-        return Optional.of(TopUpOutcome.settle(command.requestId(), attempts, methodId -> candidates.stream()
-                .filter(method -> method.paymentMethodId().equals(methodId)).map(PaymentMethod::last4).findFirst().orElse(null)));
+        Map<String, String> last4 = new HashMap<>();
+        candidates.forEach(method -> last4.put(method.paymentMethodId(), method.last4()));
+        try {
+            return Optional.of(TopUpOutcome.settle(command.requestId(), attempts, last4::get));
+        } catch (RuntimeException failure) {
+            ChargeAttempt last = attempts.get(attempts.size() - 1);
+            if (last.result() != ChargeAttempt.Result.SUCCEEDED) {
+                throw failure;
+            }
+            // the money is taken: whatever went wrong in describing it, the top-up completes (a wallet has no last 4)
+            return Optional.of(new TopUpOutcome.Completed(command.requestId(), last.paymentMethodId(), null,
+                    last.paymentReference(), List.copyOf(attempts)));
+        }
     }
 
     /**

@@ -22,15 +22,24 @@ class ChargeTopUpTest {
     private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-24T03:00:00Z"), ZoneOffset.UTC);
 
     private final List<String> charged = new ArrayList<>();
+    private final List<PaymentGateway.ChargeMetadata> charges = new ArrayList<>();
     private Map<String, ChargeResult> answers = Map.of();
     private List<PaymentMethod> methods = List.of(card("pm-1", 1, true), card("pm-2", 2, false), card("pm-3", 3, false));
     private Set<String> settled = Set.of();
 
     private final PaymentGateway gateway = new PaymentGateway() {
         @Override
-        public ChargeResult charge(String idempotencyKey, String token, long amount, String currency) {
+        public ChargeResult charge(String idempotencyKey, String token, long amount, String currency, ChargeMetadata metadata) {
             charged.add(token);
+            this.metadata.add(metadata);
             return answers.getOrDefault(token, new ChargeResult.Succeeded("ch-" + token));
+        }
+
+        private final List<ChargeMetadata> metadata = charges;
+
+        @Override
+        public List<GatewayCharge> chargesBetween(Instant from, Instant to) {
+            return List.of();
         }
 
         @Override
@@ -133,6 +142,23 @@ class ChargeTopUpTest {
 
         assertThat(charge(null)).isEmpty();
         assertThat(charged).isEmpty();
+    }
+
+    /** The walk of issue 28: a wallet (no last four digits) as the default was charged, then the request dead-lettered. */
+    @Test
+    void a_charged_wallet_completes_its_top_up_and_the_charge_names_the_request_and_subscriber() {
+        methods = List.of(new PaymentMethod("pm-wallet", "BCEL_ONEPAY", "tok-wallet", null, null, null, "fp-w", 0, true),
+                card("pm-card", 1, false));
+
+        TopUpOutcome outcome = charge(null).orElseThrow();
+
+        assertThat(charged).containsExactly("tok-wallet");
+        assertThat(outcome).isInstanceOfSatisfying(TopUpOutcome.Completed.class, completed -> {
+            assertThat(completed.paymentMethodId()).isEqualTo("pm-wallet");
+            assertThat(completed.paymentMethodLast4()).isNull();
+            assertThat(completed.paymentReference()).isEqualTo("ch-tok-wallet");
+        });
+        assertThat(charges).containsExactly(new PaymentGateway.ChargeMetadata("req-1", "sub-1", "pm-wallet"));
     }
 
     private static PaymentMethod card(String id, int priority, boolean isDefault) {

@@ -68,8 +68,20 @@ public final class TransactionalBatch<V> {
         Duration waitBefore(ConsumerRecord<String, V> record, RuntimeException failure, int waits);
     }
 
+    /**
+     * Whether a record that failed {@code tries} times must not be dead-lettered, and how long to wait before it is
+     * tried again ({@code tries} more times), or null to dead-letter it. {@code holds} is how many times it was held
+     * before. For records whose effects outside Kafka already happened (a charge): a dead letter nobody reads would
+     * lose them, so they are held, in order, until they can be recorded.
+     */
+    @FunctionalInterface
+    public interface Hold<V> {
+        Duration holdFor(ConsumerRecord<String, V> record, RuntimeException failure, int holds);
+    }
+
     private final String listenerId;
     private final Later<V> later;
+    private final Hold<V> hold;
     private final ConsumerRecordRecoverer deadLetters;
     private final ObservationRegistry observations;
     private final int tries;
@@ -82,7 +94,10 @@ public final class TransactionalBatch<V> {
         }
     });
 
-    private record Failures(int failed, int waited, RuntimeException last) {
+    private record Failures(int failed, int waited, RuntimeException last, int held) {
+        Failures(int failed, int waited, RuntimeException last) {
+            this(failed, waited, last, 0);
+        }
     }
 
     /**
@@ -93,13 +108,25 @@ public final class TransactionalBatch<V> {
      */
     public TransactionalBatch(String listenerId, Later<V> later, ConsumerRecordRecoverer deadLetters,
             ObservationRegistry observations, int tries, Duration budget) {
-        this(listenerId, later, deadLetters, observations, tries, budget, System::nanoTime);
+        this(listenerId, later, (record, failure, holds) -> null, deadLetters, observations, tries, budget, System::nanoTime);
+    }
+
+    /** @param hold which records that keep failing are held instead of dead-lettered */
+    public TransactionalBatch(String listenerId, Later<V> later, Hold<V> hold, ConsumerRecordRecoverer deadLetters,
+            ObservationRegistry observations, int tries, Duration budget) {
+        this(listenerId, later, hold, deadLetters, observations, tries, budget, System::nanoTime);
     }
 
     TransactionalBatch(String listenerId, Later<V> later, ConsumerRecordRecoverer deadLetters,
             ObservationRegistry observations, int tries, Duration budget, LongSupplier nanoTime) {
+        this(listenerId, later, (record, failure, holds) -> null, deadLetters, observations, tries, budget, nanoTime);
+    }
+
+    TransactionalBatch(String listenerId, Later<V> later, Hold<V> hold, ConsumerRecordRecoverer deadLetters,
+            ObservationRegistry observations, int tries, Duration budget, LongSupplier nanoTime) {
         this.listenerId = listenerId;
         this.later = later;
+        this.hold = hold;
         this.deadLetters = deadLetters;
         this.observations = observations;
         this.tries = tries;
@@ -128,6 +155,16 @@ public final class TransactionalBatch<V> {
                 continue;
             }
             if (before != null && before.failed() >= tries) {
+                Duration held = before.last() == null ? null : hold.holdFor(record, before.last(), before.held());
+                if (held != null) {
+                    // nothing of it is written yet in this batch: what precedes it commits, it waits and is tried again
+                    log.error("{}: {}-{}@{} failed {} times and is held, not dead-lettered (hold {}); tried again in {}: {}",
+                            listenerId, record.topic(), record.partition(), record.offset(), tries, before.held() + 1, held,
+                            before.last().toString());
+                    failures.put(key, new Failures(0, before.waited(), null, before.held() + 1));
+                    acknowledgment.nack(i, held);
+                    return;
+                }
                 deadLetter(record, before.last());
                 failures.remove(key);
                 continue;
@@ -138,12 +175,14 @@ public final class TransactionalBatch<V> {
             } catch (RuntimeException failure) {
                 Duration wait = later.waitBefore(record, failure, before == null ? 0 : before.waited());
                 if (wait != null) {
-                    failures.put(key, new Failures(0, (before == null ? 0 : before.waited()) + 1, null));
+                    failures.put(key, new Failures(0, (before == null ? 0 : before.waited()) + 1, null,
+                            before == null ? 0 : before.held()));
                     acknowledgment.nack(i, wait);
                     return;
                 }
                 int failed = (before == null ? 0 : before.failed()) + 1;
-                failures.put(key, new Failures(failed, before == null ? 0 : before.waited(), failure));
+                failures.put(key, new Failures(failed, before == null ? 0 : before.waited(), failure,
+                        before == null ? 0 : before.held()));
                 log.warn("{}: {}-{}@{} failed ({} of {} tries); its batch rolls back: {}", listenerId, record.topic(),
                         record.partition(), record.offset(), failed, tries, failure.toString());
                 throw failure;

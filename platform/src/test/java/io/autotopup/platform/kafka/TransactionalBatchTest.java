@@ -132,6 +132,34 @@ class TransactionalBatchTest {
         assertThat(last.nackedAt).isNull();
     }
 
+    /** A record whose effect already happened elsewhere (a charge) is held after its tries, never dead-lettered. */
+    @Test
+    void a_record_that_must_not_be_lost_is_held_after_its_tries_and_tried_again_until_it_succeeds() {
+        TransactionalBatch<String> holding = new TransactionalBatch<>("test", (record, failure, waits) -> null,
+                (record, failure, holds) -> failure instanceof IllegalStateException ? Duration.ofSeconds(1L << holds) : null,
+                (record, reason) -> deadLettered.add(String.valueOf(record.value())), ObservationRegistry.NOOP, 3,
+                Duration.ofMillis(250), now::get);
+        List<ConsumerRecord<String, String>> fromBad = records("bad", "b");
+        List<Duration> holds = new ArrayList<>();
+        for (int hold = 0; hold < 3; hold++) {
+            for (int attempt = 0; attempt < 3; attempt++) {
+                assertThatThrownBy(() -> holding.process(fromBad, new Poll(), work)).hasMessage("cannot process bad");
+            }
+            Poll held = new Poll();
+            holding.process(fromBad, held, work);
+            assertThat(held.nackedAt).as("bad heads the next batch again").isEqualTo(0);
+            holds.add(held.sleep);
+        }
+        assertThat(deadLettered).as("held, never dead-lettered").isEmpty();
+        assertThat(holds).as("each hold waits longer").containsExactly(Duration.ofSeconds(1), Duration.ofSeconds(2),
+                Duration.ofSeconds(4));
+        assertThat(processed).as("nothing behind it overtakes it").isEmpty();
+
+        Poll recovered = new Poll();
+        holding.process(records("fixed", "b"), recovered, work); // the same record, now processed (the outcome written)
+        assertThat(processed).containsExactly("fixed", "b");
+    }
+
     @Test
     void a_record_that_cannot_be_decoded_is_dead_lettered_at_once_and_the_rest_is_processed() {
         RecordHeaders headers = new RecordHeaders();

@@ -34,6 +34,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * GET  /v1/tokens/{token}              the token's card details (brand, last4, expiry, fingerprint)
  * POST /v1/charges                     {"token","amount","currency"} with header Idempotency-Key
  * GET  /v1/charges[?idempotencyKey=K]  the audit list, or the charge made under key K
+ * GET  /v1/charges?createdFrom=T&amp;createdTo=U  the charges made in [T, U): the settlement report
  * POST /v1/sandbox/faults              {"latencyMs": 50, "unavailable": false}
  * GET  /hosted/...                     the hosted card field and wallet approval pages ({@link HostedPages})
  * </pre>
@@ -166,6 +167,18 @@ public final class SandboxGateway implements AutoCloseable {
                 }
                 return earlier.response();
             }
+            if (query != null && query.contains("createdFrom=")) {
+                Map<String, String> parameters = new java.util.HashMap<>();
+                for (String pair : query.split("&")) {
+                    int equals = pair.indexOf('=');
+                    parameters.put(pair.substring(0, Math.max(equals, 0)), java.net.URLDecoder.decode(pair.substring(equals + 1),
+                            StandardCharsets.UTF_8));
+                }
+                Instant from = Instant.parse(parameters.get("createdFrom"));
+                Instant to = parameters.containsKey("createdTo") ? Instant.parse(parameters.get("createdTo")) : Instant.MAX;
+                return Response.json(200, charges().stream()
+                        .filter(charge -> !charge.createdAt().isBefore(from) && charge.createdAt().isBefore(to)).toList());
+            }
             return Response.json(200, charges());
         }
         String key = exchange.getRequestHeaders().getFirst("Idempotency-Key");
@@ -223,7 +236,7 @@ public final class SandboxGateway implements AutoCloseable {
         String id = "ch_" + UUID.randomUUID().toString().replace("-", "");
         TestCard card = info == null ? TestCard.INVALID_ACCOUNT : info.card();
         Charge charge = new Charge(id, key, request.token(), request.amount(), request.currency(),
-                card.status(), card.declineCode(), now());
+                card.status(), card.declineCode(), now(), request.metadata() == null ? Map.of() : Map.copyOf(request.metadata()));
         charges.add(charge);
         return Response.json(card.httpStatus(), charge);
     }
@@ -290,7 +303,8 @@ public final class SandboxGateway implements AutoCloseable {
     public record TokenRequest(String number, Integer expMonth, Integer expYear, String cvc, String wallet, String account) {
     }
 
-    public record ChargeRequest(String token, long amount, String currency, String description) {
+    /** @param metadata what the merchant wants its charge report to say (its request and customer), kept with the charge */
+    public record ChargeRequest(String token, long amount, String currency, String description, Map<String, String> metadata) {
         boolean sameCharge(ChargeRequest other) {
             return java.util.Objects.equals(token, other.token) && amount == other.amount
                     && java.util.Objects.equals(currency, other.currency);
@@ -304,7 +318,7 @@ public final class SandboxGateway implements AutoCloseable {
 
     /** One charge attempt as the gateway answered it. */
     public record Charge(String id, String idempotencyKey, String token, long amount, String currency, String status,
-            String declineCode, Instant createdAt) {
+            String declineCode, Instant createdAt, Map<String, String> metadata) {
     }
 
     /**

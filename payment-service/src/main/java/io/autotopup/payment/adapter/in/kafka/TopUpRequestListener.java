@@ -52,6 +52,8 @@ public class TopUpRequestListener implements AutoCloseable {
     private final TransactionalBatch<TopUpRequested> retryBatches;
     private final ExecutorService gatewayCallers;
     private final int chargedAhead;
+    /** Requests charged at the gateway whose outcome could not be written yet: held, never dead-lettered. */
+    private final java.util.Set<String> held = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /**
      * @param chargesAtOnce       the gateway calls this instance may have in flight (the bulkhead's size): the
@@ -70,9 +72,11 @@ public class TopUpRequestListener implements AutoCloseable {
         this.clock = clock;
         this.meters = meters;
         this.realEffectsOnReplay = realEffectsOnReplay;
-        this.requestBatches = new TransactionalBatch<>(REQUESTS, (record, failure, waits) -> null, deadLetters, observations, 3,
+        this.requestBatches = new TransactionalBatch<>(REQUESTS, (record, failure, waits) -> null, this::holdIfCharged,
+                deadLetters, observations, 3, BATCH_BUDGET);
+        this.retryBatches = new TransactionalBatch<>(RETRIES, this::untilDue, this::holdIfCharged, deadLetters, observations, 3,
                 BATCH_BUDGET);
-        this.retryBatches = new TransactionalBatch<>(RETRIES, this::untilDue, deadLetters, observations, 3, BATCH_BUDGET);
+        meters.gauge("autotopup.topups.held", held, java.util.Set::size);
         this.chargedAhead = Math.max(1, chargesAtOnce - 2);
         AtomicInteger callers = new AtomicInteger();
         this.gatewayCallers = Executors.newFixedThreadPool(chargedAhead, work -> {
@@ -164,9 +168,50 @@ public class TopUpRequestListener implements AutoCloseable {
         return decision;
     }
 
+    /**
+     * A request the gateway charged whose outcome could not be written (three tries, each rolled back) is held
+     * instead of dead-lettered: it and the requests behind it wait, then it is charged again under the same key (the
+     * gateway answers with the first charge) and its outcome written; the wait grows to a minute at most, for as long
+     * as it takes. {@code autotopup_topups_held} counts the requests held now (alert on any); reconciliation credits
+     * the charge meanwhile if an operator cannot mend the cause.
+     */
+    private Duration holdIfCharged(ConsumerRecord<String, TopUpRequested> record, RuntimeException failure, int holds) {
+        ChargedNotRecordedException charged = charged(failure);
+        if (charged == null) {
+            return null;
+        }
+        if (held.add(charged.requestId())) {
+            meters.counter("autotopup.topups.held.total").increment();
+        }
+        log.error("Top-up {} was charged ({}) but its outcome cannot be written; held, not dead-lettered (hold {})",
+                charged.requestId(), charged.paymentReference(), holds + 1, failure);
+        return Duration.ofSeconds(Math.min(60L, 1L << Math.min(holds, 6)));
+    }
+
+    private static ChargedNotRecordedException charged(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof ChargedNotRecordedException charged) {
+                return charged;
+            }
+        }
+        return null;
+    }
+
     /** Publishes what the decision came to, in the batch's transaction. */
     private void settle(TopUpRequested request, Decision decision) {
-        if (decision instanceof Decision.Settle settle) {
+        if (decision instanceof Decision.Settle settle && settle.outcome() instanceof TopUpOutcome.Completed completed) {
+            try {
+                log.info("Top-up {} for subscriber {}: Completed after {} attempt(s)", request.getRequestId(),
+                        request.getSubscriberId(), completed.attempts().size());
+                outcomes.publish(request, completed);
+            } catch (RuntimeException failure) {
+                throw new ChargedNotRecordedException(request.getRequestId(), completed.paymentReference(), failure);
+            }
+            if (held.remove(request.getRequestId())) {
+                log.info("Top-up {} was held and is now recorded as completed", request.getRequestId());
+            }
+            meters.counter("autotopup.topups", "outcome", "completed", "reason", "none").increment();
+        } else if (decision instanceof Decision.Settle settle) {
             log.info("Top-up {} for subscriber {}: {} after {} attempt(s)", request.getRequestId(), request.getSubscriberId(),
                     settle.outcome().getClass().getSimpleName(), settle.outcome().attempts().size());
             outcomes.publish(request, settle.outcome());
@@ -179,6 +224,7 @@ public class TopUpRequestListener implements AutoCloseable {
             retries.defer(request, later.tier(), later.due());
             meters.counter("autotopup.topups.deferred", "tier", Integer.toString(later.tier())).increment();
         } else {
+            held.remove(request.getRequestId());
             log.info("Top-up {} was settled before; not charged again", request.getRequestId());
         }
     }
@@ -186,6 +232,27 @@ public class TopUpRequestListener implements AutoCloseable {
     @Override
     public void close() {
         gatewayCallers.shutdown();
+    }
+
+    /** The gateway charged the request, and its outcome could not be written: hold it, never dead-letter it. */
+    public static final class ChargedNotRecordedException extends RuntimeException {
+        private final String requestId;
+        private final String paymentReference;
+
+        ChargedNotRecordedException(String requestId, String paymentReference, Throwable cause) {
+            super("Top-up " + requestId + " was charged (" + paymentReference + ") but its outcome could not be written: "
+                    + cause, cause);
+            this.requestId = requestId;
+            this.paymentReference = paymentReference;
+        }
+
+        public String requestId() {
+            return requestId;
+        }
+
+        public String paymentReference() {
+            return paymentReference;
+        }
     }
 
     /** The deferred request is not due yet: it is not committed, and it is read again when it is due. */

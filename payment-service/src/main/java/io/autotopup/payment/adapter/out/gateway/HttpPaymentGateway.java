@@ -55,7 +55,12 @@ public final class HttpPaymentGateway implements PaymentGateway {
         this.bulkhead = bulkhead;
     }
 
-    record ChargeBody(String token, long amount, String currency) {
+    record ChargeBody(String token, long amount, String currency, Map<String, String> metadata) {
+    }
+
+    /** A charge as the gateway's list reports it. */
+    record ListedCharge(String id, String idempotencyKey, long amount, String currency, String status,
+            java.time.Instant createdAt, Map<String, String> metadata) {
     }
 
     record ChargeAnswer(String id, String status, String declineCode) {
@@ -66,11 +71,13 @@ public final class HttpPaymentGateway implements PaymentGateway {
     }
 
     @Override
-    public ChargeResult charge(String idempotencyKey, String token, long amount, String currency) {
+    public ChargeResult charge(String idempotencyKey, String token, long amount, String currency, ChargeMetadata metadata) {
         return client.post().uri("/v1/charges")
                 .header("Idempotency-Key", idempotencyKey)
                 .contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(new ChargeBody(token, amount, currency))
+                .bodyValue(new ChargeBody(token, amount, currency, metadata == null ? null : Map.of(
+                        "requestId", metadata.requestId(), "subscriberId", metadata.subscriberId(),
+                        "paymentMethodId", metadata.paymentMethodId())))
                 .exchangeToMono(HttpPaymentGateway::classify)
                 .transformDeferred(TimeLimiterOperator.of(timeLimiter))
                 .onErrorResume(HttpPaymentGateway::mayHaveCharged, error -> lookUp(idempotencyKey).switchIfEmpty(Mono.error(error)))
@@ -82,6 +89,28 @@ public final class HttpPaymentGateway implements PaymentGateway {
                     return Mono.just(new ChargeResult.Unavailable(describe(error)));
                 })
                 .block();
+    }
+
+    @Override
+    public java.util.List<GatewayCharge> chargesBetween(java.time.Instant from, java.time.Instant to) {
+        return client.get().uri(builder -> builder.path("/v1/charges").queryParam("createdFrom", from.toString())
+                        .queryParam("createdTo", to.toString()).build())
+                .retrieve()
+                .bodyToFlux(ListedCharge.class)
+                .map(HttpPaymentGateway::listed)
+                .collectList()
+                .timeout(Duration.ofSeconds(30))
+                .onErrorMap(error -> new GatewayUnavailableException("The payment gateway did not list its charges: "
+                        + describe(error)))
+                .block();
+    }
+
+    private static GatewayCharge listed(ListedCharge charge) {
+        Map<String, String> metadata = charge.metadata() == null ? Map.of() : charge.metadata();
+        return new GatewayCharge(charge.id(), charge.idempotencyKey(), charge.amount(), charge.currency(),
+                "succeeded".equals(charge.status()), charge.createdAt(), metadata.containsKey("requestId")
+                ? new ChargeMetadata(metadata.get("requestId"), metadata.get("subscriberId"), metadata.get("paymentMethodId"))
+                : null);
     }
 
     @Override

@@ -31,10 +31,34 @@ public final class KafkaTopUpOutcomes {
         this.template = template;
     }
 
+    /** How long the broker may take to take both records before the outcome counts as not written. */
+    private static final java.time.Duration WRITE_TIMEOUT = java.time.Duration.ofSeconds(30);
+
+    /**
+     * Writes both records and waits until the broker has taken them, so that an outcome that cannot be written fails
+     * here, with its request, rather than later at the commit (where it would be no one request's failure).
+     */
     public void publish(TopUpRequested request, TopUpOutcome outcome) {
         Instant now = Instant.now();
-        template.send(Topics.TOP_UP_OUTCOMES.name(), request.getSubscriberId(), toEvent(request, outcome, now));
-        template.send(Topics.PAYMENTS.name(), request.getRequestId(), record(request, outcome, now));
+        SpecificRecord event = toEvent(request, outcome, now);
+        PaymentRecorded payment = record(request, outcome, now);
+        java.util.concurrent.CompletableFuture<?> outcomeWritten = template.send(Topics.TOP_UP_OUTCOMES.name(),
+                request.getSubscriberId(), event);
+        java.util.concurrent.CompletableFuture<?> paymentWritten = template.send(Topics.PAYMENTS.name(), request.getRequestId(),
+                payment);
+        try {
+            java.util.concurrent.CompletableFuture.allOf(outcomeWritten, paymentWritten)
+                    .get(WRITE_TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new org.apache.kafka.common.errors.InterruptException(e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new org.apache.kafka.common.KafkaException("The outcome of top-up " + request.getRequestId()
+                    + " was not written: " + e.getCause(), e.getCause());
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new org.apache.kafka.common.KafkaException("The outcome of top-up " + request.getRequestId()
+                    + " was not written within " + WRITE_TIMEOUT, e);
+        }
     }
 
     /**

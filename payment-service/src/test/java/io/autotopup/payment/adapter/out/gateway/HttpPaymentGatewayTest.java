@@ -56,8 +56,8 @@ class HttpPaymentGatewayTest {
     void a_good_card_is_charged_and_a_repeat_under_the_same_key_charges_nothing_more() {
         String token = sandbox.tokenize("4242424242424242", 12, 2035).token();
 
-        ChargeResult first = gateway.charge("topup-r1-pm1", token, 50_000, "LAK");
-        ChargeResult again = gateway.charge("topup-r1-pm1", token, 50_000, "LAK");
+        ChargeResult first = gateway.charge("topup-r1-pm1", token, 50_000, "LAK", null);
+        ChargeResult again = gateway.charge("topup-r1-pm1", token, 50_000, "LAK", null);
 
         assertThat(first).isInstanceOf(ChargeResult.Succeeded.class).isEqualTo(again);
         assertThat(sandbox.charges()).hasSize(1);
@@ -65,8 +65,8 @@ class HttpPaymentGatewayTest {
 
     @Test
     void declines_are_classified_hard_or_soft_and_not_retried() {
-        ChargeResult hard = gateway.charge("k-hard", sandbox.tokenize("4000000000000002", 12, 2035).token(), 500, "USD");
-        ChargeResult soft = gateway.charge("k-soft", sandbox.tokenize("4000000000009995", 12, 2035).token(), 500, "USD");
+        ChargeResult hard = gateway.charge("k-hard", sandbox.tokenize("4000000000000002", 12, 2035).token(), 500, "USD", null);
+        ChargeResult soft = gateway.charge("k-soft", sandbox.tokenize("4000000000009995", 12, 2035).token(), 500, "USD", null);
 
         assertThat(hard).isEqualTo(new ChargeResult.Declined("do_not_honor", true));
         assertThat(soft).isEqualTo(new ChargeResult.Declined("insufficient_funds", false));
@@ -79,13 +79,13 @@ class HttpPaymentGatewayTest {
         String token = sandbox.tokenize("4242424242424242", 12, 2035).token();
         sandbox.setFaults(new SandboxGateway.Faults(0, true));
 
-        ChargeResult result = gateway.charge("k-down", token, 500, "USD");
+        ChargeResult result = gateway.charge("k-down", token, 500, "USD", null);
 
         assertThat(result).isInstanceOf(ChargeResult.Unavailable.class);
         assertThat(retry.getMetrics().getNumberOfFailedCallsWithRetryAttempt()).isEqualTo(1);
         assertThat(breaker.getMetrics().getNumberOfFailedCalls()).isEqualTo(3);
 
-        gateway.charge("k-down-2", token, 500, "USD");
+        gateway.charge("k-down-2", token, 500, "USD", null);
         assertThat(breaker.getState()).isEqualTo(CircuitBreaker.State.OPEN);
         assertThat(sandbox.charges()).as("nothing was charged").isEmpty();
     }
@@ -95,7 +95,7 @@ class HttpPaymentGatewayTest {
         String token = sandbox.tokenize("4242424242424242", 12, 2035).token();
         sandbox.setFaults(new SandboxGateway.Faults(0, false, 0, NEVER_IN_TIME_MS));
 
-        ChargeResult result = gateway.charge("k-slow", token, 500, "USD");
+        ChargeResult result = gateway.charge("k-slow", token, 500, "USD", null);
 
         assertThat(result).as("the first attempt timed out, the look-up found what it did").isInstanceOf(ChargeResult.Succeeded.class);
         assertThat(sandbox.charges()).hasSize(1);
@@ -108,7 +108,7 @@ class HttpPaymentGatewayTest {
         String token = sandbox.tokenize("4242424242424242", 12, 2035).token();
         sandbox.setFaults(new SandboxGateway.Faults(0, false, 0, 0, 1));
 
-        ChargeResult result = gateway.charge("k-dropped", token, 500, "USD");
+        ChargeResult result = gateway.charge("k-dropped", token, 500, "USD", null);
 
         assertThat(result).isInstanceOf(ChargeResult.Succeeded.class);
         assertThat(sandbox.charges()).hasSize(1);
@@ -118,7 +118,7 @@ class HttpPaymentGatewayTest {
     void the_time_out_test_card_is_charged_and_found_by_its_key_before_any_second_charge() {
         String token = sandbox.tokenize("4000000000000119", 12, 2035).token();
 
-        ChargeResult result = gateway.charge("k-timeout-card", token, 500, "USD");
+        ChargeResult result = gateway.charge("k-timeout-card", token, 500, "USD", null);
 
         assertThat(result).isInstanceOf(ChargeResult.Succeeded.class);
         assertThat(sandbox.charges()).hasSize(1);
@@ -129,7 +129,7 @@ class HttpPaymentGatewayTest {
         String token = sandbox.tokenize("4242424242424242", 12, 2035).token();
         sandbox.setFaults(new SandboxGateway.Faults(NEVER_IN_TIME_MS, true));
 
-        ChargeResult result = gateway.charge("k-never", token, 500, "USD");
+        ChargeResult result = gateway.charge("k-never", token, 500, "USD", null);
 
         assertThat(result).isInstanceOf(ChargeResult.Unavailable.class);
         assertThat(((ChargeResult.Unavailable) result).detail()).contains("Timeout");
