@@ -159,6 +159,51 @@ class AutoTopUpJourneyIT {
                 HttpResponse.BodyHandlers.ofString()).body();
     }
 
+    /**
+     * Issue 28: with a wallet as the method, the gateway charged and the request was dead-lettered: never credited, never
+     * texted. Each wallet kind tops up, is credited once and texted; then reconciliation (as an operator runs it, with
+     * topupctl) finds the gateway and the books agree.
+     */
+    @Test
+    void a_top_up_from_each_wallet_is_charged_once_credited_and_texted_and_reconciliation_finds_nothing_amiss() {
+        java.time.Instant from = java.time.Instant.now();
+        Map<String, String> subscribers = new java.util.LinkedHashMap<>();
+        Map<String, String> tokens = new java.util.HashMap<>();
+        for (String wallet : List.of("ALIPAY", "WECHAT_PAY", "BCEL_ONEPAY")) {
+            String msisdn = newLaoMsisdn();
+            var registered = client.registerSubscriber(msisdn, "LAK", "en", "12000");
+            assertThat(registered.status()).as(registered.body().toString()).isEqualTo(201);
+            String subscriberId = registered.text("subscriberId");
+            assertThat(client.signIn(msisdn, PATIENCE).status()).isEqualTo(200);
+            String token = client.tokenizeWallet(wallet, msisdn);
+            var bound = client.bindPaymentMethod(subscriberId, token);
+            assertThat(bound.status()).as(bound.body().toString()).isEqualTo(201);
+            assertThat(bound.text("type")).isEqualTo(wallet);
+            assertThat(client.setAutoTopUpRule(subscriberId, "10000", "50000", "LAK", null, PATIENCE).status()).isEqualTo(200);
+            await().atMost(PATIENCE).until(() -> client.autoTopUpRule(subscriberId).status() == 200);
+            subscribers.put(msisdn, subscriberId);
+            tokens.put(msisdn, token);
+        }
+
+        subscribers.keySet().forEach(msisdn -> client.publishUsage(usage(msisdn, "cdr-" + UUID.randomUUID(), 5_000)));
+
+        subscribers.forEach((msisdn, subscriberId) -> {
+            await().atMost(PATIENCE).untilAsserted(() -> assertThat(client.balance(subscriberId).body().path("balance")
+                    .path("amount").asText()).as(msisdn + " credited").isEqualTo("57000"));
+            await().atMost(PATIENCE).untilAsserted(() -> assertThat(topUpTexts(msisdn)).hasSize(1));
+            assertThat(topUpTexts(msisdn).get(0).path("text").asText()).contains("50,000 ₭").contains("57,000 ₭");
+            assertThat(successfulCharges(tokens.get(msisdn))).as("charged once").hasSize(1);
+        });
+
+        java.io.StringWriter out = new java.io.StringWriter();
+        int code = io.autotopup.topupctl.TopUpCtl.commandLine().setOut(new java.io.PrintWriter(out, true))
+                .setErr(new java.io.PrintWriter(out, true)).execute("payments", "reconcile", "--payment-url",
+                        stack.endpoints.paymentUrl(), "--auth-url", stack.authUrlOf, "--client-id", "topupctl", "--client-secret",
+                        InProcessStack.TOPUPCTL_SECRET, "--from", from.toString(), "--to", java.time.Instant.now().toString());
+        assertThat(code).as(out.toString()).isZero();
+        assertThat(out.toString()).contains("the gateway and the books agree").containsPattern("[3-9] charges");
+    }
+
     @Test
     void a_declined_card_is_not_credited_and_the_subscriber_is_told_why_in_english() {
         String msisdn = newLaoMsisdn();

@@ -74,6 +74,7 @@ class PaymentServiceIT {
 
     private static final TestIssuer ISSUER = TestIssuer.start();
     private static final String PAYMENTS_READER = ISSUER.machineToken("support", Scopes.PAYMENTS_READ);
+    private static final String RECONCILER = ISSUER.machineToken("operator", Scopes.PAYMENTS_RECONCILE);
 
     @DynamicPropertySource
     static void gateway(DynamicPropertyRegistry registry) {
@@ -178,6 +179,117 @@ class PaymentServiceIT {
         }
     }
 
+    /**
+     * Reconciliation over a window with three planted faults: a charge made at the gateway for a request that has no
+     * outcome (it is credited, once), a recorded top-up whose amount differs from its charge, and a completed top-up
+     * the gateway has no charge for (both reported, on the topic and the gauge). Runs first: the gateway's clock is
+     * still the machine's.
+     */
+    @Test
+    @org.junit.jupiter.api.Order(1)
+    void reconciliation_credits_a_charge_without_an_outcome_once_and_reports_what_it_cannot_prove() throws Exception {
+        Instant from = Instant.now().minusSeconds(1);
+        String gapMethod = bind("sub-gap", "4242424242424242");
+        String gapCharge = chargeAtTheGateway("sub-gap", gapMethod, "req-gap", 50_000);
+
+        bind("sub-differs", "4242424242424242");
+        publish(Topics.TOP_UP_REQUESTS.name(), "sub-differs", request("req-differs", "sub-differs", null));
+        assertThat(outcomesFor("req-differs", 1)).singleElement().isInstanceOf(TopUpCompleted.class);
+        String differsCharge = chargesOf("req-differs").get(0).id();
+        plantPayment("req-differs", "sub-differs", 40_000, differsCharge);
+        plantPayment("req-phantom", "sub-phantom", 50_000, "ch_nowhere");
+        await().atMost(PATIENCE).untilAsserted(() -> {
+            assertThat(get("/v1/payments/req-phantom").statusCode()).isEqualTo(200);
+            assertThat(get("/v1/payments/req-differs").body()).contains("40000");
+        });
+
+        HttpResponse<String> run = reconcile(from, Instant.now());
+
+        assertThat(run.statusCode()).as(run.body()).isEqualTo(200);
+        com.fasterxml.jackson.databind.JsonNode report = new com.fasterxml.jackson.databind.ObjectMapper().readTree(run.body());
+        Map<String, String> found = new java.util.TreeMap<>();
+        report.path("discrepancies").forEach(d -> found.put(d.path("requestId").asText(),
+                d.path("kind").asText() + " " + d.path("resolution").asText()));
+        assertThat(found).containsExactlyInAnyOrderEntriesOf(Map.of(
+                "req-gap", "CHARGED_NOT_COMPLETED REPAIRED",
+                "req-differs", "AMOUNT_DIFFERS REPORTED",
+                "req-phantom", "COMPLETED_WITHOUT_CHARGE REPORTED"));
+        assertThat(outcomesFor("req-gap", 1)).as("the charge is credited").singleElement()
+                .isInstanceOfSatisfying(TopUpCompleted.class, completed -> {
+                    assertThat(completed.getPaymentReference()).isEqualTo(gapCharge);
+                    assertThat(completed.getPaymentMethodId()).isEqualTo(gapMethod);
+                    assertThat(completed.getAmount().getMinorUnits()).isEqualTo(50_000);
+                });
+        await().atMost(PATIENCE).untilAsserted(() -> assertThat(get("/v1/payments/req-gap").body())
+                .contains("\"outcome\":\"COMPLETED\""));
+        assertThat(meters.get("autotopup.reconciliation.unresolved").gauge().value()).isEqualTo(2.0);
+        assertThat(reconciliationKeys()).contains("CHARGED_NOT_COMPLETED:" + gapCharge, "AMOUNT_DIFFERS:" + differsCharge,
+                "COMPLETED_WITHOUT_CHARGE:req-phantom");
+
+        HttpResponse<String> again = reconcile(from, Instant.now());
+        assertThat(again.body()).as("credited once: the second run finds it settled").doesNotContain("REPAIRED")
+                .contains("req-differs", "req-phantom");
+        assertThat(outcomesUntil("req-gap", markerAfterward("sub-gap"))).as("one outcome, ever").hasSize(1);
+
+        assertThat(new LocalHttp(port).as(PAYMENTS_READER).post("/v1/reconciliations", "{}").statusCode())
+                .as("reading payments is not enough to reconcile").isEqualTo(403);
+        assertThat(new LocalHttp(port).as(RECONCILER).post("/v1/reconciliations",
+                "{\"from\":\"yesterday\",\"to\":\"today\"}").body()).contains("ISO-8601");
+    }
+
+    private HttpResponse<String> reconcile(Instant from, Instant to) throws Exception {
+        return new LocalHttp(port).as(RECONCILER).post("/v1/reconciliations",
+                "{\"from\":\"" + from + "\",\"to\":\"" + to + "\"}");
+    }
+
+    /** Publishes a request of the subscriber and waits for its outcome: a marker behind everything before it. */
+    private String markerAfterward(String subscriberId) throws Exception {
+        String marker = "req-marker-" + UUID.randomUUID();
+        publish(Topics.TOP_UP_REQUESTS.name(), subscriberId, request(marker, subscriberId, null));
+        return marker;
+    }
+
+    /** Charges a subscriber's card at the gateway as payment-service would, for a request it never settles. */
+    private static String chargeAtTheGateway(String subscriberId, String methodId, String requestId, long amount) throws Exception {
+        String token = GATEWAY.tokenize("4242424242424242", 12, 2035).token();
+        java.net.http.HttpResponse<String> charged = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest
+                .newBuilder(java.net.URI.create(GATEWAY.baseUrl() + "/v1/charges"))
+                .header("Idempotency-Key", "topup-" + requestId + "-" + methodId).header("Content-Type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"token\":\"" + token + "\",\"amount\":" + amount
+                        + ",\"currency\":\"LAK\",\"metadata\":{\"requestId\":\"" + requestId + "\",\"subscriberId\":\""
+                        + subscriberId + "\",\"paymentMethodId\":\"" + methodId + "\"}}")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(charged.statusCode()).as(charged.body()).isEqualTo(201);
+        return charged.body().replaceAll(".*\"id\":\"([^\"]+)\".*", "$1");
+    }
+
+    /** Writes a completed payment into the books directly, as a fault of ours would. */
+    private void plantPayment(String requestId, String subscriberId, long amount, String reference) throws Exception {
+        io.autotopup.events.PaymentRecorded planted = io.autotopup.events.PaymentRecorded.newBuilder().setRequestId(requestId)
+                .setSubscriberId(subscriberId).setAmount(money(amount, "LAK"))
+                .setAttempts(List.of(io.autotopup.events.ChargeAttempt.newBuilder().setPaymentMethodId("pm-planted")
+                        .setIdempotencyKey("topup-" + requestId + "-pm-planted")
+                        .setResult(io.autotopup.events.ChargeAttemptResult.SUCCEEDED).setPaymentReference(reference)
+                        .setAt(Instant.now()).build()))
+                .setCompleted(true).setSettledAt(Instant.now()).build();
+        publish(Topics.PAYMENTS.name(), requestId,
+                Topics.PAYMENTS.valueSerde().serializer().serialize(Topics.PAYMENTS.name(), planted));
+    }
+
+    private List<String> reconciliationKeys() {
+        Map<String, Object> props = KafkaTestUtils.consumerProps(broker.getBrokersAsString(), "it-rec-" + UUID.randomUUID(), false);
+        props.put("isolation.level", "read_committed");
+        List<String> keys = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> reader = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            reader.subscribe(List.of(Topics.PAYMENT_RECONCILIATION.name()));
+            await().atMost(PATIENCE).until(() -> {
+                reader.poll(Duration.ofMillis(200)).forEach(record -> keys.add(new String(record.key(), StandardCharsets.UTF_8)));
+                return keys.size() >= 3;
+            });
+        }
+        return keys;
+    }
+
     /** Issue 28: a wallet (no last four digits) was charged, then its request dead-lettered, never credited. */
     @Test
     void every_kind_of_method_is_charged_and_completes_its_top_up() throws Exception {
@@ -208,7 +320,7 @@ class PaymentServiceIT {
 
     /**
      * The gateway charges, then the outcome cannot be written (the broker refuses it: the topic's largest message is
-     * made smaller than an outcome): the request is held, retried and never dead-lettered, and once the outcome can be
+     * made smaller than an outcome, as a misconfigured topic would): the request is held, retried and never dead-lettered, and once the outcome can be
      * written the top-up completes, charged once.
      */
     @Test
@@ -219,7 +331,8 @@ class PaymentServiceIT {
                 Map.of("bootstrap.servers", broker.getBrokersAsString()))) {
             org.apache.kafka.common.config.ConfigResource outcomes = new org.apache.kafka.common.config.ConfigResource(
                     org.apache.kafka.common.config.ConfigResource.Type.TOPIC, Topics.TOP_UP_OUTCOMES.name());
-            alter(admin, outcomes, org.apache.kafka.clients.admin.AlterConfigOp.OpType.SET, "64");
+            // smaller than an outcome (about 200 bytes), larger than a transaction marker (78): the broker still ends transactions
+            alter(admin, outcomes, org.apache.kafka.clients.admin.AlterConfigOp.OpType.SET, "128");
             try {
                 publish(Topics.TOP_UP_REQUESTS.name(), "sub-held", request("req-held-1", "sub-held", null));
                 await().atMost(PATIENCE).untilAsserted(() -> assertThat(meters.get("autotopup.topups.held").gauge().value())

@@ -14,6 +14,7 @@ import io.autotopup.events.IdentityDocumentViewed;
 import io.autotopup.events.KycStatusChanged;
 import io.autotopup.events.LowBalanceWarning;
 import io.autotopup.events.PaymentMethodsChanged;
+import io.autotopup.events.PaymentDiscrepancyFound;
 import io.autotopup.events.PaymentRecorded;
 import io.autotopup.events.SmsDeliveryReported;
 import io.autotopup.events.SmsRequested;
@@ -65,7 +66,7 @@ public final class EventSchemas implements SchemaStore {
             VerificationAttemptFailed.class, PaymentRecorded.class, SmsDeliveryReported.class, SubscriberNumberAssigned.class,
             VerificationCodeUsed.class, CodeRequested.class, AuthorizationRecorded.class, AuthorizationTokenRecorded.class,
             IdentityDocumentSubmitted.class, IdentityDocumentReviewed.class, IdentityDocumentErased.class,
-            IdentityDocumentViewed.class, KycStatusChanged.class);
+            IdentityDocumentViewed.class, KycStatusChanged.class, PaymentDiscrepancyFound.class);
 
     private static final String EVENTS_PACKAGE = "io.autotopup.events.";
     private static final String PUBLISHED_ROOT = "io/autotopup/schemas/published/";

@@ -3,6 +3,7 @@ package io.autotopup.schemas;
 import io.autotopup.events.AuthorizationRecorded;
 import io.autotopup.events.AuthorizationTokenRecorded;
 import io.autotopup.events.AutoTopUpDisabled;
+import io.autotopup.events.PaymentDiscrepancyFound;
 import io.autotopup.events.AutoTopUpRuleSet;
 import io.autotopup.events.BalanceAdjustmentRequested;
 import io.autotopup.events.BalanceChanged;
@@ -96,6 +97,13 @@ public final class Topics {
     public static final Topic<String, PaymentRecorded> PAYMENTS =
             Topic.compacted("payments", KEY, AvroSerde.of(PaymentRecorded.class));
 
+    /**
+     * What payment reconciliation found (charges without outcomes, outcomes without charges, amounts that differ) and
+     * whether it repaired it, key = discrepancy id; kept as an audit trail.
+     */
+    public static final Topic<String, PaymentDiscrepancyFound> PAYMENT_RECONCILIATION =
+            Topic.log("payment-reconciliation", KEY, AvroSerde.of(PaymentDiscrepancyFound.class), AUDIT_TRAIL);
+
     /** Top-ups the rule engine asks for, key = subscriber id. */
     public static final Topic<String, TopUpRequested> TOP_UP_REQUESTS =
             Topic.log("top-up-requests", KEY, AvroSerde.of(TopUpRequested.class), AUDIT_TRAIL);
@@ -141,7 +149,7 @@ public final class Topics {
 
     /** Every topic of the catalogue. */
     public static final List<Topic<String, ?>> ALL = List.of(USAGE_EVENTS, SUBSCRIBERS, SUBSCRIBER_NUMBERS, SUBSCRIBER_VERIFICATIONS, CODE_REQUESTS, BALANCE_ADJUSTMENTS, BALANCE_CHANGES,
-            AUTO_TOP_UP_RULES, PAYMENT_METHODS, PAYMENTS, TOP_UP_REQUESTS, TOP_UP_OUTCOMES, AUTO_TOP_UP_NOTICES, NOTIFICATIONS,
+            AUTO_TOP_UP_RULES, PAYMENT_METHODS, PAYMENTS, PAYMENT_RECONCILIATION, TOP_UP_REQUESTS, TOP_UP_OUTCOMES, AUTO_TOP_UP_NOTICES, NOTIFICATIONS,
             AUTH_AUTHORIZATIONS, AUTH_TOKENS, IDENTITY_DOCUMENTS, KYC_AUDIT, KYC_STATUSES);
 
     /**

@@ -415,6 +415,24 @@ final class Checker {
         return new Verdict(List.copyOf(invariants), Map.copyOf(counts));
     }
 
+    /**
+     * The verdict with payment-service's reconciliation of the run (its {@code POST /v1/reconciliations} report): every
+     * discrepancy it found, repaired or reported, breaks the promise that charges and outcomes agree.
+     */
+    static Verdict withReconciliation(Verdict verdict, com.fasterxml.jackson.databind.JsonNode report) {
+        List<String> breaks = new ArrayList<>();
+        report.path("discrepancies").forEach(found -> breaks.add(found.path("kind").asText() + " "
+                + found.path("resolution").asText() + " " + found.path("requestId").asText() + ": " + found.path("detail").asText()));
+        List<Invariant> invariants = new ArrayList<>(verdict.invariants());
+        invariants.add(new Invariant("reconciliation: the gateway's charges and the recorded top-ups agree (nothing repaired, "
+                + "nothing reported)", true, report.path("chargesCompared").asLong(), breaks.size(),
+                breaks.stream().limit(10).toList()));
+        Map<String, Long> counts = new LinkedHashMap<>(verdict.counts());
+        counts.put("reconciliation: charges compared", report.path("chargesCompared").asLong());
+        counts.put("reconciliation: recorded top-ups compared", report.path("outcomesCompared").asLong());
+        return new Verdict(List.copyOf(invariants), Map.copyOf(counts));
+    }
+
     private void add(String name, boolean money, long checked, List<String> breaks) {
         invariants.add(new Invariant(name, money, checked, breaks.size(), breaks.stream().limit(10).toList()));
     }

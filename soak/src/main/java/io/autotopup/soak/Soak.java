@@ -114,6 +114,7 @@ public final class Soak {
             out.printf("soak | %,d subscribers registered, cards bound, rules set; the feed and the faults begin%n", options.subscribers());
 
             long started = System.nanoTime();
+            Instant startedAt = Instant.now().minusSeconds(1);
             long until = started + (long) (options.minutes() * 60e9);
             // from here on, as on Kubernetes, an instance whose liveness stays DOWN is restarted (stopping the stack ends it)
             LivenessProbes probes = LivenessProbes.asDeployed(stack.instances, started, out).start();
@@ -163,6 +164,7 @@ public final class Soak {
                 verdict = new Checker(stack.brokers.bootstrap()).check(stack.gateway::charges, stack.smsc::inbox,
                         id -> balanceOf(client, stack.issuer, id), below -> armedBelow(client, stack.issuer, below));
             }
+            verdict = Checker.withReconciliation(verdict, reconcile(stack, startedAt));
             if (verdict.violations() > 0) {
                 // what each instance was doing when the promises were found broken, beside its log
                 dumpThreads(stack.instances, work.resolve("logs"), out);
@@ -216,6 +218,26 @@ public final class Soak {
         } catch (IOException | RuntimeException e) {
             // a temporary directory: the system clears it in the end
         }
+    }
+
+    /**
+     * payment-service's reconciliation over the whole run, as an operator would run it: after the checks, so that it
+     * cannot repair what the checker is to find; anything it finds (repaired or not) is a broken promise.
+     */
+    private static com.fasterxml.jackson.databind.JsonNode reconcile(Stack stack, Instant from) throws Exception {
+        java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(stack.first("payment-service").url() + "/v1/reconciliations"))
+                .timeout(Duration.ofMinutes(5)).header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + stack.issuer.machineToken("soak",
+                        io.autotopup.platform.security.Scopes.PAYMENTS_RECONCILE))
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"from\":\"" + from + "\",\"to\":\""
+                        + Instant.now() + "\"}")).build();
+        java.net.http.HttpResponse<String> answer = java.net.http.HttpClient.newHttpClient().send(request,
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        if (answer.statusCode() != 200) {
+            throw new IllegalStateException("reconciliation answered " + answer.statusCode() + ": " + answer.body());
+        }
+        return new com.fasterxml.jackson.databind.ObjectMapper().readTree(answer.body());
     }
 
     private static Long balanceOf(StackClient client, io.autotopup.platform.testing.TestIssuer issuer, String subscriberId) {

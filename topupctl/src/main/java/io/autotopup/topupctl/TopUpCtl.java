@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
                 + "Talks to Kafka at $KAFKA_BOOTSTRAP_SERVERS (default localhost:9092, the devstack's), and to a schema registry at $SCHEMA_REGISTRY_URL if it is set.",
         footer = {"", "'topupctl COMMAND --help' explains each command; docs/replay.md has examples."},
         subcommands = {TailCommand.class, ExportCommand.class, ImportCommand.class, ReplayCommand.class,
-                ScenarioCommand.class, GenerateCommand.class, KycCommand.class, SchemasCommand.class, CommandLine.HelpCommand.class})
+                ScenarioCommand.class, GenerateCommand.class, KycCommand.class, PaymentsCommand.class, SchemasCommand.class, CommandLine.HelpCommand.class})
 public final class TopUpCtl {
 
     /** The exit code when the authorization server does not let this client do what it asked (EX_NOPERM). */

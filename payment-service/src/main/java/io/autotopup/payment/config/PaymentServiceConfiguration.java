@@ -44,6 +44,9 @@ import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
 import org.apache.avro.specific.SpecificRecord;
+import io.autotopup.payment.adapter.in.schedule.ReconciliationSchedule;
+import io.autotopup.payment.adapter.out.kafka.KafkaReconciliation;
+import io.autotopup.payment.application.ReconcilePayments;
 import org.apache.kafka.streams.StreamsBuilder;
 import io.micrometer.observation.ObservationRegistry;
 import org.springframework.beans.factory.ObjectProvider;
@@ -177,7 +180,7 @@ class PaymentServiceConfiguration {
     }
 
     @Bean
-    SettledPayments payments(KafkaStreamsInteractiveQueryService queries) {
+    KafkaPayments payments(KafkaStreamsInteractiveQueryService queries) {
         return new KafkaPayments(queries);
     }
 
@@ -191,6 +194,22 @@ class PaymentServiceConfiguration {
                 new KafkaTopUpOutcomes(outcomeTemplate), new KafkaTopUpRetries(outcomeTemplate), retry.delays(), clock, meters,
                 realEffectsOnReplay, gatewayProperties.maxConcurrentCalls(), deadLetters,
                 observations.getIfAvailable(() -> ObservationRegistry.NOOP));
+    }
+
+    @Bean
+    KafkaReconciliation reconciliationBooks(KafkaTemplate<String, SpecificRecord> outcomeTemplate, MeterRegistry meters,
+            Clock clock) {
+        return new KafkaReconciliation(outcomeTemplate, meters, clock);
+    }
+
+    @Bean
+    ReconciliationSchedule reconciliationSchedule(PaymentGateway gateway, KafkaPayments payments,
+            KafkaReconciliation books, Clock clock, MeterRegistry meters,
+            @Value("${autotopup.payment.reconciliation.every:1h}") Duration every,
+            @Value("${autotopup.payment.reconciliation.window:25h}") Duration window,
+            @Value("${autotopup.payment.reconciliation.settle-for:10m}") Duration settleFor) {
+        return new ReconciliationSchedule(new ReconcilePayments(gateway, payments, payments, books, clock), clock, meters, every,
+                window, settleFor);
     }
 
     /** The retry topics, one per delay tier. */

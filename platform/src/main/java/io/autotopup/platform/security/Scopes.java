@@ -9,6 +9,8 @@ public final class Scopes {
     public static final String SUBSCRIBERS_READ = "subscribers:read";
     /** Read payments and payment methods. */
     public static final String PAYMENTS_READ = "payments:read";
+    /** Reconcile the gateway's charges with the recorded top-ups, crediting a charge that has none (operators). */
+    public static final String PAYMENTS_RECONCILE = "payments:reconcile";
     /** Replay topics (topupctl). */
     public static final String TOPICS_REPLAY = "topics:replay";
     /** List, view (every view audited) and approve or reject subscribers' identity documents. */

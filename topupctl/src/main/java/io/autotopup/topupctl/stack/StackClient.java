@@ -161,6 +161,15 @@ public final class StackClient implements AutoCloseable {
         return answer.text("token");
     }
 
+    /** A wallet's agreement (ALIPAY, WECHAT_PAY, BCEL_ONEPAY) as the sandbox's approve page gives it. */
+    public String tokenizeWallet(String wallet, String account) {
+        Answer answer = post(endpoints.gatewayUrl() + "/v1/tokens", Map.of("wallet", wallet, "account", account));
+        if (answer.status() != 201) {
+            throw new IllegalStateException("Gateway refused the wallet: " + answer.body());
+        }
+        return answer.text("token");
+    }
+
     public Answer bindPaymentMethod(String subscriberId, String token) {
         return post(endpoints.paymentUrl() + "/v1/subscribers/" + subscriberId + "/payment-methods", Map.of("token", token),
                 tokenFor(subscriberId));
