@@ -139,7 +139,7 @@ class AutoTopUpJourneyIT {
         }
         Set<String> onlyAfterAFailure = Set.of("autotopup_ledger_refused_total", "autotopup_topups_deferred_total",
                 "autotopup_sms_send_failures_total", "autotopup_dead_letters_total", "autotopup_ledger_dry_run_total",
-                "autotopup_topups_dry_run_total", "autotopup_sms_dry_run_total");
+                "autotopup_topups_dry_run_total", "autotopup_sms_dry_run_total", "autotopup_reconciliation_discrepancies_total");
         StringBuilder published = new StringBuilder();
         for (String service : stack.serviceUrls()) {
             published.append(prometheus(service));
