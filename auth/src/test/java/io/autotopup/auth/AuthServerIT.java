@@ -173,6 +173,53 @@ class AuthServerIT {
     }
 
     @Test
+    void a_tokens_hash_as_the_topics_hold_it_is_not_the_token() throws Exception {
+        SubscriberSignIn.Tokens tokens = portal().signIn(NUMBER, () -> balance.codeTextedTo(SUBSCRIBER));
+        // exactly what auth-tokens is keyed by and auth-authorizations holds, marked as a stored token is read back
+        String storedForm = "sha256:" + sha256(tokens.refreshToken());
+
+        assertThatThrownBy(() -> portal().refresh(storedForm)).as("the stored hash, presented as a refresh token")
+                .isInstanceOfSatisfying(SubscriberSignIn.Refused.class, refused -> assertThat(refused.error()).isEqualTo("invalid_grant"));
+        assertThatThrownBy(() -> portal().refresh(sha256(tokens.refreshToken()))).as("and unmarked")
+                .isInstanceOf(SubscriberSignIn.Refused.class);
+        assertThat(introspect("sha256:" + sha256(tokens.accessToken())).path("active").asBoolean())
+                .as("an access token's hash is not active").isFalse();
+        assertThat(portal().refresh(tokens.refreshToken()).subscriberId()).as("the sign-in itself was not touched").isEqualTo(SUBSCRIBER);
+    }
+
+    @Test
+    void introspection_tells_an_active_token_with_its_claims_and_a_revoked_one_as_inactive() throws Exception {
+        SubscriberSignIn.Tokens tokens = portal().signIn(NUMBER, () -> balance.codeTextedTo(SUBSCRIBER));
+
+        JsonNode access = introspect(tokens.accessToken());
+        assertThat(access.path("active").asBoolean()).as(access.toString()).isTrue();
+        assertThat(access.path("sub").asText()).isEqualTo(SUBSCRIBER);
+        assertThat(access.path("client_id").asText()).isEqualTo("autotopup-portal");
+        assertThat(access.path("exp").asLong()).as("the expiry, in epoch seconds")
+                .isEqualTo(verified(tokens.accessToken()).getExpirationTime().toInstant().getEpochSecond());
+        assertThat(introspect(tokens.refreshToken()).path("active").asBoolean()).isTrue();
+
+        portal().revoke(tokens.refreshToken());
+        assertThat(introspect(tokens.refreshToken()).path("active").asBoolean()).as("revoked").isFalse();
+        assertThat(introspect("not-a-token").path("active").asBoolean()).isFalse();
+    }
+
+    @Test
+    void signing_out_with_the_id_token_returns_to_the_portal_and_a_forged_hint_is_refused() throws Exception {
+        SubscriberSignIn.Tokens tokens = portal().signIn(NUMBER, () -> balance.codeTextedTo(SUBSCRIBER));
+        String back = "http://127.0.0.1:8085/";
+
+        HttpResponse<String> out = get(issuer() + "/connect/logout?id_token_hint=" + tokens.idToken()
+                + "&post_logout_redirect_uri=" + java.net.URLEncoder.encode(back, StandardCharsets.UTF_8) + "&state=bye");
+        assertThat(out.statusCode()).as(out.body()).isEqualTo(302);
+        assertThat(out.headers().firstValue("Location")).hasValue(back + "?state=bye");
+
+        HttpResponse<String> forged = get(issuer() + "/connect/logout?id_token_hint=sha256:" + sha256(tokens.idToken())
+                + "&post_logout_redirect_uri=" + java.net.URLEncoder.encode(back, StandardCharsets.UTF_8));
+        assertThat(forged.statusCode()).as("an ID token's stored hash is no hint").isEqualTo(400);
+    }
+
+    @Test
     void signing_out_revokes_the_refresh_token() {
         SubscriberSignIn.Tokens tokens = portal().signIn(NUMBER, () -> balance.codeTextedTo(SUBSCRIBER));
 
@@ -228,6 +275,25 @@ class AuthServerIT {
             assertThat(everything.toString()).doesNotContain(secret.substring(Math.max(0, secret.length() - 40)));
         }
         assertThat(code == null || !everything.toString().contains("code=" + code)).isTrue();
+    }
+
+    private static JsonNode introspect(String token) throws Exception {
+        HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(issuer() + "/oauth2/introspect"))
+                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(("autotopup-portal:" + PORTAL_SECRET).getBytes()))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("token=" + java.net.URLEncoder.encode(token, StandardCharsets.UTF_8))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+        return JSON.readTree(answer.body());
+    }
+
+    private static String sha256(String value) {
+        try {
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(value.getBytes(StandardCharsets.US_ASCII)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static SubscriberSignIn portal() {

@@ -86,6 +86,27 @@ class AccessRulesIT {
         return services.stream();
     }
 
+    @TestFactory
+    Stream<DynamicNode> management_endpoints_open_only_health_and_prometheus() {
+        return stack.serviceUrls().stream().map(service -> DynamicContainer.dynamicContainer(service, Stream.of(
+                DynamicTest.dynamicTest("open: health, readiness, Prometheus", () -> {
+                    for (String open : List.of("/actuator/health", "/actuator/health/readiness", "/actuator/prometheus")) {
+                        assertThat(send("GET", service + open, null).statusCode()).as(open).isEqualTo(200);
+                    }
+                }),
+                DynamicTest.dynamicTest("metrics and info: an operator's scope", () -> {
+                    for (String closed : List.of("/actuator/metrics", "/actuator/metrics/jvm.memory.used", "/actuator/info", "/actuator")) {
+                        assertThat(send("GET", service + closed, null).statusCode()).as(closed + ", no token").isEqualTo(401);
+                        assertThat(send("GET", service + closed, null, token("machine-without-scopes", List.of(), null,
+                                stack.signingKey, issuer())).statusCode()).as(closed + ", a machine token without scopes").isEqualTo(403);
+                        assertThat(send("GET", service + closed, null, token(OWNER, List.of("subscriber"), null,
+                                stack.signingKey, issuer())).statusCode()).as(closed + ", a subscriber").isEqualTo(403);
+                    }
+                    assertThat(send("GET", service + "/actuator/metrics", null, token("ops", List.of("operations:read"), null,
+                            stack.signingKey, issuer())).statusCode()).as("an operator").isEqualTo(200);
+                }))));
+    }
+
     private static void check(String service, String method, String template, JsonNode operation) throws Exception {
         JsonNode rule = operation.path("x-autotopup-access");
         assertThat(rule.isMissingNode()).as(method + " " + template + " has no access rule (@Access)").isFalse();

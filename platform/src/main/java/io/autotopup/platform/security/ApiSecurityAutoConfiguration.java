@@ -15,7 +15,8 @@ import org.springframework.web.reactive.result.method.annotation.RequestMappingH
 
 /**
  * Every service's API is an OAuth2 resource server. Read top to bottom: health, readiness and Prometheus are
- * open to the platform; the OpenAPI documents only where configured (the devstack); every other request is
+ * open to the platform; every other management endpoint (metrics, info) asks for an operator's
+ * {@link Scopes#OPERATIONS_READ}; the OpenAPI documents only where configured (the devstack); every other request is
  * decided by the {@link Access} rule of its endpoint, with a JWT from a trusted issuer. Stateless: no session,
  * no CSRF (no cookies), no login page; 401 and 403 are problem details.
  */
@@ -39,6 +40,7 @@ public class ApiSecurityAutoConfiguration {
         return http
                 .authorizeExchange(exchanges -> {
                     exchanges.pathMatchers("/actuator/health", "/actuator/health/**", "/actuator/prometheus").permitAll();
+                    exchanges.pathMatchers("/actuator", "/actuator/**").hasAuthority("SCOPE_" + Scopes.OPERATIONS_READ);
                     if (properties.openApiDocs()) {
                         exchanges.pathMatchers("/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**",
                                 "/webjars/**").permitAll();

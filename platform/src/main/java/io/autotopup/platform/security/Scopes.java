@@ -15,6 +15,8 @@ public final class Scopes {
     public static final String TOPICS_REPLAY = "topics:replay";
     /** List, view (every view audited) and approve or reject subscribers' identity documents. */
     public static final String KYC_REVIEW = "kyc:review";
+    /** Read a service's own metrics and information on {@code /actuator} beyond health and Prometheus (operators). */
+    public static final String OPERATIONS_READ = "operations:read";
     /** Ask for and check one-time sign-in codes: the authorization server only. */
     public static final String SIGN_IN = "signin";
 

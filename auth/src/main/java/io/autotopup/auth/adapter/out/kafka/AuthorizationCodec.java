@@ -38,6 +38,12 @@ import org.springframework.security.oauth2.server.authorization.client.Registere
 final class AuthorizationCodec {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * The claims that Spring Authorization Server reads as instants (RFC 7519's times: introspection casts them): written
+     * as epoch seconds, read back as instants. {@code auth_time} stays a number, as the next ID token takes it over
+     * as it is and the JWT encoder writes only these three from instants.
+     */
+    private static final List<String> TIME_CLAIMS = List.of("iat", "exp", "nbf");
     private static final TypeReference<Map<String, Object>> CLAIMS = new TypeReference<>() {
     };
 
@@ -143,7 +149,7 @@ final class AuthorizationCodec {
         }
         OAuth2Token value = token.getToken();
         List<String> scopes = value instanceof OAuth2AccessToken access ? List.copyOf(access.getScopes()) : List.of();
-        tokens.add(TokenRecorded.newBuilder().setKind(kind).setValueHash(TokenHash.of(value.getTokenValue()))
+        tokens.add(TokenRecorded.newBuilder().setKind(kind).setValueHash(TokenHash.forStorage(value.getTokenValue()))
                 .setIssuedAt(value.getIssuedAt()).setExpiresAt(value.getExpiresAt()).setInvalidated(token.isInvalidated())
                 .setScopes(scopes).setClaims(json(token.getClaims())).build());
     }
@@ -190,7 +196,11 @@ final class AuthorizationCodec {
             return null;
         }
         try {
-            return JSON.readValue(json, CLAIMS);
+            Map<String, Object> claims = JSON.readValue(json, CLAIMS);
+            // times were written as epoch seconds (plain); the token's claims hold them as instants, as issued
+            TIME_CLAIMS.forEach(name -> claims.computeIfPresent(name, (claim, value) ->
+                    value instanceof Number seconds ? Instant.ofEpochSecond(seconds.longValue()) : value));
+            return claims;
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException("Cannot read the claims of a stored token", e);
         }
