@@ -34,6 +34,15 @@ public record StreamsTracing(Tracer tracer, Propagator propagator, String applic
         headers.add(key, value.getBytes(StandardCharsets.UTF_8));
     };
 
+    /**
+     * The header that carries "not sampled" with a record that came without a trace context: the decision is made
+     * once, at the first processor the record reaches, and every processor after it, on this or another
+     * sub-topology (through a repartition topic) or in the next service, keeps it instead of rolling the dice again.
+     * Empty, so that it costs a few bytes in a compressed batch; a {@code traceparent} of a sampled trace wins over it.
+     */
+    public static final String UNSAMPLED = "autotopup-unsampled";
+    private static final byte[] EMPTY = new byte[0];
+
     /** Whether a span is open on this thread: the record is already being traced by an upstream processor. */
     boolean inSpan() {
         return tracer.currentSpan() != null;
@@ -43,13 +52,15 @@ public record StreamsTracing(Tracer tracer, Propagator propagator, String applic
      * Opens the span of one record, the child of the context its headers carry (a new trace if none), and puts
      * the new span into the headers so that every record forwarded from it names it as parent.
      *
-     * @return the span, or null when the trace is not sampled: nothing would be recorded, so nothing is built
-     *         and the headers stay as they came (a trace id that came in still travels on)
+     * @return the span, or null when the trace is not sampled: nothing would be recorded, so nothing is built;
+     *         a trace id that came in travels on as it came, and a record that came without one is marked
+     *         {@link #UNSAMPLED}
      */
     Span open(String processor, Headers headers, RecordMetadata metadata) {
         Header traceparent = headers.lastHeader(TRACEPARENT);
-        if (traceparent != null && traceparent.value() != null && traceparent.value().length == TRACEPARENT_LENGTH
-                && traceparent.value()[TRACEPARENT_LENGTH - 1] == '0' && traceparent.value()[TRACEPARENT_LENGTH - 2] == '0') {
+        if (traceparent == null ? headers.lastHeader(UNSAMPLED) != null : traceparent.value() != null
+                && traceparent.value().length == TRACEPARENT_LENGTH && traceparent.value()[TRACEPARENT_LENGTH - 1] == '0'
+                && traceparent.value()[TRACEPARENT_LENGTH - 2] == '0') {
             return null;
         }
         Span.Builder builder = propagator.extract(headers, GETTER).kind(Span.Kind.CONSUMER)
@@ -62,8 +73,12 @@ public record StreamsTracing(Tracer tracer, Propagator propagator, String applic
         }
         Span span = builder.start();
         if (span.isNoop()) {
-            // not sampled (most records of a busy service): building it in full cost 14% of ingest throughput
+            // not sampled (most records of a busy service): building it in full cost 14% of ingest throughput. Said
+            // once, for every processor and service after this one; a context that came in travels on as it came
             span.end();
+            if (traceparent == null) {
+                headers.add(UNSAMPLED, EMPTY);
+            }
             return null;
         }
         propagator.inject(span.context(), headers, SETTER);

@@ -31,6 +31,9 @@ public final class TracingProcessorWrapper implements ProcessorWrapper {
     /** The Streams configuration key under which the platform passes the {@link StreamsTracing}. */
     public static final String TRACING_CONFIG = "autotopup.streams.tracing";
 
+    /** Whether the record this thread is processing was found not sampled by an upstream processor. */
+    private static final ThreadLocal<boolean[]> UNSAMPLED_HERE = ThreadLocal.withInitial(() -> new boolean[1]);
+
     private StreamsTracing tracing;
 
     @Override
@@ -76,15 +79,25 @@ public final class TracingProcessorWrapper implements ProcessorWrapper {
         });
     }
 
-    /** Runs {@code work} in the record's span, opening one unless an upstream processor already did. */
+    /**
+     * Runs {@code work} in the record's span, opening one unless an upstream processor already did, or already found
+     * that the record is not sampled: the processors a record is forwarded to run inside this call, on this thread,
+     * so that decision holds for them too, even for a record they make with headers of its own.
+     */
     private void traced(String name, Headers headers, Optional<RecordMetadata> metadata, Runnable work) {
-        if (tracing.inSpan()) {
+        if (UNSAMPLED_HERE.get()[0] || tracing.inSpan()) {
             work.run();
             return;
         }
         Span span = tracing.open(name, headers, metadata.orElse(null));
         if (span == null) {
-            work.run();
+            boolean[] unsampled = UNSAMPLED_HERE.get();
+            unsampled[0] = true;
+            try {
+                work.run();
+            } finally {
+                unsampled[0] = false;
+            }
             return;
         }
         try (Tracer.SpanInScope scope = tracing.tracer().withSpan(span)) {
