@@ -24,7 +24,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.function.BiFunction;
 import org.apache.avro.specific.SpecificRecord;
@@ -63,6 +65,18 @@ final class LedgerProcessor implements Processor<String, SpecificRecord, String,
     /** Whether the history of the previous format has been moved to {@link #entries} whole (then it is not read). */
     private boolean formerHistoryMoved;
     private KeyValueStore<String, SubscriberNumberAssigned> numbers;
+    /**
+     * The balance after the last change this processor applied, per subscriber, the most recently changed kept: what
+     * the newest entry of {@link #entries} says, without a range scan. Emptied at every {@link #init}, which Kafka
+     * Streams calls again whenever it rebuilds the task's state (an aborted transaction, a task moved back), so it
+     * never holds a balance that the store does not.
+     */
+    private final Map<String, Balance> latest = new LinkedHashMap<>(1024, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Balance> eldest) {
+            return size() > BALANCES_KEPT;
+        }
+    };
 
     LedgerProcessor(LedgerPolicy policy, LedgerMetrics metrics) {
         this.policy = policy;
@@ -72,6 +86,7 @@ final class LedgerProcessor implements Processor<String, SpecificRecord, String,
     @Override
     public void init(ProcessorContext<String, Routed<SpecificRecord>> context) {
         this.context = context;
+        this.latest.clear();
         this.accounts = context.getStateStore(BalanceTopology.ACCOUNTS_STORE);
         this.balances = context.getStateStore(BalanceTopology.BALANCES_STORE);
         this.applied = context.getStateStore(BalanceTopology.APPLIED_STORE);
@@ -128,15 +143,21 @@ final class LedgerProcessor implements Processor<String, SpecificRecord, String,
 
     private void onUsage(Record<String, SpecificRecord> record, UsageRecorded usage) {
         String causation = usage.getCarrierId() + ":" + usage.getEventId();
+        String dedupeKey = USAGE_PREFIX + causation;
+        if (applied.get(dedupeKey) != null) {
+            metrics.duplicate(dedupeKey.substring(0, dedupeKey.indexOf(':')));
+            return;
+        }
         long oldest = context.currentStreamTimeMs() - policy.dedupeRetention().toMillis();
-        if (applied.get(USAGE_PREFIX + causation) == null && usage.getOccurredAt().toEpochMilli() < oldest) {
+        if (usage.getOccurredAt().toEpochMilli() < oldest) {
             reject(record, usage, LedgerDecision.Refusal.STALE_EVENT.name(), "usage event " + causation + " of "
                     + usage.getOccurredAt() + " is older than the " + policy.dedupeRetention().toDays()
                     + "-day window in which duplicates are recognised");
             return;
         }
         String description = usage.getUsageType() + " " + usage.getUnits() + " " + usage.getUnit();
-        apply(record, USAGE_PREFIX + causation, usage, description, (account, balance) -> Ledger.debitUsage(account,
+        // looked up once: a usage event's id is read from the store of applied ids here and nowhere else
+        applyNew(record, dedupeKey, usage, description, (account, balance) -> Ledger.debitUsage(account,
                 balance, usage.getCharge().getMinorUnits(), usage.getCharge().getCurrency(), causation, policy));
     }
 
@@ -146,6 +167,12 @@ final class LedgerProcessor implements Processor<String, SpecificRecord, String,
             metrics.duplicate(dedupeKey.substring(0, dedupeKey.indexOf(':')));
             return;
         }
+        applyNew(record, dedupeKey, input, description, change);
+    }
+
+    /** Applies a change whose causation id is not among the applied ones. */
+    private void applyNew(Record<String, SpecificRecord> record, String dedupeKey, SpecificRecord input, String description,
+            BiFunction<Account, Balance, LedgerDecision> change) {
         Account account = account(record.key());
         if (account == null) {
             reject(record, input, LedgerDecision.Refusal.UNKNOWN_SUBSCRIBER.name(), "No account for subscriber " + record.key());
@@ -154,7 +181,7 @@ final class LedgerProcessor implements Processor<String, SpecificRecord, String,
         if (!formerHistoryMoved) {
             moveFormerHistory(record.key());
         }
-        Balance current = LedgerEntries.balance(entries, balances, record.key()).orElse(Balance.empty(account.currency()));
+        Balance current = balance(record.key(), account);
         LedgerDecision decision = change.apply(account, current);
         if (decision instanceof LedgerDecision.Refused refused) {
             reject(record, input, refused.refusal().name(), refused.detail());
@@ -172,8 +199,21 @@ final class LedgerProcessor implements Processor<String, SpecificRecord, String,
             // the oldest entry kept goes: a tombstone by key, no read (put null, unlike delete, does not fetch it first)
             entries.put(LedgerEntries.key(record.key(), version - policy.historyKept()), null);
         }
+        latest.put(record.key(), new Balance(changed.getNewBalance().getMinorUnits(), changed.getNewBalance().getCurrency(), version));
         metrics.applied(changed.getReason().name());
         context.forward(record.withValue(Routed.accepted(changed)));
+    }
+
+    /**
+     * A subscriber's balance: the one this processor wrote last, if it still holds it, else the newest entry in the
+     * store (a range scan: an iterator, dearer than a look-up).
+     */
+    private Balance balance(String subscriberId, Account account) {
+        Balance known = latest.get(subscriberId);
+        if (known != null) {
+            return known;
+        }
+        return LedgerEntries.balance(entries, balances, subscriberId).orElse(Balance.empty(account.currency()));
     }
 
     private void reject(Record<String, SpecificRecord> record, SpecificRecord input, String code, String detail) {
@@ -226,6 +266,8 @@ final class LedgerProcessor implements Processor<String, SpecificRecord, String,
     }
 
     private static final int BACKFILL_SAMPLE = 100;
+    /** Subscribers whose balance {@link #latest} keeps: about 200 bytes each, so at most about 13 MB of heap per task. */
+    static final int BALANCES_KEPT = 65_536;
     /** Subscribers whose history of the previous format is moved in one punctuation (one transaction). */
     static final int MOVED_PER_PUNCTUATION = 500;
 
@@ -246,6 +288,7 @@ final class LedgerProcessor implements Processor<String, SpecificRecord, String,
     }
 
     private void moveFormerHistory(String subscriberId) {
+        latest.remove(subscriberId);
         LedgerHistory former = formerHistory.get(subscriberId);
         if (former == null) {
             return;
