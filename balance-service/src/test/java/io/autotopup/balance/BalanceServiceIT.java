@@ -59,7 +59,7 @@ class BalanceServiceIT {
     @DynamicPropertySource
     static void trustTheTestIssuer(DynamicPropertyRegistry registry) {
         ISSUER.trustedBy(0).forEach((name, value) -> registry.add(name, () -> value));
-        CARRIER_IDP.trustedBy(1).forEach((name, value) -> registry.add(name, () -> value));
+        CARRIER_IDP.trustedBy(1, false).forEach((name, value) -> registry.add(name, () -> value));
     }
 
     @AfterAll
@@ -82,6 +82,21 @@ class BalanceServiceIT {
         assertThat(read.statusCode()).as(read.body()).isEqualTo(200);
         assertThat(read.body()).contains("\"amount\":\"2500\"");
         assertThat(adjust.statusCode()).as("its token carries no balance:adjust").isEqualTo(403);
+        HttpResponse<String> asSubscriber = as(CARRIER_IDP.subscriberToken(subscriberId)).get("/v1/subscribers/" + subscriberId + "/balance");
+        assertThat(asSubscriber.statusCode()).as("its subscriber scope and sub do not make it the subscriber: only ours may")
+                .isEqualTo(403);
+    }
+
+    @Test
+    void a_token_of_ours_made_for_another_api_is_refused() throws Exception {
+        String subscriberId = register("+8562055510017", "LAK", "lo", "{\"amount\":\"100\",\"currency\":\"LAK\"}");
+        await().atMost(PATIENCE).until(() -> get("/v1/subscribers/" + subscriberId + "/balance").statusCode() == 200);
+
+        HttpResponse<String> other = as(ISSUER.subscriberTokenFor("some-other-api", subscriberId)).get("/v1/subscribers/" + subscriberId + "/balance");
+        HttpResponse<String> ours = as(ISSUER.subscriberToken(subscriberId)).get("/v1/subscribers/" + subscriberId + "/balance");
+
+        assertThat(other.statusCode()).as(other.body()).isEqualTo(401);
+        assertThat(ours.statusCode()).isEqualTo(200);
     }
 
     @Autowired

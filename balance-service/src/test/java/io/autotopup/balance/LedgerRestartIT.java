@@ -107,7 +107,7 @@ class LedgerRestartIT {
                 "--server.address=127.0.0.1", "--spring.kafka.bootstrap-servers=" + broker.getBrokersAsString(),
                 "--spring.kafka.streams.state-dir=" + stateDir,
                 "--autotopup.verification.key=" + BalanceServiceIT.CODE_KEY,
-                ISSUER.trustedByArguments(0).get(0), ISSUER.trustedByArguments(0).get(1),
+                ISSUER.trustedByArguments(0).get(0), ISSUER.trustedByArguments(0).get(1), ISSUER.trustedByArguments(0).get(2),
                 // static membership, as on Kubernetes with the pod name: the restarted instance is known at once
                 "--spring.kafka.streams.properties.group.instance.id=balance-service-restart-it");
         StreamsBuilderFactoryBean streams = context.getBean(StreamsBuilderFactoryBean.class);

@@ -154,7 +154,7 @@ class TwoInstancesIT {
                 "--spring.kafka.streams.state-dir=" + Files.createTempDirectory("two-instances-" + name),
                 "--spring.kafka.streams.properties.application.server=127.0.0.1:" + port,
                 "--autotopup.verification.key=" + BalanceServiceIT.CODE_KEY,
-                ISSUER.trustedByArguments(0).get(0), ISSUER.trustedByArguments(0).get(1)));
+                ISSUER.trustedByArguments(0).get(0), ISSUER.trustedByArguments(0).get(1), ISSUER.trustedByArguments(0).get(2)));
         return port;
     }
 }

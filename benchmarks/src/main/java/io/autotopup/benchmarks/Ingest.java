@@ -145,7 +145,7 @@ final class Ingest {
                 "--spring.kafka.streams.properties.group.instance.id=" + applicationId,
                 "--server.port=" + port, "--server.address=127.0.0.1",
                 "--autotopup.verification.key=" + Base64.getEncoder().encodeToString("benchmark-one-time-code-key-32b!".getBytes()),
-                issuer.trustedByArguments(0).get(0), issuer.trustedByArguments(0).get(1),
+                issuer.trustedByArguments(0).get(0), issuer.trustedByArguments(0).get(1), issuer.trustedByArguments(0).get(2),
                 "--logging.level.root=WARN",
                 // the pre-load's usage races its registrations (separate tasks): with a million subscribers much of it
                 // waits for its number longer than the deployed 30 s, and would be dead-lettered as unknown

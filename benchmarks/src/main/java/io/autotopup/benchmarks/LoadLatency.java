@@ -249,7 +249,7 @@ final class LoadLatency {
                         "--spring.kafka.streams.state-dir=" + dir.resolve("state").resolve(service),
                         "--autotopup.verification.key=" + key,
                         // the harness mints the subscribers' tokens itself: the services trust its issuer
-                        issuer.trustedByArguments(0).get(0), issuer.trustedByArguments(0).get(1),
+                        issuer.trustedByArguments(0).get(0), issuer.trustedByArguments(0).get(1), issuer.trustedByArguments(0).get(2),
                         "--autotopup.gateway.base-url=" + gateway.baseUrl(), "--autotopup.smpp.port=" + smsc.smppPort(),
                         "--logging.level.root=WARN"));
                 ChildProcess process = jvm.start("latency-" + measurements + "-" + service, arguments, Jvm.SERVICE_ENVIRONMENT);

@@ -36,7 +36,7 @@ import org.junit.jupiter.api.TestFactory;
  * Who may call what, for every operation of every service, generated from the services' own OpenAPI documents
  * rather than listed by hand: each operation's access rule ({@code x-autotopup-access}, written from its
  * {@code @Access}) is checked against what the running service does. Without a token, with an expired one, one
- * signed by a key the issuer never had, or one from an issuer nobody trusts: 401. With another subscriber's
+ * signed by a key the issuer never had, one from an issuer nobody trusts, or one made for another audience: 401. With another subscriber's
  * token: 403, whether or not that subscriber exists. With the owner's token, or a token with a scope the rule
  * names: neither 401 nor 403. An operation without a rule fails here.
  */
@@ -130,6 +130,8 @@ class AccessRulesIT {
                 .as("a token signed by a key the issuer never had").isEqualTo(401);
         assertThat(send(method, url, body, token(OWNER, List.of("subscriber"), null, stack.signingKey, "https://idp.example.com"))
                 .statusCode()).as("a token from an issuer nobody trusts").isEqualTo(401);
+        assertThat(send(method, url, body, token(OWNER, List.of("subscriber"), null, stack.signingKey, issuer(),
+                List.of("some-other-api"))).statusCode()).as("a token of our issuer made for another API").isEqualTo(401);
         if (aboutASubscriber) {
             assertThat(send(method, url, body, token(STRANGER, List.of("subscriber"), null, stack.signingKey, issuer())).statusCode())
                     .as("another subscriber's token").isEqualTo(403);
@@ -157,8 +159,13 @@ class AccessRulesIT {
 
     /** A token as the authorization server would sign it; {@code expiredAt} null for one that is good now. */
     private static String token(String subject, List<String> scopes, Instant expiredAt, RSAKey key, String issuer) throws JOSEException {
+        return token(subject, scopes, expiredAt, key, issuer, List.of("autotopup-app", "autotopup"));
+    }
+
+    private static String token(String subject, List<String> scopes, Instant expiredAt, RSAKey key, String issuer,
+            List<String> audience) throws JOSEException {
         Instant expires = expiredAt == null ? Instant.now().plus(Duration.ofMinutes(10)) : expiredAt;
-        JWTClaimsSet claims = new JWTClaimsSet.Builder().issuer(issuer).subject(subject).audience("autotopup-app")
+        JWTClaimsSet claims = new JWTClaimsSet.Builder().issuer(issuer).subject(subject).audience(audience)
                 .issueTime(Date.from(expires.minus(Duration.ofMinutes(10)))).notBeforeTime(Date.from(expires.minus(Duration.ofMinutes(10))))
                 .expirationTime(Date.from(expires)).jwtID(UUID.randomUUID().toString()).claim("scope", scopes).build();
         SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID()).build(), claims);

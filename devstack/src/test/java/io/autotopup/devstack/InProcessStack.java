@@ -73,7 +73,7 @@ final class InProcessStack implements AutoCloseable {
         int portalPort = freePort();
         portalUrl = "http://127.0.0.1:" + portalPort;
         String[] trustAuth = {"autotopup.security.issuers[0].issuer=" + authUrl,
-                "autotopup.security.issuers[0].jwk-set-uri=" + authUrl + "/oauth2/jwks", "autotopup.security.open-api-docs=true"};
+                "autotopup.security.issuers[0].jwk-set-uri=" + authUrl + "/oauth2/jwks", "autotopup.security.issuers[0].subscribers=true", "autotopup.security.open-api-docs=true"};
         String balance = start(BalanceServiceApplication.class, BalanceServiceApplication.CONFIG_NAME, bootstrap,
                 concat(trustAuth, codeKey));
         try {

@@ -153,7 +153,7 @@ class PaymentServiceIT {
                     "--spring.kafka.bootstrap-servers=" + broker.getBrokersAsString(),
                     "--spring.kafka.streams.state-dir=" + java.nio.file.Files.createTempDirectory("payment-takeover"),
                     "--autotopup.gateway.base-url=" + GATEWAY.baseUrl(), ISSUER.trustedByArguments(0).get(0),
-                    ISSUER.trustedByArguments(0).get(1));
+                    ISSUER.trustedByArguments(0).get(1), ISSUER.trustedByArguments(0).get(2));
             publish(Topics.TOP_UP_REQUESTS.name(), "sub-frank", request("req-frank-marker", "sub-frank", null));
 
             assertThat(outcomesUntil("req-frank-1", "req-frank-marker")).as("one outcome").singleElement()

@@ -97,7 +97,7 @@ final class Stack implements AutoCloseable {
                         "--server.address=127.0.0.1",
                         "--spring.kafka.streams.state-dir=" + work.resolve("state").resolve(name),
                         "--autotopup.verification.key=" + key,
-                        issuer.trustedByArguments(0).get(0), issuer.trustedByArguments(0).get(1),
+                        issuer.trustedByArguments(0).get(0), issuer.trustedByArguments(0).get(1), issuer.trustedByArguments(0).get(2),
                         "--autotopup.gateway.base-url=" + gateway.baseUrl(), "--autotopup.smpp.port=" + smsc.smppPort(),
                         // the production overlay's settings (deploy/k8s/overlays/prod/config/autotopup.yml)
                         "--autotopup.kafka.replication-factor=3",

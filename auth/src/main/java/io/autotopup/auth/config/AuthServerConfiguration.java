@@ -10,6 +10,7 @@ import io.autotopup.auth.adapter.out.kafka.AppliedOffsets;
 import io.autotopup.auth.adapter.out.kafka.AuthorizationTopology;
 import io.autotopup.auth.adapter.out.kafka.KafkaAuthorizationService;
 import io.autotopup.platform.kafka.CatalogueTemplates;
+import io.autotopup.platform.security.ApiSecurityProperties;
 import io.autotopup.schemas.Topics;
 import java.time.Clock;
 import java.util.List;
@@ -34,19 +35,22 @@ import org.springframework.security.authentication.AuthenticationManager;
 import org.springframework.security.authentication.ProviderManager;
 import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.annotation.web.configuration.OAuth2AuthorizationServerConfiguration;
 import org.springframework.security.oauth2.core.AuthorizationGrantType;
 import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.JwtEncoder;
 import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
+import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
 import org.springframework.security.oauth2.server.authorization.client.InMemoryRegisteredClientRepository;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClient;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
-import org.springframework.security.config.annotation.web.configuration.OAuth2AuthorizationServerConfiguration;
 import org.springframework.security.oauth2.server.authorization.settings.AuthorizationServerSettings;
 import org.springframework.security.oauth2.server.authorization.settings.ClientSettings;
 import org.springframework.security.oauth2.server.authorization.settings.OAuth2TokenFormat;
 import org.springframework.security.oauth2.server.authorization.settings.TokenSettings;
+import org.springframework.security.oauth2.server.authorization.token.JwtEncodingContext;
+import org.springframework.security.oauth2.server.authorization.token.OAuth2TokenCustomizer;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
 import org.springframework.security.web.util.matcher.MediaTypeRequestMatcher;
@@ -152,6 +156,20 @@ public class AuthServerConfiguration {
     @Bean
     JwtDecoder jwtDecoder(JWKSource<SecurityContext> jwkSource) {
         return OAuth2AuthorizationServerConfiguration.jwtDecoder(jwkSource);
+    }
+
+    /**
+     * Every access token names the APIs it is for, {@value ApiSecurityProperties.Issuer#AUDIENCE}, beside the client it
+     * was issued to: the services refuse a token of ours made for anything else (an ID token names only its client).
+     */
+    @Bean
+    OAuth2TokenCustomizer<JwtEncodingContext> accessTokenAudience() {
+        return context -> {
+            if (OAuth2TokenType.ACCESS_TOKEN.equals(context.getTokenType())) {
+                context.getClaims().audience(List.of(context.getRegisteredClient().getClientId(),
+                        ApiSecurityProperties.Issuer.AUDIENCE));
+            }
+        };
     }
 
     @Bean

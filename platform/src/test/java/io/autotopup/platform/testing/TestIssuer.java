@@ -100,11 +100,17 @@ public final class TestIssuer implements AutoCloseable {
         return issuer() + "/jwks";
     }
 
-    /** What a service needs to trust this issuer (as the n-th of its trusted issuers). */
+    /** What a service needs to trust this issuer (as the n-th of its trusted issuers), as ours: its tokens may act as subscribers. */
     public Map<String, String> trustedBy(int index) {
+        return trustedBy(index, true);
+    }
+
+    /** The same, for an issuer whose tokens may act as subscribers or, like a carrier's back office, may not. */
+    public Map<String, String> trustedBy(int index, boolean subscribers) {
         Map<String, String> properties = new LinkedHashMap<>();
         properties.put("autotopup.security.issuers[" + index + "].issuer", issuer());
         properties.put("autotopup.security.issuers[" + index + "].jwk-set-uri", jwkSetUri());
+        properties.put("autotopup.security.issuers[" + index + "].subscribers", Boolean.toString(subscribers));
         return properties;
     }
 
@@ -123,6 +129,12 @@ public final class TestIssuer implements AutoCloseable {
         return sign(key, claims(clientId, String.join(" ", scopes), Instant.now().plus(Duration.ofMinutes(10))));
     }
 
+    /** A subscriber's token of this issuer, good in every way but made for another API ({@code aud}). */
+    public String subscriberTokenFor(String audience, String subscriberId) {
+        return sign(key, new JWTClaimsSet.Builder(claims(subscriberId, "openid subscriber", Instant.now().plus(Duration.ofMinutes(10))))
+                .audience(audience).build());
+    }
+
     /** A subscriber's token that expired a while ago (longer than any clock skew allowed). */
     public String expiredSubscriberToken(String subscriberId) {
         JWTClaimsSet claims = new JWTClaimsSet.Builder(claims(subscriberId, "openid subscriber", Instant.now().minus(Duration.ofMinutes(10))))
@@ -136,7 +148,7 @@ public final class TestIssuer implements AutoCloseable {
     }
 
     private JWTClaimsSet claims(String subject, String scope, Instant expiresAt) {
-        return new JWTClaimsSet.Builder().issuer(issuer()).subject(subject).audience("autotopup-test")
+        return new JWTClaimsSet.Builder().issuer(issuer()).subject(subject).audience(List.of("autotopup-test", "autotopup"))
                 .issueTime(Date.from(Instant.now().minusSeconds(5))).notBeforeTime(Date.from(Instant.now().minusSeconds(5)))
                 .expirationTime(Date.from(expiresAt)).jwtID(UUID.randomUUID().toString()).claim("scope", scope).build();
     }

@@ -1,6 +1,7 @@
 package io.autotopup.auth.adapter.out.balance;
 
 import io.autotopup.auth.domain.SignInRefused;
+import io.autotopup.platform.security.ApiSecurityProperties;
 import io.autotopup.platform.security.Scopes;
 import java.time.Clock;
 import java.time.Duration;
@@ -121,7 +122,7 @@ public final class BalanceServiceClient {
     private String token() {
         Instant now = clock.instant();
         if (token == null || now.isAfter(tokenRenewAt)) {
-            JwtClaimsSet claims = JwtClaimsSet.builder().issuer(issuer).subject("autotopup-auth").audience(java.util.List.of("balance-service"))
+            JwtClaimsSet claims = JwtClaimsSet.builder().issuer(issuer).subject("autotopup-auth").audience(java.util.List.of("balance-service", ApiSecurityProperties.Issuer.AUDIENCE))
                     .issuedAt(now).expiresAt(now.plus(TOKEN_LIFETIME)).claim("scope", Scopes.SIGN_IN).build();
             token = encoder.encode(JwtEncoderParameters.from(JwsHeader.with(SignatureAlgorithm.RS256).build(), claims)).getTokenValue();
             tokenRenewAt = now.plus(TOKEN_LIFETIME).minus(Duration.ofMinutes(1));
