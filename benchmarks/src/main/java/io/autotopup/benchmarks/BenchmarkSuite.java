@@ -48,8 +48,10 @@ public final class BenchmarkSuite {
             if (options.broker) {
                 double eosRate = brokerAndIngest(options, root, work, jvm, report, out);
                 // each on a broker of its own: one that fails is reported, and the sections after it still run
-                section(report, "2b", () -> longHistories(options, root, work, jvm, report, out, eosRate));
-                section(report, "2c", () -> manySubscribers(options, root, work, jvm, report, out));
+                if (options.ingest) {
+                    section(report, "2b", () -> longHistories(options, root, work, jvm, report, out, eosRate));
+                    section(report, "2c", () -> manySubscribers(options, root, work, jvm, report, out));
+                }
             } else if (options.manySubscribers) {
                 manySubscribers(options, root, work, jvm, report, out);
             }
@@ -110,6 +112,12 @@ public final class BenchmarkSuite {
             double preload = population.write(options.subscribers, options.events);
             report.add("2. Ingest (balance-service)", "pre-load of registrations and usage (our producer)", "records/s", List.of(preload),
                     "acks=all, idempotent, linger 20 ms; not a figure of the service");
+            if (options.ceiling) {
+                ceiling(options, bootstrap, work, report, out, r);
+            }
+            if (!options.ingest) {
+                return 0;
+            }
             Path jar = balanceJar(options, root);
             String relative = root.relativize(jar.normalize()).toString();
             report.setting("balance-service jar", relative.startsWith("..") ? jar.toString() : relative);
@@ -138,6 +146,10 @@ public final class BenchmarkSuite {
                     results.get("exactly_once_v2").stream().map(Ingest.Result::wallSeconds).toList(), "JVM and Spring start-up included");
             double alosRate = report.add("3. Exactly-once cost", "usage events applied, at-least-once", "events/s", alos, "same input")
                     .median();
+            if (options.ceilingOfToday > 0) {
+                report.add("2d. The ceiling of a ledger here (no processing)", "the ledger (section 2) ÷ the shape of its appends", "",
+                        ratios(eos, options.ceilingOfToday), "what is left is the ledger's own processing");
+            }
             report.target(report.add("3. Exactly-once cost", "EOS / ALOS throughput", "", ratios(eos, alosRate), ""), "≥", 0.8);
             report.target(report.add("5. Restart and restore", "kill -9 after the ingest, until balance reads are right again", "s",
                     results.get("exactly_once_v2").stream().map(Ingest.Result::restoreSeconds).toList(),
@@ -162,6 +174,31 @@ public final class BenchmarkSuite {
             options.appliedRate = Report.median(results.get("exactly_once_v2").stream().map(Ingest.Result::appliedPerSecond).toList());
             return eosRate;
         }
+    }
+
+    /**
+     * 2d. The ceiling of each ledger design on this broker and machine ({@link Ceiling}), interleaved run by run, each
+     * shape's rate against R / 3 as section 2 is; and the shape of today's ledger, whose ratio to section 2 says how
+     * much of the ledger's cost its appends are.
+     */
+    private static void ceiling(Options options, String bootstrap, Path work, Report report, PrintStream out, double r)
+            throws Exception {
+        Ceiling ceiling = new Ceiling(bootstrap, work.resolve("state-ceiling"));
+        Map<Ceiling.Shape, List<Double>> rates = new LinkedHashMap<>();
+        for (int run = 1; run <= options.runs; run++) {
+            for (Ceiling.Shape shape : Ceiling.Shape.values()) {
+                double rate = ceiling.run(shape, run, options.events);
+                rates.computeIfAbsent(shape, key -> new ArrayList<>()).add(rate);
+                out.printf("benchmarks | ceiling %s run %d: %,.0f usage events/s (%.2f of R / 3)%n", shape, run, rate, rate / (r / 3));
+            }
+        }
+        rates.forEach((shape, measured) -> {
+            report.add("2d. The ceiling of a ledger here (no processing)", shape.description, "events/s", measured,
+                    "Kafka Streams, balance-service's settings, bytes in and out, " + options.events + " usage events");
+            report.add("2d. The ceiling of a ledger here (no processing)", shape.description + ": ÷ (R / 3)", "",
+                    ratios(measured, r / 3), "");
+        });
+        options.ceilingOfToday = Report.median(rates.get(Ceiling.Shape.TODAY));
     }
 
     /**
@@ -357,6 +394,11 @@ public final class BenchmarkSuite {
         /** With --only-many-subscribers: section 2c alone (without its ratio to section 2). */
         boolean manySubscribers;
         boolean broker = true;
+        /** Section 2d, the ceiling of each ledger design (on by default); and the ingest of balance-service itself. */
+        boolean ceiling = true;
+        boolean ingest = true;
+        /** The median rate of the shape of today's ledger, once 2d ran. */
+        double ceilingOfToday;
         boolean latency = true;
         boolean jmh = true;
         boolean backlogs = true;
@@ -432,6 +474,13 @@ public final class BenchmarkSuite {
                         options.jars.put(serviceAndPath[0], Path.of(serviceAndPath[1]).toAbsolutePath());
                     }
                     case "--no-jmh" -> options.jmh = false;
+                    case "--no-ceiling" -> options.ceiling = false;
+                    case "--only-ceiling" -> {
+                        options.ingest = false;
+                        options.latency = false;
+                        options.jmh = false;
+                        options.backlogs = false;
+                    }
                     case "--only-many-subscribers" -> {
                         options.broker = false;
                         options.latency = false;
