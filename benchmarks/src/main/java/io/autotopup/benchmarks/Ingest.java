@@ -75,6 +75,17 @@ final class Ingest {
         Map<String, Long> sizesBefore = LogSizes.byTopic(bootstrap);
         long started = System.nanoTime();
         Service service = start(applicationId, stateDir, guarantee, extraArguments);
+        // closed on every path: a failed run left its JVM running, which joined the next run's group on the next
+        // broker (the same port and application id) and broke that run too
+        try (ChildProcess first = service.process()) {
+            return measure(applicationId, stateDir, guarantee, subscribers, events, measureRestore, extraArguments,
+                    expected, sizesBefore, started, service);
+        }
+    }
+
+    private Result measure(String applicationId, Path stateDir, String guarantee, int subscribers, long events,
+            boolean measureRestore, List<String> extraArguments, long expected, Map<String, Long> sizesBefore,
+            long started, Service service) throws Exception {
         Memory memory = new Memory(service.process().pid(), service.url());
         long firstApplied = 0;
         long lastApplied;
@@ -118,10 +129,11 @@ final class Ingest {
             service.process().kill();
             long restarted = System.nanoTime();
             Service again = start(applicationId, stateDir, guarantee, extraArguments);
-            long expectedBalance = Population.OPENING_BALANCE - (events / subscribers) * Population.CHARGE;
-            awaitBalances(again.url(), subscribers, expectedBalance);
-            restore = (System.nanoTime() - restarted) / 1e9;
-            again.process().close();
+            try (ChildProcess second = again.process()) {
+                long expectedBalance = Population.OPENING_BALANCE - (events / subscribers) * Population.CHARGE;
+                awaitBalances(again.url(), subscribers, expectedBalance);
+                restore = (System.nanoTime() - restarted) / 1e9;
+            }
         } else {
             service.process().close();
         }
