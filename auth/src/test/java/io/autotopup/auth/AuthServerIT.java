@@ -108,6 +108,15 @@ class AuthServerIT {
     }
 
     @Test
+    void a_page_that_does_not_exist_is_told_in_the_persons_language_not_on_springs_english_error_page() throws Exception {
+        HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(issuer() + "/sign-in/nowhere"))
+                .header("Accept", "text/html").header("Accept-Language", "lo").build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(answer.statusCode()).isEqualTo(404);
+        assertThat(answer.body()).contains("ບໍ່ພົບໜ້ານີ້").contains("ຂໍ້ຜິດພາດ 404").doesNotContain("Whitelabel");
+    }
+
+    @Test
     void a_machine_gets_a_token_with_its_scopes_signed_by_the_active_key() throws Exception {
         HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(issuer() + "/oauth2/token"))
                 .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(("topupctl:" + TOPUPCTL_SECRET).getBytes()))

@@ -170,6 +170,8 @@ public final class DevStack {
                 Map.entry("GATEWAY_PUBLIC_URL", gateway.baseUrl()),
                 Map.entry("SECURE_COOKIES", "false"),
                 Map.entry("SANDBOX_CARRIER", "true"),
+                Map.entry("CARRIER_SUPPORT_NAME", "Sandbox Telecom customer care"),
+                Map.entry("CARRIER_SUPPORT_PHONE", "1555"),
                 Map.entry("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrap))), out));
         StackEndpoints endpoints = new StackEndpoints(broker.bootstrap, urls.get(0), urls.get(1), urls.get(2), urls.get(3),
                 gateway.baseUrl(), smsc.inboxUrl(), AUTH_URL, "topupctl", secrets.topupctlSecret());

@@ -106,7 +106,8 @@ final class InProcessStack implements AutoCloseable {
                 "autotopup.portal.notification-url=" + notification, "autotopup.portal.kyc-url=" + kyc,
                 "autotopup.portal.gateway-url=" + gateway.baseUrl(),
                 "autotopup.portal.secure-cookies=false", "autotopup.portal.sandbox-carrier.enabled=true",
-                "autotopup.portal.sandbox-carrier.bootstrap-servers=" + bootstrap);
+                "autotopup.portal.sandbox-carrier.bootstrap-servers=" + bootstrap,
+                "autotopup.portal.support.name=Sandbox Telecom customer care", "autotopup.portal.support.phone=1555");
         endpoints = new StackEndpoints(bootstrap, balance, rules, payment, notification, gateway.baseUrl(), smsc.inboxUrl(),
                 authUrl, "topupctl", TOPUPCTL_SECRET);
     }

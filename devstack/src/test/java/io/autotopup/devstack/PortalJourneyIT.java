@@ -67,6 +67,17 @@ class PortalJourneyIT {
             assertThat(browser.marked("rule-sentence").getText()).isEqualTo("You have no auto top-up yet.");
             assertThat(browser.marked("balance").getText()).isEqualTo("0 ₭");
 
+            browser.open(stack.portalUrl + "/payment-methods");
+            browser.marked("add-card").click();
+            browser.driver.switchTo().frame(browser.marked("card-field"));
+            browser.type("#number", "4242 4242 4242 4242");
+            browser.type("#expiry", "13/34");
+            browser.type("#cvc", "123");
+            browser.click("button[type=submit]");
+            assertThat(browser.find("#error").getText()).as("month 13 is the expiry's fault, not the card's")
+                    .isEqualTo("Enter the expiry as MM/YY, with a month from 01 to 12.");
+            browser.driver.switchTo().defaultContent();
+
             addCard(browser, "4242 4242 4242 4242");
             assertThat(browser.marked("methods").getText()).contains("Visa •••• 4242").contains("Default").contains("Expires 12/34");
 
@@ -167,7 +178,7 @@ class PortalJourneyIT {
     }
 
     @Test
-    void a_wallet_is_added_through_its_approval_page() throws Exception {
+    void a_wallet_is_added_through_its_approval_page_listed_default_first_and_charged_for_a_top_up() throws Exception {
         Number number = Number.fresh();
         try (Browser browser = Browser.start("zh")) {
             signUp(browser, number, null);
@@ -190,12 +201,29 @@ class PortalJourneyIT {
             assertThat(methods(browser)).as("a new method comes after the first, which stays the default")
                     .containsExactly("支付宝 默认", "BCEL OnePay");
 
+            browser.click("li.method:nth-child(2) form[action$='/default'] button");
+            browser.waiting().until(d -> browser.text().contains("默认支付方式已更改。"));
+            assertThat(methods(browser)).as("the list reads as the methods are tried: the default first")
+                    .containsExactly("BCEL OnePay 默认", "支付宝");
             browser.click("li.method:nth-child(2) form[action$='direction=up'] button");
             browser.waiting().until(d -> browser.text().contains("顺序已更改。"));
-            assertThat(methods(browser)).containsExactly("BCEL OnePay", "支付宝 默认");
-            browser.click("li.method:nth-child(1) form[action$='/default'] button");
-            browser.waiting().until(d -> browser.text().contains("默认支付方式已更改。"));
+            assertThat(methods(browser)).as("the method moved to the top is the default").containsExactly("支付宝 默认", "BCEL OnePay");
+            browser.click("li.method:nth-child(1) form[action$='direction=down'] button");
+            browser.waiting().until(d -> browser.text().contains("顺序已更改。") && methods(browser).get(0).startsWith("BCEL"));
             assertThat(methods(browser)).containsExactly("BCEL OnePay 默认", "支付宝");
+
+            setRule(browser, "20000", "50000");
+            assertThat(browser.marked("rule-sentence").getText()).as("the rule names the method it charges").contains("BCEL OnePay");
+            browser.open(stack.portalUrl + "/try-it");
+            browser.click("[data-test='use-10000']");
+            browser.waiting().until(d -> browser.marked("balance").getText().equals("40,000 ₭")
+                    && browser.marked("last-top-up").getText().contains("已入账") && browser.text().contains("50,000 ₭"));
+            String subscriberId = SIGNED_IN.get(browser);
+            JsonNode topUps = get(stack.endpoints.ruleEngineUrl() + "/v1/subscribers/" + subscriberId + "/top-ups", subscriberId);
+            assertThat(topUps.get(0).path("state").asText()).as("the wallet's top-up credited, not held or dead-lettered")
+                    .isEqualTo("CREDITED");
+
+            browser.open(stack.portalUrl + "/payment-methods");
             browser.click("li.method:nth-child(2) form[action$='/remove'] button");
             browser.waiting().until(d -> browser.text().contains("支付方式已删除。"));
             assertThat(methods(browser)).containsExactly("BCEL OnePay 默认");
@@ -225,6 +253,13 @@ class PortalJourneyIT {
             assertThat(browser.attributes("[data-version]", "data-version")).as("the newest page")
                     .containsExactly("23", "22", "21", "20", "19", "18", "17", "16", "15", "14");
             assertThat(browser.attributes("[data-test='newest']", "href")).isEmpty();
+            assertThat(browser.driver.findElements(org.openqa.selenium.By.cssSelector("td.balance-after")))
+                    .as("the balance after each change, on a 360 px wide phone").hasSize(10)
+                    .allSatisfy(cell -> assertThat(cell.isDisplayed()).isTrue());
+            assertThat(browser.find("td.balance-after").getText()).as("after the newest change").endsWith(" ₭");
+            assertThat((Boolean) ((org.openqa.selenium.JavascriptExecutor) browser.driver)
+                    .executeScript("return document.documentElement.scrollWidth <= window.innerWidth"))
+                    .as("nothing to scroll sideways at 360 px").isTrue();
             browser.click("[data-test='older']");
             browser.waiting().until(d -> browser.attributes("[data-version]", "data-version").contains("13"));
             assertThat(browser.attributes("[data-version]", "data-version"))
@@ -280,7 +315,7 @@ class PortalJourneyIT {
 
             browser.open(stack.portalUrl + "/top-ups/" + otherTopUp);
             assertThat(browser.marked("error-page").getText()).contains("We could not find that");
-            assertThat(browser.text()).doesNotContain("50,000").doesNotContain(other.e164());
+            assertThat(browser.text()).doesNotContain("50,000").doesNotContain(other.e164()).doesNotContain(other.national());
             browser.screenshot("someone-elses-top-up");
 
             browser.open(stack.portalUrl + "/payment-methods");
@@ -290,6 +325,11 @@ class PortalJourneyIT {
                     + "form.action = '/payment-methods/' + arguments[0] + '/remove'; form.submit();", otherMethod);
             browser.waiting().until(d -> !browser.path().equals("/payment-methods"));
             assertThat(browser.marked("error-page").getText()).contains("We could not find that");
+
+            browser.open(stack.portalUrl + "/no-such-page?lang=lo");
+            assertThat(browser.marked("error-page").getText()).as("a page nobody answers, in the page's language")
+                    .contains("ບໍ່ພົບສິ່ງທີ່ທ່ານຊອກຫາ").contains("404");
+            assertThat(browser.text()).doesNotContain("Whitelabel");
         }
         assertThat(methodsOf(otherId)).as("the other subscriber's card is still theirs").contains(otherMethod);
     }
@@ -310,6 +350,18 @@ class PortalJourneyIT {
             browser.click("[data-test='send-identity']");
             assertThat(browser.marked("identity-error").getText()).as("judged by its bytes, not its name")
                     .isEqualTo("Send a photo (JPEG or PNG) or a PDF.");
+
+            for (int megabytes : new int[] {6, 40}) {
+                browser.open(stack.portalUrl + "/identity?lang=th");
+                new org.openqa.selenium.support.ui.Select(browser.find("#type")).selectByValue("NATIONAL_ID");
+                browser.find("#front").sendKeys(large(megabytes).toAbsolutePath().toString());
+                browser.click("[data-test='send-identity']");
+                browser.waiting().until(d -> browser.text().contains("5 MB"));
+                assertThat(browser.marked("identity-error").getText()).as("a %d MB photo, told in the page's language", megabytes)
+                        .isEqualTo(THAI_TOO_LARGE);
+                assertThat(browser.text()).doesNotContain("Whitelabel");
+            }
+            browser.open(stack.portalUrl + "/identity?lang=en");
 
             new org.openqa.selenium.support.ui.Select(browser.find("#type")).selectByValue("NATIONAL_ID");
             browser.find("#front").sendKeys(photo.toAbsolutePath().toString());
@@ -352,6 +404,18 @@ class PortalJourneyIT {
     }
 
     private static final java.util.Map<Browser, String> SIGNED_IN = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static final String THAI_TOO_LARGE = "ไฟล์ใหญ่เกิน 5 MB: ถ่ายรูปใหม่ให้เล็กลง";
+
+    /** A JPEG of this many megabytes: a real photo's start, then padding. */
+    private static java.nio.file.Path large(int megabytes) throws java.io.IOException {
+        java.nio.file.Path file = java.nio.file.Files.createTempFile("large-photo-" + megabytes + "mb", ".jpg");
+        byte[] start = idCardPhoto();
+        byte[] bytes = java.util.Arrays.copyOf(start, megabytes * 1024 * 1024);
+        java.nio.file.Files.write(file, bytes);
+        file.toFile().deleteOnExit();
+        return file;
+    }
 
     private static byte[] idCardPhoto() throws java.io.IOException {
         java.awt.image.BufferedImage image = new java.awt.image.BufferedImage(800, 500, java.awt.image.BufferedImage.TYPE_INT_RGB);
@@ -426,7 +490,8 @@ class PortalJourneyIT {
         browser.type("#threshold", threshold);
         browser.type("#topUpAmount", amount);
         browser.click("[data-test='save-rule']");
-        browser.waiting().until(d -> browser.path().equals("/") && browser.text().contains("Your auto top-up is saved."));
+        // "Your auto top-up is saved.", in the page's language
+        browser.waiting().until(d -> browser.path().equals("/") && !d.findElements(org.openqa.selenium.By.cssSelector("p.done")).isEmpty());
     }
 
     private static String firstTopUp(String subscriberId) throws Exception {

@@ -36,6 +36,36 @@ public final class Msisdns {
         }
     }
 
+    /**
+     * A number as people write it: a Lao one in the national format ({@code 020 5551 2345}), any other in the
+     * international one ({@code +66 81 234 5678}); what cannot be read as a number comes back unchanged.
+     */
+    public static String asWritten(String msisdn) {
+        if (msisdn == null || msisdn.isBlank()) {
+            return msisdn;
+        }
+        try {
+            PhoneNumber number = PHONES.parse(msisdn, DEFAULT_REGION);
+            if (!PHONES.isValidNumber(number)) {
+                return msisdn;
+            }
+            if (!DEFAULT_REGION.equals(PHONES.getRegionCodeForNumber(number))) {
+                return PHONES.format(number, PhoneNumberUtil.PhoneNumberFormat.INTERNATIONAL);
+            }
+            // Lao mobiles as the carriers print them (020 5272 6595, 030 512 3456), not libphonenumber's 020 52 726 595
+            String digits = PHONES.getNationalSignificantNumber(number);
+            if (digits.length() == 10 && digits.startsWith("20")) {
+                return "0" + digits.substring(0, 2) + " " + digits.substring(2, 6) + " " + digits.substring(6);
+            }
+            if (digits.length() == 9 && digits.startsWith("30")) {
+                return "0" + digits.substring(0, 2) + " " + digits.substring(2, 5) + " " + digits.substring(5);
+            }
+            return PHONES.format(number, PhoneNumberUtil.PhoneNumberFormat.NATIONAL);
+        } catch (NumberParseException e) {
+            return msisdn;
+        }
+    }
+
     /** {@code +8562055512345} becomes {@code +856******2345}: enough to tell numbers apart in a log. */
     public static String mask(String msisdn) {
         if (msisdn == null || msisdn.length() <= 8) {

@@ -92,6 +92,14 @@ class SandboxGatewayTest {
     }
 
     @Test
+    void an_expiry_month_that_is_not_a_month_is_refused_as_an_expiry_not_as_a_card() throws Exception {
+        HttpResponse<String> response = post("/v1/tokens", "{\"number\":\"4242424242424242\",\"expMonth\":13,\"expYear\":2035}", null);
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(response.body()).contains("Expiry month 13 is not a month");
+    }
+
+    @Test
     void a_gateway_with_a_state_file_still_knows_its_tokens_and_keys_after_a_restart(@org.junit.jupiter.api.io.TempDir
             java.nio.file.Path dir) throws Exception {
         java.nio.file.Path state = dir.resolve("gateway.json");

@@ -7,9 +7,10 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * A subscriber's bound methods. The first bound becomes the default; priorities follow the order of
- * binding. A card that has expired is never chosen; binding an expired card or the same card twice
- * (same fingerprint) is refused.
+ * A subscriber's bound methods, in the order they are tried: the default is always the first. The first bound
+ * becomes the default and later ones follow in the order of binding; making a method the default moves it to the
+ * front, and whichever method a new order puts first is the default. A card that has expired is never chosen;
+ * binding an expired card or the same card twice (same fingerprint) is refused.
  */
 public final class PaymentMethods {
 
@@ -59,23 +60,28 @@ public final class PaymentMethods {
         return reprioritise(rest, rest.get(0).paymentMethodId());
     }
 
-    /** Makes a method the default (tried first when a rule names none). */
+    /** Makes a method the default (tried first when a rule names none): it moves to the front, the others keep their order. */
     public static List<PaymentMethod> makeDefault(List<PaymentMethod> current, String paymentMethodId) {
-        find(current, paymentMethodId);
-        return reprioritise(current.stream().sorted(Comparator.comparingInt(PaymentMethod::priority)).toList(), paymentMethodId);
+        PaymentMethod chosen = find(current, paymentMethodId);
+        List<PaymentMethod> ordered = new ArrayList<>();
+        ordered.add(chosen);
+        current.stream().sorted(Comparator.comparingInt(PaymentMethod::priority)).filter(method -> method != chosen)
+                .forEach(ordered::add);
+        return reprioritise(ordered, paymentMethodId);
     }
 
-    /** Puts the methods in the given order of priority; every bound method must be named once. */
+    /**
+     * Puts the methods in the given order of priority; every bound method must be named once. The first becomes the
+     * default, so the list reads as it is tried.
+     */
     public static List<PaymentMethod> reorder(List<PaymentMethod> current, List<String> order) {
         if (order.size() != current.size() || !order.stream().allMatch(id -> current.stream()
                 .anyMatch(method -> method.paymentMethodId().equals(id))) || order.stream().distinct().count() != order.size()) {
             throw new PaymentMethodRejectedException(PaymentMethodRejectedException.Reason.INVALID_ORDER,
                     "The order must name every bound method exactly once");
         }
-        String defaultId = current.stream().filter(PaymentMethod::isDefault).map(PaymentMethod::paymentMethodId)
-                .findFirst().orElse(order.get(0));
         List<PaymentMethod> ordered = order.stream().map(id -> find(current, id)).toList();
-        return reprioritise(ordered, defaultId);
+        return reprioritise(ordered, order.get(0));
     }
 
     private static List<PaymentMethod> reprioritise(List<PaymentMethod> ordered, String defaultId) {

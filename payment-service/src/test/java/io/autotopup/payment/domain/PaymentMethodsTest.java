@@ -91,6 +91,25 @@ class PaymentMethodsTest {
                 .isEqualTo(PaymentMethodRejectedException.Reason.UNKNOWN_METHOD);
     }
 
+    @Test
+    void the_default_is_always_listed_and_tried_first() {
+        List<PaymentMethod> methods = PaymentMethods.bind(List.of(), card("pm-1", "fp-1", 2030, 1), NOW);
+        methods = PaymentMethods.bind(methods, card("pm-2", "fp-2", 2030, 1), NOW);
+        methods = PaymentMethods.bind(methods, card("pm-3", "fp-3", 2030, 1), NOW);
+
+        List<PaymentMethod> defaulted = PaymentMethods.makeDefault(methods, "pm-3");
+        assertThat(defaulted).extracting(PaymentMethod::paymentMethodId).as("the new default first, the others in their order")
+                .containsExactly("pm-3", "pm-1", "pm-2");
+        assertThat(defaulted).extracting(PaymentMethod::isDefault).containsExactly(true, false, false);
+        assertThat(defaulted).extracting(PaymentMethod::priority).containsExactly(1, 2, 3);
+
+        List<PaymentMethod> moved = PaymentMethods.reorder(defaulted, List.of("pm-1", "pm-3", "pm-2"));
+        assertThat(moved).extracting(PaymentMethod::isDefault).as("a method moved to the top is the default")
+                .containsExactly(true, false, false);
+        assertThat(PaymentMethods.candidates(moved, null, NOW)).extracting(PaymentMethod::paymentMethodId)
+                .containsExactly("pm-1", "pm-3", "pm-2");
+    }
+
     private static PaymentMethod card(String id, String fingerprint, int year, int month) {
         return new PaymentMethod(id, "CARD", "tok-" + id, "VISA", "4242", YearMonth.of(year, month), fingerprint, 0, false);
     }

@@ -17,10 +17,27 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param gatewayUrl     the payment gateway's address as browsers reach it: it serves the card field and wallet pages
  * @param secureCookies  cookies only over HTTPS (production, behind TLS); off for a laptop's plain-http devstack
  * @param sandboxCarrier the devstack's stand-in for the carrier's billing, for "use some credit"
+ * @param support        the carrier's customer care, shown with every failure and error
  */
 @ConfigurationProperties("autotopup.portal")
 public record PortalProperties(String publicUrl, Auth auth, String balanceUrl, String ruleEngineUrl, String paymentUrl, String notificationUrl,
-        String kycUrl, String gatewayUrl, @DefaultValue("true") boolean secureCookies, @DefaultValue SandboxCarrier sandboxCarrier) {
+        String kycUrl, String gatewayUrl, @DefaultValue("true") boolean secureCookies, @DefaultValue SandboxCarrier sandboxCarrier,
+        @DefaultValue Support support) {
+
+    /**
+     * The carrier's customer care, as subscribers reach it: who (its name as subscribers know it), a number to call and
+     * a web page, either of which may be left out; with neither, no contact is shown.
+     */
+    public record Support(@DefaultValue("your carrier") String name, String phone, String url) {
+        public boolean given() {
+            return phone != null && !phone.isBlank() || url != null && !url.isBlank();
+        }
+
+        /** The number as a tel: link takes it: its digits and a leading plus. */
+        public String dialable() {
+            return phone == null ? "" : phone.replaceAll("[^0-9+]", "");
+        }
+    }
 
     /**
      * @param issuer       the issuer as browsers reach it (and as its tokens name it)

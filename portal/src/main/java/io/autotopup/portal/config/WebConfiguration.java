@@ -43,6 +43,13 @@ class WebConfiguration {
         return new LanguageFilter(services, properties.secureCookies());
     }
 
+    /** Ahead of every other filter, the security chain's CSRF check (which reads multipart forms) among them. */
+    @Bean
+    @Order(Ordered.HIGHEST_PRECEDENCE)
+    TooLargeRequests tooLargeRequests() {
+        return new TooLargeRequests();
+    }
+
     @Bean(name = WebHttpHandlerBuilder.LOCALE_CONTEXT_RESOLVER_BEAN_NAME)
     LocaleContextResolver localeContextResolver() {
         return new LocaleContextResolver() {

@@ -12,6 +12,8 @@ public record FailureHelp(String reason, List<Action> actions) {
     public enum Action {
         /** Add a card again with new details, or another card. */
         UPDATE_CARD,
+        /** Add a payment method: there is none to charge. */
+        ADD_METHOD,
         /** Pick another payment method as the default. */
         OTHER_METHOD,
         /** Resume the rule, which a failure suspended or disabled. */
@@ -27,7 +29,7 @@ public record FailureHelp(String reason, List<Action> actions) {
         List<Action> actions = switch (known) {
             case "CARD_DECLINED" -> List.of(Action.UPDATE_CARD, Action.OTHER_METHOD);
             case "INSUFFICIENT_FUNDS" -> List.of(Action.OTHER_METHOD, Action.UPDATE_CARD);
-            case "NO_PAYMENT_METHOD" -> List.of(Action.UPDATE_CARD);
+            case "NO_PAYMENT_METHOD" -> List.of(Action.ADD_METHOD);
             case "GATEWAY_UNAVAILABLE" -> List.of(Action.WAIT);
             default -> List.of(Action.CONTACT_CARRIER);
         };

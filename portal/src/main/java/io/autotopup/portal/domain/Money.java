@@ -17,6 +17,31 @@ public record Money(long minorUnits, String currency) {
         return new Money(new BigDecimal(amount).movePointRight(Currencies.minorUnitDigits(currency)).longValueExact(), currency);
     }
 
+    /**
+     * An amount as a person typed it, as the APIs take it: digit-group separators (commas, spaces, thin and no-break
+     * spaces, apostrophes) and currency marks (₭, LAK, kip, ກີບ, $, USD, ฿, ¥) left out, Lao and Thai digits read as
+     * digits, so "20 000", "20,000 ₭", "₭20000" and "໒໐໐໐໐" are all 20000. Null when nothing was typed; anything
+     * else that is not a number comes back trimmed, for the service to refuse beside its field.
+     */
+    public static String typed(String text) {
+        if (text == null || text.isBlank()) {
+            return null;
+        }
+        String bare = CURRENCY_MARKS.matcher(text.strip()).replaceAll("");
+        StringBuilder amount = new StringBuilder(bare.length());
+        bare.codePoints().forEach(c -> {
+            if (Character.isDigit(c)) {
+                amount.append((char) ('0' + Character.digit(c, 10)));
+            } else if (c != ',' && c != '\'' && c != '’' && !Character.isWhitespace(c) && !Character.isSpaceChar(c)) {
+                amount.appendCodePoint(c);
+            }
+        });
+        return amount.isEmpty() ? text.strip() : amount.toString();
+    }
+
+    private static final java.util.regex.Pattern CURRENCY_MARKS =
+            java.util.regex.Pattern.compile("(?iu)(₭|ກີບ|kip|lak|usd|us\\$|\\$|฿|thb|¥|cny|元|บาท)");
+
     /** The decimal string the APIs take. */
     public String amount() {
         return BigDecimal.valueOf(minorUnits, Currencies.minorUnitDigits(currency)).toPlainString();
@@ -54,6 +79,17 @@ public record Money(long minorUnits, String currency) {
             case "THB" -> sign + figure + " ฿";
             case "CNY" -> sign + "¥" + figure;
             default -> sign + figure + " " + currency;
+        };
+    }
+
+    /** The sign people write beside an amount of this currency: ₭ for kip, $ for dollars; else its code. */
+    public static String symbol(String currency) {
+        return switch (currency == null ? "" : currency) {
+            case "LAK" -> "₭";
+            case "USD" -> "$";
+            case "THB" -> "฿";
+            case "CNY" -> "¥";
+            default -> currency;
         };
     }
 

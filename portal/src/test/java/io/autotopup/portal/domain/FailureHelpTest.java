@@ -27,4 +27,11 @@ class FailureHelpTest {
     void a_rule_the_subscriber_paused_is_not_resumed_for_them_by_a_help_link() {
         assertThat(FailureHelp.forReason("INSUFFICIENT_FUNDS", RuleState.PAUSED).actions()).doesNotContain(Action.RESUME_RULE);
     }
+
+    @Test
+    void no_method_to_charge_asks_for_one_not_for_a_card_with_its_current_details() {
+        FailureHelp help = FailureHelp.forReason("NO_PAYMENT_METHOD", RuleState.ARMED);
+        assertThat(help.messageKey()).isEqualTo("help.no-payment-method");
+        assertThat(help.actions()).containsExactly(Action.ADD_METHOD);
+    }
 }

@@ -103,6 +103,12 @@ public final class SandboxGateway implements AutoCloseable {
         if (card == null) {
             throw new HttpError(400, "Card number fails the Luhn check or is not a sandbox test card");
         }
+        if (expMonth < 1 || expMonth > 12) {
+            throw new HttpError(400, "Expiry month " + expMonth + " is not a month: 1 to 12");
+        }
+        if (expYear < 2000 || expYear > 2100) {
+            throw new HttpError(400, "Expiry year " + expYear + " is not a card's year");
+        }
         if (YearMonth.of(expYear, expMonth).isBefore(YearMonth.now())) {
             throw new HttpError(400, "Card expired " + expMonth + "/" + expYear);
         }

@@ -22,7 +22,7 @@
       show(body.dataset.errorNumber);
       return;
     }
-    if (!expiry) {
+    if (!expiry || parseInt(expiry[1], 10) < 1 || parseInt(expiry[1], 10) > 12) {
       show(body.dataset.errorExpiry);
       return;
     }
@@ -42,7 +42,9 @@
     }).then(function (answer) {
       button.disabled = false;
       if (!answer.ok) {
-        show(/expired/i.test(answer.json.detail || '') ? body.dataset.errorExpired : body.dataset.errorCard);
+        var detail = answer.json.detail || '';
+        show(/expired/i.test(detail) ? body.dataset.errorExpired
+            : /expiry/i.test(detail) ? body.dataset.errorExpiry : body.dataset.errorCard);
         return;
       }
       form.reset();

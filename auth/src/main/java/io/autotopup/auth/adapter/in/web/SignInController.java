@@ -83,7 +83,7 @@ class SignInController {
         if (session.getAttribute(NUMBER) == null) {
             return "redirect:/sign-in";
         }
-        model.addAttribute("number", session.getAttribute(NUMBER));
+        model.addAttribute("number", Msisdns.asWritten((String) session.getAttribute(NUMBER)));
         model.addAttribute("currencies", CURRENCIES);
         model.addAttribute("languages", LANGUAGES);
         return "sign-up";
@@ -104,7 +104,7 @@ class SignInController {
             session.setAttribute(SUBSCRIBER, balance.signUp(number, currency, language, request.getRemoteAddr()));
             return "redirect:/sign-in/code";
         } catch (SignInRefused refused) {
-            model.addAttribute("number", number);
+            model.addAttribute("number", Msisdns.asWritten(number));
             model.addAttribute("currencies", CURRENCIES);
             model.addAttribute("languages", LANGUAGES);
             return refusal(refused, model, "sign-up");

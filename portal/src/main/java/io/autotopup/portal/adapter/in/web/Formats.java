@@ -32,6 +32,16 @@ public final class Formats {
         return money == null ? "" : money.format();
     }
 
+    /** The subscriber's number as people write it: 020 5551 2345. */
+    public String phone(String msisdn) {
+        return io.autotopup.platform.Msisdns.asWritten(msisdn);
+    }
+
+    /** ₭ or $, for a field's label. */
+    public String symbol(String currency) {
+        return Money.symbol(currency);
+    }
+
     public String time(Instant instant) {
         return instant == null ? "" : dateTime.format(instant);
     }

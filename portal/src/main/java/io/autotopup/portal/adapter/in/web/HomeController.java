@@ -66,10 +66,14 @@ class HomeController {
                 .then();
     }
 
-    /** The method a top-up charges: the one the rule names, else the default one. */
+    /**
+     * The method a top-up charges first: the one the rule names, else (none named, or the named one removed) the
+     * default one, as payment-service chooses; null when there is no method at all.
+     */
     static PaymentMethod chargedMethod(AutoTopUp rule, List<PaymentMethod> methods) {
-        return methods.stream()
-                .filter(method -> rule.paymentMethodId() == null ? method.isDefault() : method.paymentMethodId().equals(rule.paymentMethodId()))
-                .findFirst().orElse(null);
+        return methods.stream().filter(method -> method.paymentMethodId().equals(rule.paymentMethodId())).findFirst()
+                .or(() -> methods.stream().filter(PaymentMethod::isDefault).findFirst())
+                .or(() -> methods.stream().findFirst())
+                .orElse(null);
     }
 }

@@ -40,7 +40,13 @@ class IdentityController {
     }
 
     @GetMapping("/identity")
-    Mono<String> page(@AuthenticationPrincipal OidcUser user, @RequestParam(required = false) String done, Model model) {
+    Mono<String> page(@AuthenticationPrincipal OidcUser user, @RequestParam(required = false) String done,
+            @RequestParam(required = false) String error, ServerWebExchange exchange, Model model) {
+        if ("too-large".equals(error)) {
+            // sent back here by TooLargeRequests: a file too large to read at all
+            exchange.getResponse().setStatusCode(HttpStatus.UNPROCESSABLE_CONTENT);
+            return show(user.getSubject(), model, null, "identity.error.TOO_LARGE");
+        }
         return show(user.getSubject(), model, done, null);
     }
 

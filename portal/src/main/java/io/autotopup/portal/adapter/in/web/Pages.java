@@ -45,6 +45,7 @@ class Pages {
         model.addAttribute("language", Languages.of(exchange).getLanguage());
         model.addAttribute("languages", Languages.SUPPORTED);
         model.addAttribute("sandboxCarrier", properties.sandboxCarrier().enabled());
+        model.addAttribute("support", properties.support());
         model.addAttribute("path", exchange.getRequest().getPath().value());
         model.addAttribute("signedIn", exchange.getPrincipal().map(principal -> true).defaultIfEmpty(false));
         Mono<CsrfToken> csrf = exchange.getAttribute(CsrfToken.class.getName());

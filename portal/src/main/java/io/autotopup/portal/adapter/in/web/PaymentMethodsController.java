@@ -4,6 +4,7 @@ import io.autotopup.portal.application.ServiceRefusal;
 import io.autotopup.portal.adapter.out.services.SubscriberServices;
 import io.autotopup.portal.config.Languages;
 import io.autotopup.portal.config.PortalProperties;
+import io.autotopup.portal.domain.AutoTopUp;
 import io.autotopup.portal.domain.PaymentMethod;
 import java.net.URI;
 import java.security.SecureRandom;
@@ -45,8 +46,12 @@ class PaymentMethodsController {
 
     @GetMapping("/payment-methods")
     Mono<String> list(@AuthenticationPrincipal OidcUser user, @RequestParam(required = false) String done, Model model) {
-        return services.paymentMethods(user.getSubject()).map(methods -> {
+        String subscriberId = user.getSubject();
+        return Mono.zip(services.paymentMethods(subscriberId), services.rule(subscriberId)).map(all -> {
+            List<PaymentMethod> methods = all.getT1();
             model.addAttribute("methods", methods);
+            // removing the last method a live rule can charge pauses the rule: the page says so beside its button
+            model.addAttribute("removingPausesRule", methods.size() == 1 && all.getT2().map(AutoTopUp::enabled).orElse(false));
             model.addAttribute("wallets", WALLETS);
             model.addAttribute("done", done);
             return "payment-methods";
@@ -139,9 +144,17 @@ class PaymentMethodsController {
         return services.makeDefault(user.getSubject(), paymentMethodId).thenReturn("redirect:/payment-methods?done=default");
     }
 
+    /**
+     * Removes a method. If it was the last one and a rule is on, the rule is paused, as the page warned: it could only
+     * fail (no method to charge) until another method is added, and then the subscriber resumes it.
+     */
     @PostMapping("/payment-methods/{paymentMethodId}/remove")
     Mono<String> remove(@AuthenticationPrincipal OidcUser user, @PathVariable String paymentMethodId) {
-        return services.remove(user.getSubject(), paymentMethodId).thenReturn("redirect:/payment-methods?done=removed");
+        String subscriberId = user.getSubject();
+        return services.remove(subscriberId, paymentMethodId).zipWith(services.rule(subscriberId))
+                .flatMap(all -> all.getT1().isEmpty() && all.getT2().map(AutoTopUp::enabled).orElse(false)
+                        ? services.pause(subscriberId).thenReturn("redirect:/payment-methods?done=removed-paused")
+                        : Mono.just("redirect:/payment-methods?done=removed"));
     }
 
     /** One place up or down in the order the methods are tried in. */

@@ -57,7 +57,8 @@ public final class ServicesClient implements SubscriberServices {
         }
 
         static MoneyBody of(String amount, String currency) {
-            return amount == null || amount.isBlank() ? null : new MoneyBody(amount.trim().replace(",", ""), currency);
+            String typed = Money.typed(amount);
+            return typed == null ? null : new MoneyBody(typed, currency);
         }
     }
 
@@ -256,8 +257,11 @@ public final class ServicesClient implements SubscriberServices {
     private static final ParameterizedTypeReference<List<MethodBody>> METHODS = new ParameterizedTypeReference<>() {
     };
 
+    /** In the order they are tried: the default first, then by priority (as payment-service keeps them). */
     private static List<PaymentMethod> methods(List<MethodBody> bodies) {
-        return bodies.stream().map(MethodBody::toMethod).toList();
+        return bodies.stream().map(MethodBody::toMethod)
+                .sorted(java.util.Comparator.comparing((PaymentMethod method) -> !method.isDefault()).thenComparingInt(PaymentMethod::priority))
+                .toList();
     }
 
     private static Money money(MoneyBody body) {
