@@ -45,6 +45,7 @@ import org.springframework.test.context.DynamicPropertySource;
 class AutoTopUpApiIT {
 
     private static final Duration PATIENCE = Duration.ofSeconds(60);
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
     private static final String RULE = "/v1/subscribers/sub-lao/auto-top-up";
     private static final TestIssuer ISSUER = TestIssuer.start();
 
@@ -97,6 +98,12 @@ class AutoTopUpApiIT {
                         "not an IANA time zone", "timeZone"),
                 Arguments.of("an unknown mode", rule("10000", "50000", ",\"mode\":\"SOMETIMES\""), 400, "FIXED or TARGET", "mode"),
                 Arguments.of("kip with decimals", rule("10000.5", "50000", ""), 400, "more than 0 decimal places", "threshold"),
+                Arguments.of("a monthly cap below one top-up", rule("10000", "50000",
+                        ",\"maxAmountPerMonth\":{\"amount\":\"10000\",\"currency\":\"LAK\"}"), 422,
+                        "\"code\":\"below_one_top_up\"", "maxAmountPerMonth"),
+                Arguments.of("a threshold beyond any balance", rule("99999999999999999999999", "50000", ""), 400,
+                        "\"code\":\"too_large\"", "threshold"),
+                Arguments.of("a word for a threshold", rule("lots", "50000", ""), 400, "\"code\":\"not_an_amount\"", "threshold"),
                 Arguments.of("no threshold", "{\"topUpAmount\":{\"amount\":\"50000\",\"currency\":\"LAK\"}}", 400,
                         "threshold is required", "threshold"),
                 Arguments.of("malformed JSON", "{\"threshold\":", 400, "", null));
@@ -179,6 +186,63 @@ class AutoTopUpApiIT {
         assertThat(http.send("DELETE", RULE, null).statusCode()).isEqualTo(204);
         await().atMost(PATIENCE).untilAsserted(() -> assertThat(http.get(RULE).statusCode()).isEqualTo(404));
         assertThat(http.get("/v1/subscribers/sub-lao/top-ups").body()).isEqualTo("[]");
+    }
+
+    @Test
+    void top_up_now_asks_for_one_manual_top_up_per_key_and_none_while_it_is_on_its_way() throws Exception {
+        publish(Topics.SUBSCRIBERS, "sub-now", SubscriberRegistered.newBuilder().setSubscriberId("sub-now")
+                .setMsisdn("+8562055512399").setCurrency("LAK").setLanguage(Language.EN).setStatus(SubscriberStatus.ACTIVE)
+                .setRegisteredAt(Instant.now()).build());
+        publish(Topics.PAYMENT_METHODS, "sub-now", PaymentMethodsChanged.newBuilder().setSubscriberId("sub-now")
+                .setChangedAt(Instant.now()).setMethods(List.of(card("pm-1"))).build());
+        LocalHttp subscriber = new LocalHttp(port).as(ISSUER.subscriberToken("sub-now"));
+        String now = "/v1/subscribers/sub-now/top-ups";
+        String ask = "{\"amount\":{\"amount\":\"20000\",\"currency\":\"LAK\"},\"idempotencyKey\":\"now-00000001\"}";
+
+        HttpResponse<String> first = await("the engine knows the subscriber").atMost(PATIENCE)
+                .until(() -> subscriber.post(now, ask), response -> response.statusCode() == 202);
+        String requestId = JSON.readTree(first.body()).path("requestId").asText();
+        assertThat(first.headers().firstValue("Location")).hasValue(now + "/" + requestId);
+        assertThat(new LocalHttp(port).as(ISSUER.subscriberToken("sub-other")).post(now, ask).statusCode())
+                .as("another subscriber").isEqualTo(403);
+
+        await().atMost(PATIENCE).untilAsserted(() -> assertThat(subscriber.get(now).body())
+                .contains("\"requestId\":\"" + requestId + "\"").contains("\"reason\":\"MANUAL\"").contains("\"state\":\"PENDING\""));
+        HttpResponse<String> again = subscriber.post(now, ask);
+        assertThat(again.statusCode()).as("the same key again (a retry)").isEqualTo(202);
+        assertThat(JSON.readTree(again.body()).path("requestId").asText()).isEqualTo(requestId);
+        HttpResponse<String> another = subscriber.post(now, ask.replace("now-00000001", "now-00000002"));
+        assertThat(another.statusCode()).as(another.body()).isEqualTo(409);
+        assertThat(another.body()).contains("\"code\":\"in_flight\"");
+        HttpResponse<String> tooMuch = subscriber.post(now, ask.replace("20000", "9000000").replace("now-00000001", "now-00000003"));
+        assertThat(tooMuch.statusCode()).isEqualTo(422);
+        assertThat(tooMuch.body()).contains("\"field\":\"amount\"").contains("\"code\":\"above_ceiling\"");
+
+        java.util.Map<String, Object> props = KafkaTestUtils.consumerProps(broker.getBrokersAsString(), "top-up-now-it");
+        props.put(org.apache.kafka.clients.consumer.ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<>(props, Topics.TOP_UP_REQUESTS.keySerde().deserializer(),
+                Topics.TOP_UP_REQUESTS.valueSerde().deserializer())) {
+            consumer.subscribe(List.of(Topics.TOP_UP_REQUESTS.name()));
+            List<io.autotopup.events.TopUpRequested> asked = new java.util.ArrayList<>();
+            await().atMost(PATIENCE).until(() -> {
+                consumer.poll(Duration.ofMillis(500)).forEach(record -> {
+                    if ("sub-now".equals(record.key())) {
+                        asked.add(record.value());
+                    }
+                });
+                return !asked.isEmpty();
+            });
+            consumer.poll(Duration.ofSeconds(2)).forEach(record -> {
+                if ("sub-now".equals(record.key())) {
+                    asked.add(record.value());
+                }
+            });
+            assertThat(asked).as("one request for payment-service, however often it was asked").singleElement().satisfies(request -> {
+                assertThat(request.getRequestId()).isEqualTo(requestId);
+                assertThat(request.getReason()).isEqualTo(io.autotopup.events.TopUpReason.MANUAL);
+                assertThat(request.getAmount().getMinorUnits()).isEqualTo(20_000L);
+            });
+        }
     }
 
     private static PaymentMethod card(String id) {

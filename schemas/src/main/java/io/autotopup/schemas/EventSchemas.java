@@ -22,6 +22,7 @@ import io.autotopup.events.SmsSent;
 import io.autotopup.events.SubscriberNumberAssigned;
 import io.autotopup.events.SubscriberRegistered;
 import io.autotopup.events.SubscriberUpdated;
+import io.autotopup.events.TopUpAsked;
 import io.autotopup.events.TopUpCompleted;
 import io.autotopup.events.TopUpFailed;
 import io.autotopup.events.TopUpRequested;
@@ -66,7 +67,8 @@ public final class EventSchemas implements SchemaStore {
             VerificationAttemptFailed.class, PaymentRecorded.class, SmsDeliveryReported.class, SubscriberNumberAssigned.class,
             VerificationCodeUsed.class, CodeRequested.class, AuthorizationRecorded.class, AuthorizationTokenRecorded.class,
             IdentityDocumentSubmitted.class, IdentityDocumentReviewed.class, IdentityDocumentErased.class,
-            IdentityDocumentViewed.class, KycStatusChanged.class, PaymentDiscrepancyFound.class);
+            IdentityDocumentViewed.class, KycStatusChanged.class, PaymentDiscrepancyFound.class,
+            TopUpAsked.class);
 
     private static final String EVENTS_PACKAGE = "io.autotopup.events.";
     private static final String PUBLISHED_ROOT = "io/autotopup/schemas/published/";

@@ -22,6 +22,7 @@ import io.autotopup.events.SmsSent;
 import io.autotopup.events.SubscriberNumberAssigned;
 import io.autotopup.events.SubscriberRegistered;
 import io.autotopup.events.SubscriberUpdated;
+import io.autotopup.events.TopUpAsked;
 import io.autotopup.events.TopUpCompleted;
 import io.autotopup.events.TopUpFailed;
 import io.autotopup.events.TopUpRequested;
@@ -108,6 +109,13 @@ public final class Topics {
     public static final Topic<String, TopUpRequested> TOP_UP_REQUESTS =
             Topic.log("top-up-requests", KEY, AvroSerde.of(TopUpRequested.class), AUDIT_TRAIL);
 
+    /**
+     * Top-ups subscribers ask for themselves (Top up now), key = subscriber id: the rule engine answers each under the
+     * same one-in-flight rule and caps as its own.
+     */
+    public static final Topic<String, TopUpAsked> TOP_UP_ASKS =
+            Topic.log("top-up-asks", KEY, AvroSerde.of(TopUpAsked.class), AUDIT_TRAIL);
+
     /** Payment outcomes, one topic so that a subscriber's outcomes stay in order, key = subscriber id. */
     public static final Topic<String, SpecificRecord> TOP_UP_OUTCOMES = Topic.log("top-up-outcomes", KEY,
             AvroSerde.anyOf(TopUpCompleted.class, TopUpFailed.class), AUDIT_TRAIL);
@@ -149,7 +157,7 @@ public final class Topics {
 
     /** Every topic of the catalogue. */
     public static final List<Topic<String, ?>> ALL = List.of(USAGE_EVENTS, SUBSCRIBERS, SUBSCRIBER_NUMBERS, SUBSCRIBER_VERIFICATIONS, CODE_REQUESTS, BALANCE_ADJUSTMENTS, BALANCE_CHANGES,
-            AUTO_TOP_UP_RULES, PAYMENT_METHODS, PAYMENTS, PAYMENT_RECONCILIATION, TOP_UP_REQUESTS, TOP_UP_OUTCOMES, AUTO_TOP_UP_NOTICES, NOTIFICATIONS,
+            AUTO_TOP_UP_RULES, PAYMENT_METHODS, PAYMENTS, PAYMENT_RECONCILIATION, TOP_UP_ASKS, TOP_UP_REQUESTS, TOP_UP_OUTCOMES, AUTO_TOP_UP_NOTICES, NOTIFICATIONS,
             AUTH_AUTHORIZATIONS, AUTH_TOKENS, IDENTITY_DOCUMENTS, KYC_AUDIT, KYC_STATUSES);
 
     /**

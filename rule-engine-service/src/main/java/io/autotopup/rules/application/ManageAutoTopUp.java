@@ -1,5 +1,6 @@
 package io.autotopup.rules.application;
 
+import io.autotopup.rules.domain.AutoTopUpAccount;
 import io.autotopup.rules.domain.AutoTopUpRule;
 import io.autotopup.rules.domain.RulePolicy;
 
@@ -62,12 +63,86 @@ public final class ManageAutoTopUp {
         if (rule.maxAmountPerMonth() != null && rule.maxAmountPerMonth() <= 0) {
             throw new InvalidRuleException("maxAmountPerMonth", "not_positive", "maxAmountPerMonth must be positive");
         }
+        // a month's cap below the smallest top-up the rule can ask for would never let one through
+        long smallestTopUp = rule.mode() == AutoTopUpRule.Mode.FIXED ? rule.topUpAmount() : rule.targetBalance() - rule.threshold();
+        if (rule.maxAmountPerMonth() != null && rule.maxAmountPerMonth() < smallestTopUp) {
+            throw new InvalidRuleException("maxAmountPerMonth", "below_one_top_up", "maxAmountPerMonth is below one top-up of "
+                    + smallestTopUp + " minor units: the rule could never top up", smallestTopUp);
+        }
         if (rule.paymentMethodId() != null && !ownsPaymentMethod(subscriberId, rule.paymentMethodId())) {
             throw new InvalidRuleException("paymentMethodId", "unknown", "Subscriber " + subscriberId + " has no payment method "
                     + rule.paymentMethodId());
         }
         events.ruleSet(subscriberId, rule);
         return rule;
+    }
+
+    /**
+     * A top-up the subscriber asks for now (Top up now), beside the rule: for an active subscriber (verified where the
+     * carrier asks), in the account currency, positive and within the ceiling, from a method they have bound, never
+     * while a top-up is on its way and within the day's count and the month's amount (the rule's, else the defaults).
+     * The rule engine's topology decides for good (it alone knows what is in flight the moment the ask arrives); this
+     * says no at once to what it would refuse. The same ask (its key) twice is one top-up.
+     *
+     * @return the request id the top-up has (or will have): derived from the subscriber and the ask's key
+     */
+    public String askTopUp(String subscriberId, String askId, long amount, String currency, String paymentMethodId) {
+        RuleDirectory.AccountView account = directory.account(subscriberId)
+                .orElseThrow(() -> new NotFoundException("No subscriber " + subscriberId));
+        if (!"ACTIVE".equals(account.status())) {
+            throw new InvalidRuleException(null, "not_active", "Top-ups are only for active subscribers; this one is " + account.status());
+        }
+        if (policy.requireVerifiedIdentity() && !"VERIFIED".equals(directory.kycStatus(subscriberId))) {
+            throw new InvalidRuleException(null, "identity_not_verified", "The carrier asks for a verified identity document "
+                    + "before top-ups: send one, and top up once it is approved (now " + directory.kycStatus(subscriberId) + ")");
+        }
+        if (!account.currency().equals(currency)) {
+            throw new InvalidRuleException("amount", "currency", "The amount must be in the account currency " + account.currency());
+        }
+        if (amount <= 0) {
+            throw new InvalidRuleException("amount", "not_positive", "amount must be positive");
+        }
+        long ceiling = policy.ceilingFor(currency);
+        if (amount > ceiling) {
+            throw new InvalidRuleException("amount", "above_ceiling", "amount is above the ceiling of " + ceiling + " minor units",
+                    ceiling);
+        }
+        String requestId = AutoTopUpAccount.manualRequestId(subscriberId, askId);
+        AutoTopUpAccount topUps = directory.topUps(subscriberId);
+        if (topUps.history().stream().anyMatch(record -> record.requestId().equals(requestId))) {
+            return requestId;
+        }
+        if (paymentMethodId != null ? !ownsPaymentMethod(subscriberId, paymentMethodId) : !hasPaymentMethod(subscriberId)) {
+            throw paymentMethodId != null
+                    ? new InvalidRuleException("paymentMethodId", "unknown", "Subscriber " + subscriberId + " has no payment method " + paymentMethodId)
+                    : new InvalidRuleException("paymentMethodId", "none", "Subscriber " + subscriberId + " has no payment method to charge");
+        }
+        if (topUps.inFlightRequestId() != null) {
+            throw new InFlightException("A top-up is on its way already (" + topUps.inFlightRequestId() + "): ask again once it is credited");
+        }
+        AutoTopUpRule caps = directory.rule(subscriberId).orElse(AutoTopUpRule.fixed(0, amount, currency, null));
+        java.time.Instant now = java.time.Instant.now();
+        if (topUps.topUpsOn(caps, now) >= caps.maxTopUpsPerDay()) {
+            throw new InvalidRuleException(null, "daily_cap", "The " + caps.maxTopUpsPerDay() + " top-ups a day are used up");
+        }
+        if (caps.maxAmountPerMonth() != null && topUps.amountIn(caps, now) + amount > caps.maxAmountPerMonth()) {
+            throw new InvalidRuleException("amount", "monthly_cap", "That would pass the month's " + caps.maxAmountPerMonth()
+                    + " minor units", Math.max(0, caps.maxAmountPerMonth() - topUps.amountIn(caps, now)));
+        }
+        events.topUpAsked(subscriberId, askId, amount, currency, paymentMethodId);
+        return requestId;
+    }
+
+    private boolean hasPaymentMethod(String subscriberId) {
+        return directory.topUps(subscriberId).hasPaymentMethod() || directory.catchUpWithPaymentMethods()
+                && directory.topUps(subscriberId).hasPaymentMethod();
+    }
+
+    /** A top-up is on its way: another is asked for once it is credited or has failed. */
+    public static final class InFlightException extends RuntimeException {
+        public InFlightException(String message) {
+            super(message);
+        }
     }
 
     public AutoTopUpRule pause(String subscriberId) {

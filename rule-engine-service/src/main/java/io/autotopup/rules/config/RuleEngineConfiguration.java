@@ -56,7 +56,8 @@ class RuleEngineConfiguration {
 
     @Bean
     ManageAutoTopUp manageAutoTopUp(RuleDirectory directory, KafkaProperties kafka, RulePolicy policy) {
-        return new ManageAutoTopUp(directory, new KafkaRuleEvents(CatalogueTemplates.forTopic(Topics.AUTO_TOP_UP_RULES, kafka)),
+        return new ManageAutoTopUp(directory, new KafkaRuleEvents(CatalogueTemplates.forTopic(Topics.AUTO_TOP_UP_RULES, kafka),
+                CatalogueTemplates.forTopic(Topics.TOP_UP_ASKS, kafka)),
                 policy);
     }
 }

@@ -31,6 +31,10 @@ import java.util.UUID;
  *   <li>A final payment failure suspends the rule for 1 h, then 2 h (doubling, at most 24 h); the third in a
  *       row disables it ({@link AutoTopUpDisabled}). Setting the rule again or binding a new payment method
  *       re-arms it.</li>
+ *   <li>A top-up the subscriber asks for (Top up now) follows the same rules: never while one is in flight, within
+ *       the day's count and the month's amount (the rule's, else the defaults), at most the carrier's ceiling; the
+ *       same ask twice is one top-up. It is asked for even while the rule is paused or suspended (the subscriber
+ *       chose to pay), and its failure does not suspend the rule.</li>
  *   <li>When the balance crosses below the threshold and no top-up will follow (no rule, paused, suspended,
  *       disabled) the subscriber is warned once ({@link LowBalanceWarning}), and not again until the
  *       balance has been back above the threshold.</li>
@@ -50,6 +54,7 @@ public final class AutoTopUpAccount {
     private String inFlightRequestId;
     private long inFlightAmount;
     private boolean inFlightPaid;
+    private boolean inFlightManual;
     private String day;
     private int topUpsToday;
     private String month;
@@ -77,7 +82,10 @@ public final class AutoTopUpAccount {
             inFlightRequestId = null;
             inFlightAmount = 0;
             inFlightPaid = false;
-            consecutiveFailures = 0;
+            if (!inFlightManual) {
+                consecutiveFailures = 0;
+            }
+            inFlightManual = false;
             lastOutcome = "SUCCEEDED";
         }
         Long threshold = rule != null && rule.currency().equals(currency) ? Long.valueOf(rule.threshold())
@@ -106,12 +114,59 @@ public final class AutoTopUpAccount {
         inFlightRequestId = requestId;
         inFlightAmount = amount;
         inFlightPaid = false;
+        inFlightManual = false;
         topUpsToday++;
         amountThisMonth += amount;
         history.add(0, new TopUpRecord(requestId, amount, currency, change.eventId(), "PENDING", null,
                 at.toEpochMilli(), at.toEpochMilli()));
         trimHistory();
         return List.of(new TopUpRequest(requestId, amount, currency, rule.paymentMethodId(), change.eventId()));
+    }
+
+    /**
+     * The subscriber asks for a top-up now. Either it is asked for ({@link TopUpRequest}, manual), or it is recorded as
+     * REFUSED with why (IN_FLIGHT, DAILY_CAP, MONTHLY_CAP, ABOVE_CEILING, CURRENCY), which the subscriber's history
+     * shows; an ask already seen changes nothing.
+     */
+    public List<Emission> onTopUpAsked(String subscriberId, AutoTopUpRule rule, String askId, long amount, String askCurrency,
+            String paymentMethodId, Instant at, RulePolicy policy) {
+        String requestId = requestId(subscriberId, MANUAL_PREFIX + askId);
+        if (history.stream().anyMatch(record -> record.requestId().equals(requestId))) {
+            return List.of();
+        }
+        AutoTopUpRule caps = rule != null ? rule
+                : AutoTopUpRule.fixed(0, amount, askCurrency, null);
+        String refusal = null;
+        if (currency != null && !currency.equals(askCurrency) || !caps.currency().equals(askCurrency)) {
+            refusal = "CURRENCY";
+        } else if (inFlightRequestId != null) {
+            refusal = "IN_FLIGHT";
+        } else if (amount <= 0 || amount > policy.ceilingFor(askCurrency)) {
+            refusal = "ABOVE_CEILING";
+        } else {
+            rollCounters(caps, at);
+            if (topUpsToday >= caps.maxTopUpsPerDay()) {
+                refusal = "DAILY_CAP";
+            } else if (caps.maxAmountPerMonth() != null && amountThisMonth + amount > caps.maxAmountPerMonth()) {
+                refusal = "MONTHLY_CAP";
+            }
+        }
+        if (refusal != null) {
+            history.add(0, new TopUpRecord(requestId, amount, askCurrency, MANUAL_PREFIX + askId, "REFUSED", refusal,
+                    at.toEpochMilli(), at.toEpochMilli(), true));
+            trimHistory();
+            return List.of();
+        }
+        inFlightRequestId = requestId;
+        inFlightAmount = amount;
+        inFlightPaid = false;
+        inFlightManual = true;
+        topUpsToday++;
+        amountThisMonth += amount;
+        history.add(0, new TopUpRecord(requestId, amount, askCurrency, MANUAL_PREFIX + askId, "PENDING", null,
+                at.toEpochMilli(), at.toEpochMilli(), true));
+        trimHistory();
+        return List.of(new TopUpRequest(requestId, amount, askCurrency, paymentMethodId, MANUAL_PREFIX + askId, true));
     }
 
     /** The payment went through; the request stays in flight until its credit arrives. */
@@ -132,6 +187,11 @@ public final class AutoTopUpAccount {
         inFlightAmount = 0;
         inFlightPaid = false;
         lastOutcome = "FAILED:" + reason;
+        if (inFlightManual) {
+            // the subscriber's own top-up failed: they see it on the page; the rule is not suspended for it
+            inFlightManual = false;
+            return List.of();
+        }
         consecutiveFailures++;
         if (consecutiveFailures >= FAILURES_BEFORE_DISABLING) {
             disabled = true;
@@ -273,6 +333,14 @@ public final class AutoTopUpAccount {
         while (history.size() > HISTORY_SIZE) {
             history.remove(history.size() - 1);
         }
+    }
+
+    /** What a manual top-up's triggering id starts with: {@code manual:<ask id>}. */
+    public static final String MANUAL_PREFIX = "manual:";
+
+    /** The request id a manual top-up gets: the same ask, the same id. */
+    public static String manualRequestId(String subscriberId, String askId) {
+        return requestId(subscriberId, MANUAL_PREFIX + askId);
     }
 
     static String requestId(String subscriberId, String triggeringEventId) {

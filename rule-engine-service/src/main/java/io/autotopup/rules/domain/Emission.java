@@ -3,9 +3,18 @@ package io.autotopup.rules.domain;
 /** What the engine asks the world to do or to know after an event. */
 public sealed interface Emission {
 
-    /** Charge a top-up. The id is derived from the triggering event, so a replay asks with the same id. */
-    record TopUpRequest(String requestId, long amount, String currency, String paymentMethodId, String triggeringEventId)
-            implements Emission {
+    /**
+     * Charge a top-up. The id is derived from the triggering event (or the subscriber's ask), so a replay asks with the
+     * same id.
+     *
+     * @param manual the subscriber asked for it (Top up now); else the rule did
+     */
+    record TopUpRequest(String requestId, long amount, String currency, String paymentMethodId, String triggeringEventId,
+            boolean manual) implements Emission {
+
+        public TopUpRequest(String requestId, long amount, String currency, String paymentMethodId, String triggeringEventId) {
+            this(requestId, amount, currency, paymentMethodId, triggeringEventId, false);
+        }
     }
 
     /** A top-up was needed but a cap stopped it; said once per day or month. */

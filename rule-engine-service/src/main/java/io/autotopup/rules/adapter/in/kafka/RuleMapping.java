@@ -7,6 +7,7 @@ import io.autotopup.events.AutoTopUpRuleSet;
 import io.autotopup.events.LowBalanceWarning;
 import io.autotopup.events.SkipReason;
 import io.autotopup.events.TopUpMode;
+import io.autotopup.events.TopUpReason;
 import io.autotopup.events.TopUpRequested;
 import io.autotopup.events.TopUpSkipped;
 import io.autotopup.rules.domain.AutoTopUpRule;
@@ -53,7 +54,8 @@ public final class RuleMapping {
         if (emission instanceof Emission.TopUpRequest request) {
             return TopUpRequested.newBuilder().setRequestId(request.requestId()).setSubscriberId(subscriberId)
                     .setAmount(money(request.amount(), request.currency())).setPaymentMethodId(request.paymentMethodId())
-                    .setTriggeringEventId(request.triggeringEventId()).setRequestedAt(at).build();
+                    .setTriggeringEventId(request.triggeringEventId()).setRequestedAt(at)
+                    .setReason(request.manual() ? TopUpReason.MANUAL : TopUpReason.AUTO).build();
         }
         if (emission instanceof Emission.TopUpSkipped skipped) {
             return TopUpSkipped.newBuilder().setSubscriberId(subscriberId).setReason(SkipReason.valueOf(skipped.reason().name()))

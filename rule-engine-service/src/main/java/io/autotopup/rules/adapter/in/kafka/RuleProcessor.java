@@ -6,6 +6,7 @@ import io.autotopup.events.BalanceChanged;
 import io.autotopup.events.PaymentMethodsChanged;
 import io.autotopup.events.SubscriberRegistered;
 import io.autotopup.events.SubscriberUpdated;
+import io.autotopup.events.TopUpAsked;
 import io.autotopup.events.TopUpCompleted;
 import io.autotopup.events.TopUpFailed;
 import io.autotopup.rules.domain.AutoTopUpAccount;
@@ -75,6 +76,9 @@ final class RuleProcessor implements Processor<String, SpecificRecord, String, S
                     new BalanceObservation(change.getEventId(), change.getNewBalance().getMinorUnits(),
                             change.getNewBalance().getCurrency(), change.getReason() == BalanceChangeReason.TOP_UP,
                             change.getCausationId(), change.getVersion()), at, policy);
+        } else if (value instanceof TopUpAsked ask) {
+            emissions = account.onTopUpAsked(subscriberId, RuleMapping.toDomain(rules.get(subscriberId)), ask.getAskId(),
+                    ask.getAmount().getMinorUnits(), ask.getAmount().getCurrency(), ask.getPaymentMethodId(), at, policy);
         } else if (value instanceof TopUpCompleted completed) {
             account.onTopUpCompleted(completed.getRequestId(), at);
         } else if (value instanceof TopUpFailed failed) {

@@ -50,6 +50,7 @@ public final class RuleTopology {
                 .merge(stream(builder, Topics.PAYMENT_METHODS), Named.as("rule-engine-merge-payment-methods"))
                 .merge(stream(builder, Topics.BALANCE_CHANGES), Named.as("rule-engine-merge-balances"))
                 .merge(stream(builder, Topics.TOP_UP_OUTCOMES), Named.as("rule-engine-merge-outcomes"))
+                .merge(stream(builder, Topics.TOP_UP_ASKS), Named.as("rule-engine-merge-asks"))
                 .process(() -> new RuleProcessor(policy), Named.as("rule-engine-rules"), RULES_STORE, STATE_STORE,
                         SUBSCRIBERS_STORE)
                 .split(Named.as("rule-engine-out-"))

@@ -56,7 +56,51 @@ class AutoTopUpController {
     }
 
     record TopUpResponse(String requestId, MoneyJson amount, String triggeringEventId, String state, String outcome,
-            Instant requestedAt, Instant updatedAt) {
+            Instant requestedAt, Instant updatedAt, String reason) {
+    }
+
+    /** Top up now: the amount, the method (else the default one) and the client's key for this one ask. */
+    record AskRequest(MoneyJson amount, String paymentMethodId, String idempotencyKey) {
+    }
+
+    record AskResponse(String requestId, String state) {
+    }
+
+    /**
+     * Top up now. 202 with the request id the top-up has: it is asked of payment-service, charged, credited and texted
+     * as the rule's are. The same key again answers the same id and asks nothing more; without a key each call is a
+     * new ask. 409 while a top-up is on its way; 422 past a cap or the ceiling, without a method, naming the field.
+     */
+    @PostMapping("/top-ups")
+    @Access(owner = true)
+    Mono<ResponseEntity<AskResponse>> topUpNow(@PathVariable String subscriberId, @RequestBody AskRequest request,
+            @org.springframework.web.bind.annotation.RequestHeader(name = "Idempotency-Key", required = false) String keyHeader) {
+        String key = keyHeader != null && !keyHeader.isBlank() ? keyHeader : request.idempotencyKey();
+        if (key != null && !key.matches("[A-Za-z0-9._:-]{8,100}")) {
+            throw fieldProblem(HttpStatus.BAD_REQUEST, new InvalidRuleException("idempotencyKey", "invalid",
+                    "The idempotency key is 8 to 100 letters, digits, '.', '_', ':' or '-'"));
+        }
+        String askId = key != null ? key : java.util.UUID.randomUUID().toString();
+        if (request.amount() == null || request.amount().currency() == null || request.amount().currency().isBlank()) {
+            throw fieldProblem(HttpStatus.BAD_REQUEST, new InvalidRuleException("amount", "required", "amount needs an amount and a currency"));
+        }
+        String currency = request.amount().currency().toUpperCase(Locale.ROOT);
+        long amount;
+        try {
+            amount = minorUnits(request.amount(), currency, "amount");
+        } catch (InvalidRuleException e) {
+            throw fieldProblem(HttpStatus.BAD_REQUEST, e);
+        }
+        String method = request.paymentMethodId() == null || request.paymentMethodId().isBlank() ? null : request.paymentMethodId();
+        return blocking(() -> manage.askTopUp(subscriberId, askId, amount, currency, method), currency)
+                .onErrorMap(ManageAutoTopUp.InFlightException.class, e -> {
+                    ResponseStatusException problem = new ResponseStatusException(HttpStatus.CONFLICT, e.getMessage());
+                    problem.getBody().setProperty("code", "in_flight");
+                    return problem;
+                })
+                .map(requestId -> ResponseEntity.accepted()
+                        .location(java.net.URI.create("/v1/subscribers/" + subscriberId + "/top-ups/" + requestId))
+                        .body(new AskResponse(requestId, "PENDING")));
     }
 
     @PutMapping("/auto-top-up")
@@ -107,7 +151,7 @@ class AutoTopUpController {
     private static TopUpResponse toResponse(TopUpRecord record) {
         return new TopUpResponse(record.requestId(), MoneyJson.of(record.amount(), record.currency()),
                 record.triggeringEventId(), record.status(), record.outcome(), Instant.ofEpochMilli(record.requestedAt()),
-                Instant.ofEpochMilli(record.updatedAt()));
+                Instant.ofEpochMilli(record.updatedAt()), record.manual() ? "MANUAL" : "AUTO");
     }
 
     private static <T> Mono<T> blocking(Callable<T> call) {
@@ -197,7 +241,19 @@ class AutoTopUpController {
         try {
             return new MoneyJson(money.amount(), currency).toMinorUnits();
         } catch (IllegalArgumentException e) {
+            if (isHugeNumber(money.amount())) {
+                throw new InvalidRuleException(field, "too_large", field + ": " + e.getMessage());
+            }
             throw new InvalidRuleException(field, "not_an_amount", field + ": " + e.getMessage());
+        }
+    }
+
+    /** A number, but beyond any amount a wallet holds: said as such, not as "not an amount". */
+    private static boolean isHugeNumber(String amount) {
+        try {
+            return new java.math.BigDecimal(amount.trim()).abs().compareTo(java.math.BigDecimal.valueOf(Long.MAX_VALUE, 2)) > 0;
+        } catch (NumberFormatException e) {
+            return false;
         }
     }
 

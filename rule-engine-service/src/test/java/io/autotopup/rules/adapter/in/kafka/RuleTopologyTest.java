@@ -20,7 +20,10 @@ import io.autotopup.events.TopUpCompleted;
 import io.autotopup.events.TopUpFailed;
 import io.autotopup.events.TopUpFailureReason;
 import io.autotopup.events.TopUpMode;
+import io.autotopup.events.TopUpAsked;
+import io.autotopup.events.TopUpReason;
 import io.autotopup.events.TopUpRequested;
+import io.autotopup.rules.domain.TopUpRecord;
 import io.autotopup.events.TopUpSkipped;
 import io.autotopup.rules.domain.RulePolicy;
 import io.autotopup.schemas.Topics;
@@ -62,6 +65,7 @@ class RuleTopologyTest {
     private TestInputTopic<String, BalanceChanged> balances;
     private TestInputTopic<String, SpecificRecord> outcomes;
     private TestInputTopic<String, PaymentMethodsChanged> methods;
+    private TestInputTopic<String, TopUpAsked> asks;
     private TestOutputTopic<String, TopUpRequested> requests;
     private TestOutputTopic<String, SpecificRecord> notices;
     /** The replay the next balance changes come from ({@code replayed-from}), or null. */
@@ -80,6 +84,8 @@ class RuleTopologyTest {
                 Topics.TOP_UP_OUTCOMES.valueSerde().serializer());
         methods = driver.createInputTopic(Topics.PAYMENT_METHODS.name(), Serdes.String().serializer(),
                 Topics.PAYMENT_METHODS.valueSerde().serializer());
+        asks = driver.createInputTopic(Topics.TOP_UP_ASKS.name(), Serdes.String().serializer(),
+                Topics.TOP_UP_ASKS.valueSerde().serializer());
         requests = driver.createOutputTopic(Topics.TOP_UP_REQUESTS.name(), Serdes.String().deserializer(),
                 Topics.TOP_UP_REQUESTS.valueSerde().deserializer());
         notices = driver.createOutputTopic(Topics.AUTO_TOP_UP_NOTICES.name(), Serdes.String().deserializer(),
@@ -277,6 +283,63 @@ class RuleTopologyTest {
         usage(20_000, T0.plusSeconds(3));
         assertThat(oneNotice()).isInstanceOf(LowBalanceWarning.class);
         assertNoRequests();
+    }
+
+    @Test
+    void a_top_up_asked_for_now_is_requested_once_as_manual_and_credited_like_the_rules() {
+        setRule(rule -> rule.setEnabled(false));
+
+        ask("ask-00000001", 20_000, T0);
+        TopUpRequested request = oneRequest();
+        assertThat(request.getReason()).isEqualTo(TopUpReason.MANUAL);
+        assertThat(request.getAmount()).isEqualTo(money(20_000, "LAK"));
+        assertThat(request.getPaymentMethodId()).isEqualTo("pm-2");
+
+        ask("ask-00000001", 20_000, T0.plusSeconds(1));
+        assertNoRequests();
+        ask("ask-00000002", 20_000, T0.plusSeconds(1));
+        assertNoRequests();
+        assertThat(account().history()).as("the second ask, while the first is on its way, is refused and shown")
+                .extracting(TopUpRecord::status, TopUpRecord::outcome)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("REFUSED", "IN_FLIGHT"), org.assertj.core.groups.Tuple.tuple("PENDING", null));
+
+        credit(request, T0.plusSeconds(2));
+        assertThat(account().history().get(1).status()).isEqualTo("CREDITED");
+        assertThat(account().history().get(1).manual()).isTrue();
+        ask("ask-00000003", 20_000, T0.plusSeconds(3));
+        assertThat(oneRequest().getReason()).as("asked for again once the first is credited").isEqualTo(TopUpReason.MANUAL);
+    }
+
+    @Test
+    void a_manual_top_up_counts_against_the_rules_caps_and_its_failure_does_not_suspend_the_rule() {
+        setRule(rule -> rule.setMaxTopUpsPerDay(3).setMaxAmountPerMonth(money(150_000, "LAK")));
+
+        ask("ask-00000001", 60_000, T0);
+        fail(oneRequest(), T0.plusSeconds(1));
+
+        usage(25_000, T0.plusSeconds(2));
+        TopUpRequested automatic = oneRequest();
+        assertThat(automatic.getReason()).as("the manual top-up's failure did not suspend the rule").isEqualTo(TopUpReason.AUTO);
+        credit(automatic, T0.plusSeconds(3));
+
+        ask("ask-00000002", 60_000, T0.plusSeconds(4));
+        assertNoRequests();
+        assertThat(account().history().get(0).outcome()).as("60,000 + 50,000 + 60,000 passes the month's 150,000")
+                .isEqualTo("MONTHLY_CAP");
+        ask("ask-00000003", 10_000, T0.plusSeconds(5));
+        credit(oneRequest(), T0.plusSeconds(6));
+        ask("ask-00000004", 10_000, T0.plusSeconds(7));
+        assertNoRequests();
+        assertThat(account().history().get(0).outcome()).as("three top-ups today: the day's count is used up").isEqualTo("DAILY_CAP");
+    }
+
+    private void ask(String askId, long amount, Instant at) {
+        asks.pipeInput(ALICE, TopUpAsked.newBuilder().setAskId(askId).setSubscriberId(ALICE).setAmount(money(amount, "LAK"))
+                .setPaymentMethodId("pm-2").setAskedAt(at).build(), at);
+    }
+
+    private io.autotopup.rules.domain.AutoTopUpAccount account() {
+        return driver.<String, io.autotopup.rules.domain.AutoTopUpAccount>getKeyValueStore(RuleTopology.STATE_STORE).get(ALICE);
     }
 
     private Consumer<AutoTopUpRuleSet.Builder> fixed() {
