@@ -224,6 +224,26 @@ class BalanceServiceIT {
     }
 
     @Test
+    void a_subscriber_chooses_the_language_of_their_texts_and_nobody_else_may() throws Exception {
+        String subscriberId = register("+8562055510077", "LAK", "en");
+        await().atMost(PATIENCE).until(() -> get("/v1/subscribers/" + subscriberId).statusCode() == 200);
+        String path = "/v1/subscribers/" + subscriberId;
+
+        HttpResponse<String> chosen = as(ISSUER.subscriberToken(subscriberId)).send("PATCH", path, "{\"language\":\"lo\"}");
+        assertThat(chosen.statusCode()).as(chosen.body()).isEqualTo(200);
+        assertThat(chosen.body()).contains("\"language\":\"lo\"");
+        await().atMost(PATIENCE).untilAsserted(() -> assertThat(get(path).body()).as("the profile, and so the texts")
+                .contains("\"language\":\"lo\"").contains("\"msisdn\":\"+8562055510077\""));
+
+        HttpResponse<String> unknown = as(ISSUER.subscriberToken(subscriberId)).send("PATCH", path, "{\"language\":\"fr\"}");
+        assertThat(unknown.statusCode()).isEqualTo(400);
+        assertThat(unknown.body()).contains("lo, en, zh, th");
+        assertThat(as(ISSUER.subscriberToken("someone-else")).send("PATCH", path, "{\"language\":\"th\"}").statusCode())
+                .as("another subscriber").isEqualTo(403);
+        assertThat(get(path).body()).contains("\"language\":\"lo\"");
+    }
+
+    @Test
     void only_the_authorization_server_asks_for_sign_in_codes_and_a_number_gets_one_a_minute() throws Exception {
         String subscriberId = register("+8562055510012", "LAK", "en");
         String path = "/v1/subscribers/" + subscriberId + "/sign-in-code";

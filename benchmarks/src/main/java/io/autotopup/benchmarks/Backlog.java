@@ -115,7 +115,7 @@ final class Backlog {
                     send(producer, Topics.TOP_UP_REQUESTS, subscriberId(n), TopUpRequested.newBuilder()
                             .setRequestId(UUID.randomUUID().toString()).setSubscriberId(subscriberId(n))
                             .setAmount(Events.money(50_000, "LAK")).setTriggeringEventId("backlog-" + n)
-                            .setRequestedAt(now).build());
+                            .setRequestedAt(now).setReason(io.autotopup.events.TopUpReason.AUTO).build());
                 }
                 producer.flush();
                 double rate = rate(broker.bootstrap(), Topics.TOP_UP_OUTCOMES, count, value -> true);

@@ -87,7 +87,13 @@ class PortalJourneyIT {
             browser.click("[data-test='save-rule']");
             assertThat(browser.marked("error-topUpAmount").getText()).as("the rule engine's error, beside its field")
                     .isEqualTo("The amount must be more than zero.");
+            assertThat(browser.find("label[for='threshold']").getText()).isEqualTo("When my balance drops below (₭)");
             browser.type("#topUpAmount", "50000");
+            browser.type("#maxAmountPerMonth", "10,000");
+            browser.click("[data-test='save-rule']");
+            assertThat(browser.marked("error-maxAmountPerMonth").getText()).as("a monthly cap that could never allow a top-up")
+                    .isEqualTo("That is less than one top-up of 50,000 ₭, so nothing could ever be topped up: allow at least 50,000 ₭ a month, or leave it empty.");
+            browser.type("#maxAmountPerMonth", "");
             browser.click("[data-test='save-rule']");
             browser.waiting().until(d -> browser.path().equals("/") && browser.text().contains("Your auto top-up is saved."));
             assertThat(browser.marked("rule-sentence").getText())
@@ -105,11 +111,37 @@ class PortalJourneyIT {
             assertThat(browser.marked("last-text").getText()).contains("50,000 ₭");
             browser.screenshot("try-it-topped-up");
 
+            browser.open(stack.portalUrl + "/");
+            assertThat(browser.find("#now-amount").getAttribute("value")).as("Top up now suggests the rule's amount").isEqualTo("50000");
+            browser.type("#now-amount", "99999999999999999999");
+            browser.click("[data-test='top-up-now-submit']");
+            assertThat(browser.marked("error-amount").getText()).isEqualTo("That number is too large for a top-up.");
+            browser.type("#now-amount", "20 000 ₭");
+            browser.click("[data-test='top-up-now-submit']");
+            browser.waiting().until(d -> browser.path().equals("/") && browser.text().contains("Your top-up is on its way"));
+            browser.waiting().until(d -> browser.marked("balance").getText().equals("60,000 ₭")
+                    && browser.marked("last-top-up").getText().contains("20,000 ₭")
+                    && browser.marked("last-top-up").getText().contains("Credited")
+                    && browser.marked("last-text").getText().contains("20,000 ₭"));
+            browser.screenshot("topped-up-now");
+            assertThat(browser.marked("number").getText()).as("the number as people write it").isEqualTo(number.national());
+
+            browser.find("[data-test='last-top-up'] a").click();
+            browser.waiting().until(d -> browser.path().startsWith("/top-ups/"));
+            assertThat(browser.marked("manual").getText()).isEqualTo("Asked for by you");
+            browser.marked("receipt-link").click();
+            browser.waiting().until(d -> browser.path().endsWith("/receipt"));
+            assertThat(browser.marked("receipt-amount").getText()).isEqualTo("20,000 ₭");
+            assertThat(browser.marked("receipt-method").getText()).isEqualTo("Visa •••• 4242");
+            assertThat(browser.marked("receipt-number").getText()).isEqualTo(number.national());
+            assertThat(browser.marked("receipt-reference").getText()).as("the gateway's reference").isNotBlank();
+            browser.screenshot("receipt");
+
             browser.open(stack.portalUrl + "/history");
             assertThat(browser.marked("ledger").getText()).contains("Top-up").contains("50,000 ₭").contains("Use of credit")
                     .contains("−10,000 ₭");
             browser.open(stack.portalUrl + "/history?view=top-ups");
-            assertThat(browser.marked("top-ups").getText()).contains("Credited");
+            assertThat(browser.marked("top-ups").getText()).contains("Credited").contains("Asked for by you");
             browser.open(stack.portalUrl + "/history?view=texts");
             assertThat(browser.marked("texts").getText()).contains("50,000 ₭");
 
@@ -173,7 +205,20 @@ class PortalJourneyIT {
             browser.find("[data-test='last-top-up'] a").click();
             browser.waiting().until(d -> browser.path().startsWith("/top-ups/"));
             assertThat(browser.marked("top-up-state").getText()).isEqualTo("Failed");
-            assertThat(browser.marked("failure-help").getText()).contains("Your bank declined the card.");
+            assertThat(browser.marked("failure-help").getText()).contains("Your bank declined the card.")
+                    .as("the carrier's customer care, from every failure").contains("Sandbox Telecom customer care").contains("1555");
+
+            browser.open(stack.portalUrl + "/payment-methods");
+            assertThat(browser.marked("remove-warning").getText()).as("removing the only method of a live rule")
+                    .isEqualTo("This is the only method your auto top-up can charge: if you remove it, auto top-up pauses until you add another.");
+            browser.click("li.method form[action$='/remove'] button");
+            browser.waiting().until(d -> browser.text().contains("Auto top-up is paused until you add another one."));
+            browser.open(stack.portalUrl + "/");
+            assertThat(browser.marked("rule-sentence").getText()).as("no method: not 'from your default method'")
+                    .isEqualTo("When your balance drops below 20,000 ₭, we will top up 50,000 ₭, once you add a payment method.");
+            String rule = send("GET", stack.endpoints.ruleEngineUrl() + "/v1/subscribers/" + SIGNED_IN.get(browser) + "/auto-top-up",
+                    null, client.machineToken()).body();
+            assertThat(rule).as("the rule was paused with its only method").contains("\"enabled\":false");
         }
     }
 
@@ -218,10 +263,31 @@ class PortalJourneyIT {
             browser.click("[data-test='use-10000']");
             browser.waiting().until(d -> browser.marked("balance").getText().equals("40,000 ₭")
                     && browser.marked("last-top-up").getText().contains("已入账") && browser.text().contains("50,000 ₭"));
-            String subscriberId = SIGNED_IN.get(browser);
-            JsonNode topUps = get(stack.endpoints.ruleEngineUrl() + "/v1/subscribers/" + subscriberId + "/top-ups", subscriberId);
-            assertThat(topUps.get(0).path("state").asText()).as("the wallet's top-up credited, not held or dead-lettered")
-                    .isEqualTo("CREDITED");
+            browser.find("[data-test='last-top-up'] a").click();
+            browser.waiting().until(d -> browser.path().startsWith("/top-ups/"));
+            assertThat(browser.marked("top-up-state").getText()).as("the wallet's top-up credited, not held or dead-lettered")
+                    .isEqualTo("已入账");
+            browser.marked("receipt-link").click();
+            browser.waiting().until(d -> browser.path().endsWith("/receipt"));
+            assertThat(browser.marked("receipt-method").getText()).as("the receipt, in Chinese, names the wallet charged")
+                    .isEqualTo("BCEL OnePay");
+
+            browser.open(stack.portalUrl + "/history?view=texts");
+            new org.openqa.selenium.support.ui.Select(browser.find("#text-language")).selectByValue("lo");
+            browser.click("[data-test='save-text-language']");
+            browser.waiting().until(d -> browser.text().contains("短信语言已更改。"));
+            await().atMost(PATIENCE).untilAsserted(() -> {
+                browser.open(stack.portalUrl + "/history?view=texts");
+                assertThat(new org.openqa.selenium.support.ui.Select(browser.find("#text-language")).getFirstSelectedOption()
+                        .getAttribute("value")).isEqualTo("lo");
+            });
+            browser.open(stack.portalUrl + "/");
+            browser.type("#now-amount", "10000");
+            browser.click("[data-test='top-up-now-submit']");
+            browser.waiting().until(d -> browser.marked("balance").getText().equals("50,000 ₭")
+                    && browser.marked("last-text").getText().contains("10,000 ₭"));
+            assertThat(browser.find("[data-test='last-text'] p.sms").getAttribute("lang"))
+                    .as("the next text is in the language chosen for texts, the page still in Chinese").isEqualTo("lo");
 
             browser.open(stack.portalUrl + "/payment-methods");
             browser.click("li.method:nth-child(2) form[action$='/remove'] button");

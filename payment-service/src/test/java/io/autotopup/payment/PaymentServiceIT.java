@@ -418,6 +418,18 @@ class PaymentServiceIT {
                     .containsSubsequence("\"result\":\"DECLINED_SOFT\"", "insufficient_funds", "\"result\":\"SUCCEEDED\"");
         });
         assertThat(get("/v1/payments/req-unknown").statusCode()).isEqualTo(404);
+
+        String receipt = "/v1/subscribers/sub-carol/payments/req-carol-1/receipt";
+        HttpResponse<String> own = new LocalHttp(port).as(ISSUER.subscriberToken("sub-carol")).get(receipt);
+        assertThat(own.statusCode()).as(own.body()).isEqualTo(200);
+        assertThat(own.body()).as("the receipt names the method that paid, as it is bound, and the gateway's reference")
+                .contains("\"paymentMethodId\":\"" + second + "\"").contains("\"last4\":\"4444\"")
+                .contains("\"paymentReference\":\"").contains("\"amount\":\"50000\"");
+        assertThat(new LocalHttp(port).as(ISSUER.subscriberToken("sub-mallory")).get(receipt).statusCode())
+                .as("someone else's receipt").isEqualTo(403);
+        assertThat(new LocalHttp(port).as(ISSUER.subscriberToken("sub-mallory"))
+                .get("/v1/subscribers/sub-mallory/payments/req-carol-1/receipt").statusCode())
+                .as("another's request under one's own id").isEqualTo(404);
     }
 
     @Test
@@ -545,7 +557,7 @@ class PaymentServiceIT {
     private static byte[] request(String requestId, String subscriberId, String paymentMethodId) {
         TopUpRequested request = TopUpRequested.newBuilder().setRequestId(requestId).setSubscriberId(subscriberId)
                 .setAmount(money(50_000, "LAK")).setPaymentMethodId(paymentMethodId).setTriggeringEventId("bc-1")
-                .setRequestedAt(Instant.now()).build();
+                .setRequestedAt(Instant.now()).setReason(io.autotopup.events.TopUpReason.AUTO).build();
         return Topics.TOP_UP_REQUESTS.valueSerde().serializer().serialize(Topics.TOP_UP_REQUESTS.name(), request);
     }
 

@@ -69,7 +69,7 @@ class CheckerIT {
         ledger(2, 30_000, -1_000, BalanceChangeReason.USAGE, Feed.CARRIER + ":u-1");
         ledger(3, 29_000, -500, BalanceChangeReason.USAGE, Feed.CARRIER + ":u-2");
         send(Topics.TOP_UP_REQUESTS, "sub-1", TopUpRequested.newBuilder().setRequestId("r-1").setSubscriberId("sub-1")
-                .setAmount(Events.money(50_000, "LAK")).setPaymentMethodId("pm-1").setTriggeringEventId("u-2").setRequestedAt(now).build());
+                .setAmount(Events.money(50_000, "LAK")).setPaymentMethodId("pm-1").setTriggeringEventId("u-2").setRequestedAt(now).setReason(io.autotopup.events.TopUpReason.AUTO).build());
         charge("r-1", 50_000);
         send(Topics.TOP_UP_OUTCOMES, "sub-1", completed("r-1"));
         ledger(4, 28_500, 50_000, BalanceChangeReason.TOP_UP, "r-1");
@@ -99,7 +99,7 @@ class CheckerIT {
     void a_usage_event_charged_twice_a_charge_never_credited_and_a_top_up_credited_twice_are_each_counted() {
         ledger(5, 78_500, -1_000, BalanceChangeReason.USAGE, Feed.CARRIER + ":u-1");
         send(Topics.TOP_UP_REQUESTS, "sub-1", TopUpRequested.newBuilder().setRequestId("r-2").setSubscriberId("sub-1")
-                .setAmount(Events.money(50_000, "LAK")).setPaymentMethodId("pm-1").setTriggeringEventId("u-9").setRequestedAt(now).build());
+                .setAmount(Events.money(50_000, "LAK")).setPaymentMethodId("pm-1").setTriggeringEventId("u-9").setRequestedAt(now).setReason(io.autotopup.events.TopUpReason.AUTO).build());
         charge("r-2", 50_000);
         send(Topics.TOP_UP_OUTCOMES, "sub-1", TopUpFailed.newBuilder().setRequestId("r-2").setSubscriberId("sub-1")
                 .setAmount(Events.money(50_000, "LAK")).setPaymentMethodId("pm-1").setReason(TopUpFailureReason.GATEWAY_UNAVAILABLE)

@@ -56,6 +56,29 @@ public final class RegisterSubscriber {
         return register(command, false, null);
     }
 
+    /** The languages texts are written in. */
+    public static final java.util.List<String> LANGUAGES = java.util.List.of("lo", "en", "zh", "th");
+
+    /**
+     * The subscriber chooses the language of their texts (and of the portal's pages, where they chose none there).
+     *
+     * @return the profile as it now is
+     * @throws IllegalArgumentException for a language we do not write texts in
+     * @throws java.util.NoSuchElementException for a subscriber we do not know
+     */
+    public SubscriberDirectory.SubscriberProfile chooseLanguage(String subscriberId, String language) {
+        if (language == null || !LANGUAGES.contains(language)) {
+            throw new IllegalArgumentException("language must be one of " + LANGUAGES);
+        }
+        SubscriberDirectory.SubscriberProfile profile = directory.profile(subscriberId)
+                .orElseThrow(() -> new java.util.NoSuchElementException("No subscriber " + subscriberId));
+        if (!language.equals(profile.language())) {
+            events.languageChosen(profile, language);
+        }
+        return new SubscriberDirectory.SubscriberProfile(profile.subscriberId(), profile.msisdn(), profile.currency(), language,
+                profile.status(), profile.iccid());
+    }
+
     private String register(RegisterSubscriberCommand command, boolean textCode, String clientAddress) {
         Instant now = clock.instant();
         reserved.values().removeIf(until -> until.isBefore(now));

@@ -44,7 +44,7 @@ public final class Languages {
         return "en";
     }
 
-    static boolean supported(String language) {
+    public static boolean supported(String language) {
         return language != null && SUPPORTED.contains(language);
     }
 }

@@ -21,6 +21,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -235,6 +236,23 @@ class SubscriberController {
                 .subscribeOn(Schedulers.boundedElastic())
                 .map(found -> found.orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND,
                         "No subscriber " + subscriberId)))
+                .map(p -> new ProfileResponse(p.subscriberId(), p.msisdn(), p.currency(), p.language(), p.status(), p.iccid(),
+                        directory.kycStatus(p.subscriberId())));
+    }
+
+    /** What a subscriber may change of their profile: the language of their texts. */
+    record ProfileChange(String language) {
+    }
+
+    /** The subscriber changes the language of their texts: one of lo, en, zh, th (400 otherwise). */
+    @PatchMapping("/v1/subscribers/{subscriberId}")
+    @Access(owner = true)
+    Mono<ProfileResponse> changeProfile(@PathVariable String subscriberId, @RequestBody ProfileChange change) {
+        return Mono.fromCallable(() -> registerSubscriber.chooseLanguage(subscriberId,
+                        change.language() == null ? null : change.language().toLowerCase(java.util.Locale.ROOT)))
+                .subscribeOn(Schedulers.boundedElastic())
+                .onErrorMap(IllegalArgumentException.class, e -> new ResponseStatusException(HttpStatus.BAD_REQUEST, e.getMessage()))
+                .onErrorMap(java.util.NoSuchElementException.class, e -> new ResponseStatusException(HttpStatus.NOT_FOUND, e.getMessage()))
                 .map(p -> new ProfileResponse(p.subscriberId(), p.msisdn(), p.currency(), p.language(), p.status(), p.iccid(),
                         directory.kycStatus(p.subscriberId())));
     }

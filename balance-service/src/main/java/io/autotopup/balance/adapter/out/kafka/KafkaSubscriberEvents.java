@@ -6,6 +6,8 @@ import io.autotopup.balance.application.RegisterSubscriberCommand;
 import io.autotopup.balance.application.SubscriberEvents;
 import io.autotopup.events.Language;
 import io.autotopup.events.SubscriberRegistered;
+import io.autotopup.events.SubscriberUpdated;
+import io.autotopup.balance.application.SubscriberDirectory;
 import io.autotopup.events.SubscriberStatus;
 import java.time.Instant;
 import java.util.Locale;
@@ -13,7 +15,7 @@ import org.apache.avro.specific.SpecificRecord;
 import io.autotopup.platform.kafka.Acknowledged;
 import org.springframework.kafka.core.KafkaTemplate;
 
-/** Publishes registrations on the compacted {@code subscribers} topic. */
+/** Publishes registrations, and the subscriber's later changes, on the compacted {@code subscribers} topic. */
 public final class KafkaSubscriberEvents implements SubscriberEvents {
 
     private final KafkaTemplate<String, SpecificRecord> subscribers;
@@ -35,5 +37,14 @@ public final class KafkaSubscriberEvents implements SubscriberEvents {
                 .setRegisteredAt(Instant.now())
                 .build();
         Acknowledged.await(subscribers.sendDefault(subscriberId, event), "the registration");
+    }
+
+    @Override
+    public void languageChosen(SubscriberDirectory.SubscriberProfile subscriber, String language) {
+        SubscriberUpdated event = SubscriberUpdated.newBuilder().setSubscriberId(subscriber.subscriberId())
+                .setMsisdn(subscriber.msisdn()).setCurrency(subscriber.currency())
+                .setLanguage(Language.valueOf(language.toUpperCase(Locale.ROOT)))
+                .setStatus(SubscriberStatus.valueOf(subscriber.status())).setUpdatedAt(Instant.now()).build();
+        Acknowledged.await(subscribers.sendDefault(subscriber.subscriberId(), event), "the subscriber's language");
     }
 }

@@ -2,7 +2,9 @@ package io.autotopup.payment.adapter.in.web;
 
 import io.autotopup.platform.security.Access;
 import io.autotopup.platform.security.Scopes;
+import io.autotopup.payment.application.PaymentMethodRepository;
 import io.autotopup.payment.application.SettledPayments;
+import io.autotopup.payment.domain.ChargeAttempt;
 import io.autotopup.platform.web.MoneyJson;
 import java.time.Instant;
 import java.util.List;
@@ -19,9 +21,42 @@ import reactor.core.scheduler.Schedulers;
 class PaymentController {
 
     private final SettledPayments payments;
+    private final PaymentMethodRepository methods;
 
-    PaymentController(SettledPayments payments) {
+    PaymentController(SettledPayments payments, PaymentMethodRepository methods) {
         this.payments = payments;
+        this.methods = methods;
+    }
+
+    /** The method as the receipt names it; null when it has been removed since. */
+    record MethodResponse(String type, String brand, String last4) {
+    }
+
+    record ReceiptResponse(String requestId, MoneyJson amount, String paymentMethodId, MethodResponse method,
+            String paymentReference, Instant paidAt) {
+    }
+
+    /**
+     * The receipt of one of the subscriber's own paid top-ups: the amount, the method charged, the gateway's reference
+     * and when. 404 for a request not paid, not settled yet, or someone else's.
+     */
+    @GetMapping("/v1/subscribers/{subscriberId}/payments/{requestId}/receipt")
+    @Access(owner = true, scopes = Scopes.PAYMENTS_READ)
+    Mono<ReceiptResponse> receipt(@PathVariable String subscriberId, @PathVariable String requestId) {
+        return Mono.fromCallable(() -> {
+            SettledPayments.Settled settled = payments.find(requestId).filter(found -> found.subscriberId().equals(subscriberId))
+                    .filter(SettledPayments.Settled::completed)
+                    .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "No paid top-up " + requestId
+                            + " for subscriber " + subscriberId));
+            ChargeAttempt paid = settled.attempts().stream().filter(attempt -> attempt.result() == ChargeAttempt.Result.SUCCEEDED)
+                    .reduce((first, second) -> second).orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND,
+                            "No successful charge for " + requestId));
+            MethodResponse method = methods.methodsOf(subscriberId).stream()
+                    .filter(bound -> bound.paymentMethodId().equals(paid.paymentMethodId())).findFirst()
+                    .map(bound -> new MethodResponse(bound.type(), bound.brand(), bound.last4())).orElse(null);
+            return new ReceiptResponse(requestId, MoneyJson.of(settled.amount(), settled.currency()), paid.paymentMethodId(), method,
+                    paid.paymentReference(), paid.at());
+        }).subscribeOn(Schedulers.boundedElastic());
     }
 
     record AttemptResponse(String paymentMethodId, String result, String paymentReference, String detail, Instant at) {

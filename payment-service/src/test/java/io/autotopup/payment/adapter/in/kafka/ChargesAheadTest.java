@@ -36,7 +36,7 @@ class ChargesAheadTest {
     private static ConsumerRecord<String, TopUpRequested> record(int offset, String requestId) {
         return new ConsumerRecord<>("top-up-requests", 0, offset, "sub-" + offset, TopUpRequested.newBuilder()
                 .setRequestId(requestId).setSubscriberId("sub-" + offset).setAmount(Events.money(50_000, "LAK"))
-                .setTriggeringEventId("bc-" + offset).setRequestedAt(Instant.EPOCH).build());
+                .setTriggeringEventId("bc-" + offset).setRequestedAt(Instant.EPOCH).setReason(io.autotopup.events.TopUpReason.AUTO).build());
     }
 
     /** A gateway that completes each request's top-up, counting the calls under each request id in flight at once. */

@@ -11,6 +11,8 @@ import org.springframework.security.oauth2.core.oidc.user.OidcUser;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.ModelAttribute;
+import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestParam;
 import reactor.core.publisher.Mono;
@@ -35,12 +37,15 @@ class HistoryController {
 
     @GetMapping("/history")
     Mono<String> history(@AuthenticationPrincipal OidcUser user, @RequestParam(defaultValue = "ledger") String view,
-            @RequestParam(defaultValue = "0") int page, @RequestParam(required = false) Long before, Model model) {
+            @RequestParam(defaultValue = "0") int page, @RequestParam(required = false) Long before,
+            @RequestParam(required = false) String done, Model model) {
         String subscriberId = user.getSubject();
         model.addAttribute("view", view);
+        model.addAttribute("done", done);
         Mono<? extends Paged<?>> entries = switch (view) {
             case "top-ups" -> services.topUps(subscriberId, TOP_UP_LIMIT).map(all -> Paged.of(all, page, PAGE_SIZE));
-            case "texts" -> services.texts(subscriberId, TEXT_LIMIT).map(all -> Paged.of(all, page, PAGE_SIZE));
+            case "texts" -> services.profile(subscriberId).doOnNext(profile -> model.addAttribute("textLanguage", profile.language()))
+                    .then(services.texts(subscriberId, TEXT_LIMIT)).map(all -> Paged.of(all, page, PAGE_SIZE));
             default -> {
                 model.addAttribute("view", "ledger");
                 // one more than a page: whether it comes back tells whether there is an older page
@@ -68,5 +73,31 @@ class HistoryController {
                                     ? FailureHelp.forReason(topUp.outcome(), all.getT2().map(AutoTopUp::state).orElse(null)) : null);
                             return "top-up";
                         }));
+    }
+
+    /**
+     * The receipt of one of the subscriber's own paid top-ups, in the page's language, laid out to print (or save as a
+     * PDF from the browser's print): anyone else's, or one not paid, is not found.
+     */
+    @GetMapping("/top-ups/{requestId}/receipt")
+    Mono<String> receipt(@AuthenticationPrincipal OidcUser user, @PathVariable String requestId, Model model) {
+        String subscriberId = user.getSubject();
+        return Mono.zip(services.receipt(subscriberId, requestId), services.profile(subscriberId)).map(all -> {
+            model.addAttribute("receipt", all.getT1());
+            model.addAttribute("profile", all.getT2());
+            return "receipt";
+        });
+    }
+
+    /** Which language the texts are written in, chosen beside them. */
+    record TextLanguageForm(String language) {
+    }
+
+    @PostMapping("/history/text-language")
+    Mono<String> chooseTextLanguage(@AuthenticationPrincipal OidcUser user, @ModelAttribute TextLanguageForm form) {
+        if (form.language() == null || !io.autotopup.portal.config.Languages.supported(form.language())) {
+            return Mono.just("redirect:/history?view=texts");
+        }
+        return services.chooseTextLanguage(user.getSubject(), form.language()).thenReturn("redirect:/history?view=texts&done=text-language");
     }
 }

@@ -37,6 +37,7 @@ class HomeController {
     @GetMapping("/")
     Mono<String> home(@AuthenticationPrincipal OidcUser user, @RequestParam(required = false) String done, Model model) {
         model.addAttribute("done", done);
+        model.addAttribute("nowKey", TopUpNowController.newKey());
         return live(user.getSubject(), model).thenReturn("home");
     }
 

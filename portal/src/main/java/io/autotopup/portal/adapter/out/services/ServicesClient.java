@@ -92,7 +92,8 @@ public final class ServicesClient implements SubscriberServices {
         }
     }
 
-    record TopUpBody(String requestId, MoneyBody amount, String state, String outcome, Instant requestedAt, Instant updatedAt) {
+    record TopUpBody(String requestId, MoneyBody amount, String state, String outcome, Instant requestedAt, Instant updatedAt,
+            String reason) {
     }
 
     record MethodBody(String paymentMethodId, String type, String brand, String last4, Integer expMonth, Integer expYear,
@@ -179,7 +180,45 @@ public final class ServicesClient implements SubscriberServices {
     public Mono<List<TopUp>> topUps(String subscriberId, int limit) {
         return list(ruleEngineUrl + "/v1/subscribers/{id}/top-ups?limit=" + limit, new ParameterizedTypeReference<List<TopUpBody>>() {
         }, subscriberId).map(topUps -> topUps.stream().map(t -> new TopUp(t.requestId(), t.amount().toMoney(), t.state(),
-                t.outcome(), t.requestedAt(), t.updatedAt())).toList());
+                t.outcome(), t.requestedAt(), t.updatedAt(), "MANUAL".equals(t.reason()))).toList());
+    }
+
+    @Override
+    public Mono<Void> chooseTextLanguage(String subscriberId, String language) {
+        return send(http.patch().uri(balanceUrl + "/v1/subscribers/{id}", subscriberId), Map.of("language", language), ProfileBody.class)
+                .then();
+    }
+
+    record AskedBody(String requestId, String state) {
+    }
+
+    record ReceiptMethodBody(String type, String brand, String last4) {
+    }
+
+    record ReceiptBody(String requestId, MoneyBody amount, String paymentMethodId, ReceiptMethodBody method, String paymentReference,
+            Instant paidAt) {
+    }
+
+    @Override
+    public Mono<io.autotopup.portal.domain.Receipt> receipt(String subscriberId, String requestId) {
+        return get(paymentUrl + "/v1/subscribers/{id}/payments/{request}/receipt", ReceiptBody.class, subscriberId, requestId)
+                .map(body -> new io.autotopup.portal.domain.Receipt(body.requestId(), body.amount().toMoney(),
+                        body.method() == null ? null : new PaymentMethod(body.paymentMethodId(), body.method().type(),
+                                body.method().brand(), body.method().last4(), null, 0, false),
+                        body.paymentReference(), body.paidAt()));
+    }
+
+    @Override
+    public Mono<String> topUpNow(String subscriberId, String amount, String currency, String paymentMethodId, String key) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        MoneyBody money = MoneyBody.of(amount, currency);
+        body.put("amount", money == null ? new MoneyBody(null, currency) : money);
+        if (paymentMethodId != null && !paymentMethodId.isBlank()) {
+            body.put("paymentMethodId", paymentMethodId);
+        }
+        body.put("idempotencyKey", key);
+        return send(http.post().uri(ruleEngineUrl + "/v1/subscribers/{id}/top-ups", subscriberId), body, AskedBody.class)
+                .map(AskedBody::requestId);
     }
 
     @Override

@@ -41,6 +41,20 @@ public interface SubscriberServices {
 
     Mono<List<TopUp>> topUps(String subscriberId, int limit);
 
+    /**
+     * Top up now: the amount as typed, the method (null: the default one), and the key of this one ask, so that the
+     * same form sent twice is one top-up.
+     *
+     * @return the top-up's request id
+     */
+    /** The receipt of one of the subscriber's paid top-ups (404 as a ServiceRefusal when not paid or not theirs). */
+    Mono<io.autotopup.portal.domain.Receipt> receipt(String subscriberId, String requestId);
+
+    /** The language the subscriber's texts are written in from now on: lo, en, zh or th. */
+    Mono<Void> chooseTextLanguage(String subscriberId, String language);
+
+    Mono<String> topUpNow(String subscriberId, String amount, String currency, String paymentMethodId, String key);
+
     Mono<List<PaymentMethod>> paymentMethods(String subscriberId);
 
     /** Binds a payment method by the gateway's token (a card field's or a wallet agreement's), never by card data. */
