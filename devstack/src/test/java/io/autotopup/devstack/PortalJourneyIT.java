@@ -283,6 +283,7 @@ class PortalJourneyIT {
             });
             browser.open(stack.portalUrl + "/");
             browser.type("#now-amount", "10000");
+            new org.openqa.selenium.support.ui.Select(browser.find("#now-method")).selectByVisibleText("支付宝");
             browser.click("[data-test='top-up-now-submit']");
             browser.waiting().until(d -> browser.marked("balance").getText().equals("50,000 ₭")
                     && browser.marked("last-text").getText().contains("10,000 ₭"));
@@ -290,9 +291,27 @@ class PortalJourneyIT {
                     .as("the next text is in the language chosen for texts, the page still in Chinese").isEqualTo("lo");
 
             browser.open(stack.portalUrl + "/payment-methods");
+            browser.click("[data-test='add-WECHAT_PAY']");
+            browser.waiting().until(d -> d.getCurrentUrl().startsWith(stack.endpoints.gatewayUrl() + "/hosted/wallet-approval"));
+            browser.type("#account", number.e164());
+            browser.click("button[value='approve']");
+            browser.waiting().until(d -> browser.path().equals("/payment-methods") && methods(browser).size() == 3);
+            browser.open(stack.portalUrl + "/");
+            browser.type("#now-amount", "10000");
+            new org.openqa.selenium.support.ui.Select(browser.find("#now-method")).selectByVisibleText("微信支付");
+            browser.click("[data-test='top-up-now-submit']");
+            browser.waiting().until(d -> browser.marked("balance").getText().equals("60,000 ₭")
+                    && browser.marked("last-top-up").getText().contains("已入账"));
+            browser.find("[data-test='last-top-up'] a").click();
+            browser.waiting().until(d -> browser.path().startsWith("/top-ups/"));
+            browser.marked("receipt-link").click();
+            browser.waiting().until(d -> browser.path().endsWith("/receipt"));
+            assertThat(browser.marked("receipt-method").getText()).as("every wallet kind charged, WeChat Pay the last").isEqualTo("微信支付");
+
+            browser.open(stack.portalUrl + "/payment-methods");
             browser.click("li.method:nth-child(2) form[action$='/remove'] button");
             browser.waiting().until(d -> browser.text().contains("支付方式已删除。"));
-            assertThat(methods(browser)).containsExactly("BCEL OnePay 默认");
+            assertThat(methods(browser)).containsExactly("BCEL OnePay 默认", "微信支付");
         }
     }
 
@@ -519,6 +538,10 @@ class PortalJourneyIT {
         browser.type("#msisdn", number.national());
         browser.click("form button[type=submit]");
         browser.waiting().until(d -> browser.path().equals("/sign-up"));
+        assertThat(browser.driver.findElements(org.openqa.selenium.By.cssSelector("#language option")).stream()
+                .map(WebElement::getText).toList()).as("each language named in its own script, whatever the page's")
+                .containsExactly("ລາວ", "English", "中文", "ไทย");
+        assertThat(browser.text()).as("the number as people write it").contains(number.national());
         browser.click("form button[type=submit]");
         browser.waiting().until(d -> browser.path().equals("/sign-in/code"));
         browser.type("#code", TextedTraces.code(client, number.e164(), 0, PATIENCE));
