@@ -79,14 +79,14 @@ public final class VerifySubscriber {
     public void checkAddress(String clientAddress) {
         if (clientAddress != null) {
             Instant now = clock.instant();
-            addressAllows(vault.hashAddress(clientAddress), now);
+            addressAllows(vault.hashAddress(limitKey(clientAddress)), now);
         }
     }
 
     /** Texts the first code to a subscriber registered a moment ago: nothing about the number is looked up. */
     public void issueFirstCode(String subscriberId, String msisdn, String language, String clientAddress) {
         Instant now = clock.instant();
-        String address = clientAddress == null ? null : vault.hashAddress(clientAddress);
+        String address = clientAddress == null ? null : vault.hashAddress(limitKey(clientAddress));
         publishCode(subscriberId, msisdn, language, address, now);
     }
 
@@ -102,7 +102,7 @@ public final class VerifySubscriber {
                     : new TooManyCodesException("This number had a code a moment ago or 5 in the last hour; ask again later",
                     Duration.between(now, next.get()));
         }
-        String address = clientAddress == null ? null : vault.hashAddress(clientAddress);
+        String address = clientAddress == null ? null : vault.hashAddress(limitKey(clientAddress));
         if (address != null) {
             addressAllows(address, now);
         }
@@ -160,6 +160,40 @@ public final class VerifySubscriber {
                 freshest(directory.verification(subscriberId).orElse(null), ahead)));
         if (address != null) {
             requestedHere.computeIfAbsent(address, key -> ConcurrentHashMap.newKeySet()).add(now.toEpochMilli() + "|" + subscriberId);
+        }
+    }
+
+    /**
+     * What the per-address limit counts a caller by: an IPv4 address as it is, an IPv6 one by its /64 (one subscriber
+     * line or host gets a whole /64, and stepping through it is how SMS pumping walks past a per-address count). An
+     * IPv4-mapped IPv6 address is its IPv4 one; what is not an IP literal is counted as it is.
+     */
+    static String limitKey(String clientAddress) {
+        String address = clientAddress.trim();
+        if (address.startsWith("[") && address.endsWith("]")) {
+            address = address.substring(1, address.length() - 1);
+        }
+        int zone = address.indexOf('%');
+        if (zone >= 0) {
+            address = address.substring(0, zone);
+        }
+        // only hex digits, colons and dots: an IP literal, so InetAddress looks nothing up
+        if (!address.contains(":") || !address.matches("[0-9A-Fa-f:.]+")) {
+            return address;
+        }
+        try {
+            java.net.InetAddress parsed = java.net.InetAddress.getByName(address);
+            if (parsed instanceof java.net.Inet4Address) {
+                return parsed.getHostAddress();
+            }
+            byte[] bytes = parsed.getAddress();
+            StringBuilder prefix = new StringBuilder();
+            for (int i = 0; i < 8; i += 2) {
+                prefix.append(String.format("%x", ((bytes[i] & 0xff) << 8) | (bytes[i + 1] & 0xff))).append(':');
+            }
+            return prefix.append(":/64").toString();
+        } catch (java.net.UnknownHostException e) {
+            return address;
         }
     }
 

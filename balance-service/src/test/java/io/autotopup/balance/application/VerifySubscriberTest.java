@@ -128,6 +128,32 @@ class VerifySubscriberTest {
     }
 
     @Test
+    void the_addresses_of_one_ipv6_64_share_one_count_so_walking_through_it_gets_no_more_codes() {
+        VerifySubscriber service = world.instance();
+        for (int n = 0; n < 20; n++) {
+            world.subscriber("sub-" + n, "ACTIVE");
+            service.issueCode("sub-" + n, "2001:db8:85a3:7:" + Integer.toHexString(n + 1) + "::" + n);
+        }
+        world.subscriber("sub-20", "ACTIVE");
+
+        assertThatThrownBy(() -> service.issueCode("sub-20", "2001:db8:85a3:7:ffff:ffff:ffff:ffff"))
+                .as("the 21st code from the same /64").isInstanceOf(VerifySubscriber.TooManyCodesException.class);
+        assertThatThrownBy(() -> service.checkAddress("[2001:0db8:85a3:0007::1]")).as("written another way")
+                .isInstanceOf(VerifySubscriber.TooManyCodesException.class);
+        service.issueCode("sub-20", "2001:db8:85a3:8::1");
+        assertThat(world.textedTo("sub-20")).as("the next /64 is another line").hasSize(1);
+    }
+
+    @Test
+    void an_ipv4_address_is_counted_alone_and_as_its_ipv6_mapped_form() {
+        assertThat(VerifySubscriber.limitKey("198.51.100.20")).isEqualTo("198.51.100.20");
+        assertThat(VerifySubscriber.limitKey("::ffff:198.51.100.20")).isEqualTo("198.51.100.20");
+        assertThat(VerifySubscriber.limitKey("198.51.100.21")).isNotEqualTo(VerifySubscriber.limitKey("198.51.100.20"));
+        assertThat(VerifySubscriber.limitKey("2001:db8::1%eth0")).isEqualTo(VerifySubscriber.limitKey("2001:db8:0:0:ffff::2"));
+        assertThat(VerifySubscriber.limitKey("unknown")).isEqualTo("unknown");
+    }
+
+    @Test
     void a_burst_of_wrong_codes_faster_than_the_store_catches_up_still_locks_after_five() {
         world.subscriber("sub-1", "PENDING_VERIFICATION");
         VerifySubscriber service = world.instance();
