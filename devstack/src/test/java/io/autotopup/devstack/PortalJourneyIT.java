@@ -238,10 +238,7 @@ class PortalJourneyIT {
             browser.waiting().until(d -> browser.path().equals("/payment-methods") && browser.text().contains("钱包已添加。"));
             assertThat(browser.marked("methods").getText()).contains("支付宝").contains("默认");
 
-            browser.click("[data-test='add-BCEL_ONEPAY']");
-            browser.waiting().until(d -> d.getCurrentUrl().startsWith(stack.endpoints.gatewayUrl() + "/hosted/wallet-approval"));
-            browser.type("#account", number.e164());
-            browser.click("button[value='approve']");
+            approveWallet(browser, "BCEL_ONEPAY", number);
             browser.waiting().until(d -> browser.path().equals("/payment-methods") && methods(browser).size() == 2);
             assertThat(methods(browser)).as("a new method comes after the first, which stays the default")
                     .containsExactly("支付宝 默认", "BCEL OnePay");
@@ -281,25 +278,16 @@ class PortalJourneyIT {
                 assertThat(new org.openqa.selenium.support.ui.Select(browser.find("#text-language")).getFirstSelectedOption()
                         .getAttribute("value")).isEqualTo("lo");
             });
-            browser.open(stack.portalUrl + "/");
-            browser.type("#now-amount", "10000");
-            new org.openqa.selenium.support.ui.Select(browser.find("#now-method")).selectByVisibleText("支付宝");
-            browser.click("[data-test='top-up-now-submit']");
+            topUpNow(browser, "10000", "支付宝");
             browser.waiting().until(d -> browser.marked("balance").getText().equals("50,000 ₭")
                     && browser.marked("last-text").getText().contains("10,000 ₭"));
             assertThat(browser.find("[data-test='last-text'] p.sms").getAttribute("lang"))
                     .as("the next text is in the language chosen for texts, the page still in Chinese").isEqualTo("lo");
 
             browser.open(stack.portalUrl + "/payment-methods");
-            browser.click("[data-test='add-WECHAT_PAY']");
-            browser.waiting().until(d -> d.getCurrentUrl().startsWith(stack.endpoints.gatewayUrl() + "/hosted/wallet-approval"));
-            browser.type("#account", number.e164());
-            browser.click("button[value='approve']");
+            approveWallet(browser, "WECHAT_PAY", number);
             browser.waiting().until(d -> browser.path().equals("/payment-methods") && methods(browser).size() == 3);
-            browser.open(stack.portalUrl + "/");
-            browser.type("#now-amount", "10000");
-            new org.openqa.selenium.support.ui.Select(browser.find("#now-method")).selectByVisibleText("微信支付");
-            browser.click("[data-test='top-up-now-submit']");
+            topUpNow(browser, "10000", "微信支付");
             browser.waiting().until(d -> browser.marked("balance").getText().equals("60,000 ₭")
                     && browser.marked("last-top-up").getText().contains("已入账"));
             browser.find("[data-test='last-top-up'] a").click();
@@ -313,6 +301,22 @@ class PortalJourneyIT {
             browser.waiting().until(d -> browser.text().contains("支付方式已删除。"));
             assertThat(methods(browser)).containsExactly("BCEL OnePay 默认", "微信支付");
         }
+    }
+
+    /** Adds a wallet through its approval page, approving it with the subscriber's number as the wallet's account. */
+    private static void approveWallet(Browser browser, String wallet, Number number) {
+        browser.click("[data-test='add-" + wallet + "']");
+        browser.waiting().until(d -> d.getCurrentUrl().startsWith(stack.endpoints.gatewayUrl() + "/hosted/wallet-approval"));
+        browser.type("#account", number.e164());
+        browser.click("button[value='approve']");
+    }
+
+    /** Top up now from the home page, from the method shown as {@code method}. */
+    private static void topUpNow(Browser browser, String amount, String method) {
+        browser.open(stack.portalUrl + "/");
+        browser.type("#now-amount", amount);
+        new org.openqa.selenium.support.ui.Select(browser.find("#now-method")).selectByVisibleText(method);
+        browser.click("[data-test='top-up-now-submit']");
     }
 
     /** The payment methods listed, in order: each one's name and its badges. */

@@ -23,16 +23,7 @@ public final class ManageAutoTopUp {
     }
 
     public AutoTopUpRule set(String subscriberId, AutoTopUpRule rule) {
-        RuleDirectory.AccountView account = directory.account(subscriberId)
-                .orElseThrow(() -> new NotFoundException("No subscriber " + subscriberId));
-        if (!"ACTIVE".equals(account.status())) {
-            throw new InvalidRuleException(null, "not_active", "Auto top-up is only for active subscribers; this one is " + account.status());
-        }
-        if (policy.requireVerifiedIdentity() && !"VERIFIED".equals(directory.kycStatus(subscriberId))) {
-            throw new InvalidRuleException(null, "identity_not_verified", "The carrier asks for a verified identity document "
-                    + "before auto top-up: send one, and set the rule once it is approved (now "
-                    + directory.kycStatus(subscriberId) + ")");
-        }
+        RuleDirectory.AccountView account = eligible(subscriberId, "Auto top-up");
         if (!account.currency().equals(rule.currency())) {
             throw new InvalidRuleException("threshold", "currency", "The rule must be in the account currency " + account.currency());
         }
@@ -87,15 +78,7 @@ public final class ManageAutoTopUp {
      * @return the request id the top-up has (or will have): derived from the subscriber and the ask's key
      */
     public String askTopUp(String subscriberId, String askId, long amount, String currency, String paymentMethodId) {
-        RuleDirectory.AccountView account = directory.account(subscriberId)
-                .orElseThrow(() -> new NotFoundException("No subscriber " + subscriberId));
-        if (!"ACTIVE".equals(account.status())) {
-            throw new InvalidRuleException(null, "not_active", "Top-ups are only for active subscribers; this one is " + account.status());
-        }
-        if (policy.requireVerifiedIdentity() && !"VERIFIED".equals(directory.kycStatus(subscriberId))) {
-            throw new InvalidRuleException(null, "identity_not_verified", "The carrier asks for a verified identity document "
-                    + "before top-ups: send one, and top up once it is approved (now " + directory.kycStatus(subscriberId) + ")");
-        }
+        RuleDirectory.AccountView account = eligible(subscriberId, "Top up now");
         if (!account.currency().equals(currency)) {
             throw new InvalidRuleException("amount", "currency", "The amount must be in the account currency " + account.currency());
         }
@@ -131,6 +114,21 @@ public final class ManageAutoTopUp {
         }
         events.topUpAsked(subscriberId, askId, amount, currency, paymentMethodId);
         return requestId;
+    }
+
+    /** The subscriber's account, if it may have {@code what} (Auto top-up, Top up now): active, and verified where the carrier asks for it. */
+    private RuleDirectory.AccountView eligible(String subscriberId, String what) {
+        RuleDirectory.AccountView account = directory.account(subscriberId)
+                .orElseThrow(() -> new NotFoundException("No subscriber " + subscriberId));
+        if (!"ACTIVE".equals(account.status())) {
+            throw new InvalidRuleException(null, "not_active", what + " is only for active subscribers; this one is "
+                    + account.status());
+        }
+        if (policy.requireVerifiedIdentity() && !"VERIFIED".equals(directory.kycStatus(subscriberId))) {
+            throw new InvalidRuleException(null, "identity_not_verified", "The carrier asks for a verified identity document "
+                    + "before " + what.toLowerCase(java.util.Locale.ROOT) + ": send one, and ask again once it is approved (now " + directory.kycStatus(subscriberId) + ")");
+        }
+        return account;
     }
 
     private boolean hasPaymentMethod(String subscriberId) {
