@@ -546,6 +546,21 @@ class PaymentServiceIT {
     }
 
     @Test
+    void a_token_another_subscriber_made_or_bound_is_refused_so_nobody_is_charged_on_someone_elses_card() throws Exception {
+        String token = GATEWAY.tokenize("4242424242424242", 12, 2035).token();
+        HttpResponse<String> own = new LocalHttp(port).as(ISSUER.subscriberToken("sub-dana"))
+                .post("/v1/subscribers/sub-dana/payment-methods", "{\"token\":\"" + token + "\"}");
+        assertThat(own.statusCode()).as(own.body()).isEqualTo(201);
+
+        HttpResponse<String> foreign = new LocalHttp(port).as(ISSUER.subscriberToken("sub-mallory"))
+                .post("/v1/subscribers/sub-mallory/payment-methods", "{\"token\":\"" + token + "\"}");
+        assertThat(foreign.statusCode()).as(foreign.body()).isEqualTo(422);
+        assertThat(foreign.body()).contains("belongs to another subscriber").doesNotContain(token);
+        assertThat(new LocalHttp(port).as(ISSUER.subscriberToken("sub-mallory")).get("/v1/subscribers/sub-mallory/payment-methods")
+                .body()).as("nothing bound").doesNotContain("4242");
+    }
+
+    @Test
     void a_card_number_is_refused_before_anything_is_stored() throws Exception {
         HttpResponse<String> response = new LocalHttp(port).as(ISSUER.subscriberToken("sub-bob")).post(
                 "/v1/subscribers/sub-bob/payment-methods", "{\"number\":\"4242424242424242\",\"cvc\":\"123\"}");

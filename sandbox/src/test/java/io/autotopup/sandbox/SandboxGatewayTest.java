@@ -92,6 +92,19 @@ class SandboxGatewayTest {
     }
 
     @Test
+    void a_token_attached_to_one_customer_is_refused_to_another() throws Exception {
+        String token = token("4242424242424242");
+
+        assertThat(post("/v1/tokens/" + token + "/attach", "{\"customer\":\"sub-alice\"}", null).statusCode()).isEqualTo(200);
+        assertThat(post("/v1/tokens/" + token + "/attach", "{\"customer\":\"sub-alice\"}", null).statusCode())
+                .as("the same customer again").isEqualTo(200);
+        HttpResponse<String> other = post("/v1/tokens/" + token + "/attach", "{\"customer\":\"sub-mallory\"}", null);
+        assertThat(other.statusCode()).isEqualTo(409);
+        assertThat(other.body()).contains("another customer");
+        assertThat(post("/v1/tokens/tok_nope/attach", "{\"customer\":\"sub-alice\"}", null).statusCode()).isEqualTo(404);
+    }
+
+    @Test
     void an_expiry_month_that_is_not_a_month_is_refused_as_an_expiry_not_as_a_card() throws Exception {
         HttpResponse<String> response = post("/v1/tokens", "{\"number\":\"4242424242424242\",\"expMonth\":13,\"expYear\":2035}", null);
 

@@ -10,7 +10,8 @@ import java.util.UUID;
 
 /**
  * Binds, removes and orders a subscriber's payment methods. Binding takes a gateway token: The client tokenized the card at the gateway; this service only
- * ever sees the token, and asks the gateway for what may be shown of it.
+ * ever sees the token, asks the gateway for what may be shown of it, and attaches it to the subscriber there, so that
+ * a token another subscriber made or bound is refused.
  */
 public final class ManagePaymentMethods {
 
@@ -28,6 +29,13 @@ public final class ManagePaymentMethods {
         PaymentGateway.TokenDetails details = gateway.tokenDetails(token).orElseThrow(() ->
                 new PaymentMethodRejectedException(PaymentMethodRejectedException.Reason.UNKNOWN_TOKEN,
                         "The gateway knows no such token"));
+        try {
+            // the subscriber is the gateway's customer: a token someone else made, or bound first, is theirs alone
+            gateway.attach(token, subscriberId);
+        } catch (PaymentGateway.TokenOfAnotherCustomerException e) {
+            throw new PaymentMethodRejectedException(PaymentMethodRejectedException.Reason.FOREIGN_TOKEN,
+                    "This token belongs to another subscriber");
+        }
         PaymentMethod candidate = new PaymentMethod("pm_" + UUID.randomUUID().toString().replace("-", ""),
                 details.type(), token, details.brand(), details.last4(),
                 details.expYear() == null ? null : YearMonth.of(details.expYear(), details.expMonth()),

@@ -39,6 +39,20 @@ public interface PaymentGateway {
      */
     Optional<TokenDetails> tokenDetails(String token);
 
+    /**
+     * Attaches the token to the subscriber, the gateway's customer: the first subscriber to bind a token keeps it.
+     *
+     * @throws TokenOfAnotherCustomerException when another subscriber attached it first
+     */
+    void attach(String token, String customer);
+
+    /** The token belongs to another customer of the gateway: it was made by, or bound first to, someone else. */
+    final class TokenOfAnotherCustomerException extends RuntimeException {
+        public TokenOfAnotherCustomerException(String message) {
+            super(message);
+        }
+    }
+
     /** The gateway gave no answer; the caller may try again later. */
     final class GatewayUnavailableException extends RuntimeException {
         public GatewayUnavailableException(String message) {

@@ -3,7 +3,7 @@ package io.autotopup.payment.domain;
 /** A payment method that may not be bound, and why. */
 public final class PaymentMethodRejectedException extends RuntimeException {
 
-    public enum Reason { EXPIRED, DUPLICATE, UNKNOWN_TOKEN, UNKNOWN_METHOD, INVALID_ORDER }
+    public enum Reason { EXPIRED, DUPLICATE, UNKNOWN_TOKEN, FOREIGN_TOKEN, UNKNOWN_METHOD, INVALID_ORDER }
 
     private final Reason reason;
 

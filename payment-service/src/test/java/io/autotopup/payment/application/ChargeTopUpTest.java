@@ -29,6 +29,10 @@ class ChargeTopUpTest {
 
     private final PaymentGateway gateway = new PaymentGateway() {
         @Override
+        public void attach(String token, String customer) {
+        }
+
+        @Override
         public ChargeResult charge(String idempotencyKey, String token, long amount, String currency, ChargeMetadata metadata) {
             charged.add(token);
             this.metadata.add(metadata);

@@ -31,7 +31,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  *
  * <pre>
  * POST /v1/tokens                      {"number","expMonth","expYear","cvc"} or {"wallet","account"}
- * GET  /v1/tokens/{token}              the token's card details (brand, last4, expiry, fingerprint)
+ * GET  /v1/tokens/{token}              the token's card details (brand, last4, expiry, fingerprint, customer)
+ * POST /v1/tokens/{token}/attach       {"customer"}: the first customer keeps it; another one gets 409
  * POST /v1/charges                     {"token","amount","currency"} with header Idempotency-Key
  * GET  /v1/charges[?idempotencyKey=K]  the audit list, or the charge made under key K
  * GET  /v1/charges?createdFrom=T&amp;createdTo=U  the charges made in [T, U): the settlement report
@@ -97,6 +98,27 @@ public final class SandboxGateway implements AutoCloseable {
         return List.copyOf(charges);
     }
 
+    /**
+     * Attaches a token to a merchant's customer, as card vaults do (Stripe attaches a PaymentMethod to one Customer):
+     * the first customer to attach it keeps it; attaching it again to the same customer is a no-op, to another one
+     * is refused (409), so a token one customer made cannot be used by another.
+     */
+    public synchronized TokenInfo attach(String token, String customer) {
+        TokenInfo info = tokens.get(token);
+        if (info == null) {
+            throw new HttpError(404, "No such token");
+        }
+        if (info.customer() != null && !info.customer().equals(customer)) {
+            throw new HttpError(409, "This token is attached to another customer");
+        }
+        if (info.customer() == null) {
+            info = info.attachedTo(customer);
+            tokens.put(token, info);
+            save();
+        }
+        return info;
+    }
+
     /** Tokenizes a card as a client app would; the number stays inside the gateway. */
     public TokenInfo tokenize(String number, int expMonth, int expYear) {
         TestCard card = TestCard.of(number);
@@ -113,7 +135,7 @@ public final class SandboxGateway implements AutoCloseable {
             throw new HttpError(400, "Card expired " + expMonth + "/" + expYear);
         }
         TokenInfo info = new TokenInfo("tok_" + UUID.randomUUID().toString().replace("-", ""), "CARD",
-                card.brand(), number.substring(number.length() - 4), expMonth, expYear, fingerprint(number), card);
+                card.brand(), number.substring(number.length() - 4), expMonth, expYear, fingerprint(number), card, null);
         tokens.put(info.token(), info);
         save();
         return info;
@@ -122,7 +144,7 @@ public final class SandboxGateway implements AutoCloseable {
     /** A wallet's agreement to be charged, as its approve page gives it: every charge of it succeeds. */
     public TokenInfo tokenizeWallet(String wallet, String account) {
         TokenInfo info = new TokenInfo("tok_" + UUID.randomUUID().toString().replace("-", ""), wallet, null, null, null, null,
-                fingerprint(wallet + account), TestCard.SUCCEEDS);
+                fingerprint(wallet + account), TestCard.SUCCEEDS, null);
         tokens.put(info.token(), info);
         save();
         return info;
@@ -152,6 +174,14 @@ public final class SandboxGateway implements AutoCloseable {
                 throw new HttpError(400, "number, expMonth and expYear are required");
             }
             return Response.json(201, tokenize(request.number().replace(" ", ""), request.expMonth(), request.expYear()));
+        }
+        if ("POST".equals(exchange.getRequestMethod()) && path.startsWith("/v1/tokens/") && path.endsWith("/attach")) {
+            String token = path.substring("/v1/tokens/".length(), path.length() - "/attach".length());
+            AttachRequest request = readBody(exchange, AttachRequest.class);
+            if (request.customer() == null || request.customer().isBlank()) {
+                throw new HttpError(400, "customer is required");
+            }
+            return Response.json(200, attach(token, request.customer()));
         }
         if ("GET".equals(exchange.getRequestMethod()) && path.startsWith("/v1/tokens/")) {
             TokenInfo info = tokens.get(path.substring("/v1/tokens/".length()));
@@ -294,7 +324,7 @@ public final class SandboxGateway implements AutoCloseable {
         for (StoredToken stored : snapshot.tokens()) {
             TokenInfo info = stored.info();
             tokens.put(info.token(), new TokenInfo(info.token(), info.type(), info.brand(), info.last4(), info.expMonth(),
-                    info.expYear(), info.fingerprint(), stored.card()));
+                    info.expYear(), info.fingerprint(), stored.card(), info.customer()));
         }
         charges.addAll(snapshot.charges());
         snapshot.answers().forEach((key, answer) -> byIdempotencyKey.put(key, new Stored(answer.request(),
@@ -318,8 +348,17 @@ public final class SandboxGateway implements AutoCloseable {
     }
 
     /** A token's details: what a merchant may know of a card. */
+    /** @param customer the merchant's customer the token is attached to (the first to attach it), or null */
     public record TokenInfo(String token, String type, String brand, String last4, Integer expMonth, Integer expYear,
-            String fingerprint, @com.fasterxml.jackson.annotation.JsonIgnore TestCard card) {
+            String fingerprint, @com.fasterxml.jackson.annotation.JsonIgnore TestCard card, String customer) {
+
+        TokenInfo attachedTo(String newCustomer) {
+            return new TokenInfo(token, type, brand, last4, expMonth, expYear, fingerprint, card, newCustomer);
+        }
+    }
+
+    /** Which customer to attach a token to. */
+    public record AttachRequest(String customer) {
     }
 
     /** One charge attempt as the gateway answered it. */

@@ -127,6 +127,24 @@ public final class HttpPaymentGateway implements PaymentGateway {
                 .blockOptional();
     }
 
+    @Override
+    public void attach(String token, String customer) {
+        Integer status = client.post().uri("/v1/tokens/{token}/attach", token).bodyValue(java.util.Map.of("customer", customer))
+                .exchangeToMono(response -> response.releaseBody().thenReturn(response.statusCode().value()))
+                .timeout(Duration.ofSeconds(5))
+                .onErrorMap(error -> new GatewayUnavailableException("The payment gateway did not answer: " + describe(error)))
+                .block();
+        if (status == null || status >= 500) {
+            throw new GatewayUnavailableException("The payment gateway answered " + status + " to attaching a token");
+        }
+        if (status == 409) {
+            throw new TokenOfAnotherCustomerException("The token belongs to another customer");
+        }
+        if (status >= 400) {
+            throw new IllegalStateException("The payment gateway refused to attach the token: " + status);
+        }
+    }
+
     /**
      * No answer came, but the request may have reached the gateway (a time-out, a connection lost after
      * sending): before any retry, ask the gateway what it did under the key.
