@@ -88,6 +88,10 @@ class PortalSecurityTest {
     void a_form_without_its_csrf_token_changes_nothing() {
         http.post().uri("/sign-out").exchange().expectStatus().isForbidden();
         http.post().uri("/auto-top-up/cancel").exchange().expectStatus().isForbidden();
+        // a page elsewhere cannot make a signed-in browser pay
+        http.post().uri("/top-up-now").bodyValue("amount=50000").header("Content-Type", "application/x-www-form-urlencoded")
+                .exchange().expectStatus().isForbidden();
+        http.post().uri("/history/text-language").exchange().expectStatus().isForbidden();
     }
 
     @Test
