@@ -110,17 +110,8 @@ public final class AutoTopUpAccount {
         if (rule.maxAmountPerMonth() != null && amountThisMonth + amount > rule.maxAmountPerMonth()) {
             return capped(SkipReason.MONTHLY_CAP, "M:" + month, change);
         }
-        String requestId = requestId(subscriberId, change.eventId());
-        inFlightRequestId = requestId;
-        inFlightAmount = amount;
-        inFlightPaid = false;
-        inFlightManual = false;
-        topUpsToday++;
-        amountThisMonth += amount;
-        history.add(0, new TopUpRecord(requestId, amount, currency, change.eventId(), "PENDING", null,
-                at.toEpochMilli(), at.toEpochMilli()));
-        trimHistory();
-        return List.of(new TopUpRequest(requestId, amount, currency, rule.paymentMethodId(), change.eventId()));
+        return List.of(startTopUp(new TopUpRequest(requestId(subscriberId, change.eventId()), amount, currency,
+                rule.paymentMethodId(), change.eventId()), at));
     }
 
     /**
@@ -157,16 +148,7 @@ public final class AutoTopUpAccount {
             trimHistory();
             return List.of();
         }
-        inFlightRequestId = requestId;
-        inFlightAmount = amount;
-        inFlightPaid = false;
-        inFlightManual = true;
-        topUpsToday++;
-        amountThisMonth += amount;
-        history.add(0, new TopUpRecord(requestId, amount, askCurrency, MANUAL_PREFIX + askId, "PENDING", null,
-                at.toEpochMilli(), at.toEpochMilli(), true));
-        trimHistory();
-        return List.of(new TopUpRequest(requestId, amount, askCurrency, paymentMethodId, MANUAL_PREFIX + askId, true));
+        return List.of(startTopUp(new TopUpRequest(requestId, amount, askCurrency, paymentMethodId, MANUAL_PREFIX + askId, true), at));
     }
 
     /** The payment went through; the request stays in flight until its credit arrives. */
@@ -305,6 +287,20 @@ public final class AutoTopUpAccount {
         }
         cappedNoticePeriod = period;
         return List.of(new TopUpSkipped(reason, balance, currency, change.eventId()));
+    }
+
+    /** The request goes in flight: counted against the day and the month, and shown as PENDING in the history. */
+    private TopUpRequest startTopUp(TopUpRequest request, Instant at) {
+        inFlightRequestId = request.requestId();
+        inFlightAmount = request.amount();
+        inFlightPaid = false;
+        inFlightManual = request.manual();
+        topUpsToday++;
+        amountThisMonth += request.amount();
+        history.add(0, new TopUpRecord(request.requestId(), request.amount(), request.currency(), request.triggeringEventId(),
+                "PENDING", null, at.toEpochMilli(), at.toEpochMilli(), request.manual()));
+        trimHistory();
+        return request;
     }
 
     private void rollCounters(AutoTopUpRule rule, Instant at) {
