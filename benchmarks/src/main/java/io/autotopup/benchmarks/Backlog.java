@@ -101,7 +101,9 @@ final class Backlog {
                 SandboxGateway.TokenInfo token = gateway.tokenize("4242424242424242", 12, 2035);
                 PaymentMethodsChanged methods = PaymentMethodsChanged.newBuilder().setSubscriberId(subscriberId(n)).setChangedAt(now)
                         .setMethods(List.of(PaymentMethod.newBuilder().setPaymentMethodId("pm_backlog_" + n)
-                                .setType(PaymentMethodType.CARD).setGatewayToken(token.token()).setBrand(token.brand())
+                                .setType(PaymentMethodType.CARD)
+                                .setGatewayToken("").setSealedToken(Jvm.PAYMENT_TOKENS.seal(subscriberId(n), "pm_backlog_" + n, token.token()))
+                                .setBrand(token.brand())
                                 .setLast4(token.last4()).setExpiryMonth(token.expMonth()).setExpiryYear(token.expYear())
                                 .setFingerprint(token.fingerprint()).setPriority(1).setIsDefault(true).build()))
                         .build();
@@ -109,7 +111,7 @@ final class Backlog {
             }
             producer.flush();
             try (ChildProcess service = start("payment-service", broker.bootstrap(), dir,
-                    "--autotopup.gateway.base-url=" + gateway.baseUrl())) {
+                    "--autotopup.gateway.base-url=" + gateway.baseUrl(), Jvm.PAYMENT_TOKEN_KEYS)) {
                 awaitCaughtUp(broker.bootstrap(), "payment-service");
                 for (int n = 0; n < count; n++) {
                     send(producer, Topics.TOP_UP_REQUESTS, subscriberId(n), TopUpRequested.newBuilder()

@@ -18,6 +18,12 @@ final class Jvm {
      * which RocksDB's many native threads would otherwise each fill (a known source of RSS growth).
      */
     static final Map<String, String> SERVICE_ENVIRONMENT = Map.of("MALLOC_ARENA_MAX", "2");
+    /** payment-service's argument with the key that seals payment tokens; the bulk import seals with {@link #PAYMENT_TOKENS}. */
+    static final String PAYMENT_TOKEN_KEYS = "--autotopup.payment.token-keys=benchmark:" + java.util.Base64.getEncoder()
+            .encodeToString("benchmark-payment-token-key-32b!".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    static final io.autotopup.platform.security.PaymentTokens PAYMENT_TOKENS = new io.autotopup.platform.security.PaymentTokens(
+            io.autotopup.platform.security.EnvelopeCipher.configured("benchmarks",
+                    PAYMENT_TOKEN_KEYS.substring(PAYMENT_TOKEN_KEYS.indexOf('=') + 1), null));
 
 
     private final Path logs;

@@ -252,6 +252,9 @@ final class LoadLatency {
                         issuer.trustedByArguments(0).get(0), issuer.trustedByArguments(0).get(1), issuer.trustedByArguments(0).get(2),
                         "--autotopup.gateway.base-url=" + gateway.baseUrl(), "--autotopup.smpp.port=" + smsc.smppPort(),
                         "--logging.level.root=WARN"));
+                if (service.equals("payment-service")) {
+                    arguments.add(Jvm.PAYMENT_TOKEN_KEYS);
+                }
                 ChildProcess process = jvm.start("latency-" + measurements + "-" + service, arguments, Jvm.SERVICE_ENVIRONMENT);
                 services.add(process);
                 urls.add("http://127.0.0.1:" + port);

@@ -243,7 +243,7 @@ class KubernetesManifestsTest {
                     .containsExactlyInAnyOrder("verification-code-key", "gateway-api-key", "smpp-system-id", "smpp-password",
                             "auth-signing-keys", "topupctl-client-secret", "portal-client-secret", "portal-client-secret-encoded",
                             "carrier-client-secret", "object-store-access-key", "object-store-secret-key", "document-keys",
-                            "document-key-id");
+                            "document-key-id", "payment-token-keys");
         }
     }
 

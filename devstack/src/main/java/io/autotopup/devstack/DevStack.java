@@ -104,10 +104,12 @@ public final class DevStack {
         String registryUrl = startSchemaRegistry(root, dataDir, broker.bootstrap, running, out);
 
         String codeKey = verificationKey(dataDir);
+        // the authorization server's signing key, the clients' secrets and the stack's keys are made once, kept with the data
+        LocalSecrets secrets = LocalSecrets.in(dataDir);
         List<String> urls = new ArrayList<>();
         for (Service service : SERVICES) {
             Path jar = serviceJar(root, service.module());
-            Map<String, String> environment = withRegistry(registryUrl, Map.of(
+            Map<String, String> environment = new java.util.HashMap<>(withRegistry(registryUrl, Map.of(
                     "KAFKA_BOOTSTRAP_SERVERS", broker.bootstrap,
                     service.portVariable(), Integer.toString(service.port()),
                     service.stateVariable(), dataDir.resolve("state").resolve(service.module()).toString(),
@@ -116,7 +118,10 @@ public final class DevStack {
                     "VERIFICATION_CODE_KEY", codeKey,
                     "AUTH_ISSUER_URI", AUTH_URL,
                     "AUTH_JWK_SET_URI", AUTH_URL + "/oauth2/jwks",
-                    "OPEN_API_DOCS", "true"));
+                    "OPEN_API_DOCS", "true")));
+            if (service.module().equals("payment-service")) {
+                environment.put("PAYMENT_TOKEN_KEYS", "devstack:" + secrets.paymentTokenKey());
+            }
             // Static group membership: after a restart each service gets its partitions back at once.
             running.add(ChildProcess.java(service.shortName(), List.of("-Xmx320m", "-XX:+UseSerialGC",
                     "-XX:TieredStopAtLevel=1", "-jar", jar.toString(),
@@ -124,8 +129,7 @@ public final class DevStack {
                     "--spring.kafka.consumer.properties.group.instance.id=" + service.module() + "-devstack"), environment, out));
             urls.add("http://127.0.0.1:" + service.port());
         }
-        // the authorization server: its signing key and the clients' secrets are made once, kept with the data
-        LocalSecrets secrets = LocalSecrets.in(dataDir);
+        // the authorization server
         running.add(ChildProcess.java("auth", List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar",
                 serviceJar(root, "auth").toString(), "--spring.kafka.streams.properties.group.instance.id=auth-devstack"), withRegistry(registryUrl, Map.of(
                 "KAFKA_BOOTSTRAP_SERVERS", broker.bootstrap,

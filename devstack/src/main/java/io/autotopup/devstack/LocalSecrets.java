@@ -16,10 +16,11 @@ import java.util.UUID;
 
 /**
  * The local stack's secrets, made once and kept with its data (owner-only files): the authorization server's
- * signing key (a JWK set), the secrets of its machine clients, and the key of the identity documents. For this laptop only; a deployment takes them
+ * signing key (a JWK set), the secrets of its machine clients, the key of the identity documents and the key that seals payment tokens. For this laptop only; a deployment takes them
  * from a Kubernetes Secret.
  */
-record LocalSecrets(Path signingKeys, String topupctlSecret, String portalSecret, String carrierSecret, String documentKey) {
+record LocalSecrets(Path signingKeys, String topupctlSecret, String portalSecret, String carrierSecret, String documentKey,
+        String paymentTokenKey) {
 
     static LocalSecrets in(Path dataDir) throws IOException {
         Path keys = dataDir.resolve("auth-signing-keys.json");
@@ -28,11 +29,11 @@ record LocalSecrets(Path signingKeys, String topupctlSecret, String portalSecret
         }
         return new LocalSecrets(keys, secret(dataDir.resolve("topupctl-client-secret")),
                 secret(dataDir.resolve("portal-client-secret")), secret(dataDir.resolve("carrier-client-secret")),
-                documentKey(dataDir.resolve("document-key")));
+                aesKey(dataDir.resolve("document-key")), aesKey(dataDir.resolve("payment-token-key")));
     }
 
-    /** The AES-256 key that wraps the identity documents' data keys, base64. */
-    private static String documentKey(Path file) throws IOException {
+    /** An AES-256 key that wraps data keys (the identity documents', the payment tokens'), base64. */
+    private static String aesKey(Path file) throws IOException {
         if (!Files.exists(file)) {
             byte[] key = new byte[32];
             new SecureRandom().nextBytes(key);

@@ -89,6 +89,8 @@ final class InProcessStack implements AutoCloseable {
         String rules = start(RuleEngineServiceApplication.class, RuleEngineServiceApplication.CONFIG_NAME, bootstrap, trustAuth);
         String payment = start(PaymentServiceApplication.class, PaymentServiceApplication.CONFIG_NAME, bootstrap,
                 concat(trustAuth, "autotopup.gateway.base-url=" + gateway.baseUrl(),
+                        "autotopup.payment.token-keys=in-process:" + java.util.Base64.getEncoder().encodeToString(
+                                "in-process-payment-token-key-32b".getBytes(java.nio.charset.StandardCharsets.US_ASCII)),
                         // a gateway outage is waited out in seconds rather than minutes, so its journey fits in a test
                         "autotopup.payment.retry.delays=2s,4s,8s", "autotopup.gateway.breaker-open-for=2s"));
         String notification = start(NotificationServiceApplication.class, NotificationServiceApplication.CONFIG_NAME,

@@ -8,6 +8,7 @@ import static io.autotopup.schemas.Events.money;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.autotopup.events.PaymentMethodsChanged;
 import io.autotopup.events.TopUpCompleted;
 import io.autotopup.events.TopUpFailed;
 import io.autotopup.events.TopUpFailureReason;
@@ -71,7 +72,11 @@ class PaymentServiceIT {
     int port;
     @Autowired
     io.micrometer.core.instrument.MeterRegistry meters;
+    @Autowired
+    io.autotopup.payment.adapter.out.kafka.KafkaPaymentMethodRepository paymentMethods;
 
+    private static final String TOKEN_KEYS = "it-2026:" + java.util.Base64.getEncoder().encodeToString(
+            "payment-it-token-key-32-bytes!!!".getBytes(StandardCharsets.US_ASCII));
     private static final TestIssuer ISSUER = TestIssuer.start();
     private static final String PAYMENTS_READER = ISSUER.machineToken("support", Scopes.PAYMENTS_READ);
     private static final String RECONCILER = ISSUER.machineToken("operator", Scopes.PAYMENTS_RECONCILE);
@@ -79,6 +84,7 @@ class PaymentServiceIT {
     @DynamicPropertySource
     static void gateway(DynamicPropertyRegistry registry) {
         registry.add("autotopup.gateway.base-url", GATEWAY::baseUrl);
+        registry.add("autotopup.payment.token-keys", () -> TOKEN_KEYS);
         ISSUER.trustedBy(0).forEach((name, value) -> registry.add(name, () -> value));
     }
 
@@ -152,7 +158,8 @@ class PaymentServiceIT {
                     "--spring.config.name=" + PaymentServiceApplication.CONFIG_NAME, "--server.port=0",
                     "--spring.kafka.bootstrap-servers=" + broker.getBrokersAsString(),
                     "--spring.kafka.streams.state-dir=" + java.nio.file.Files.createTempDirectory("payment-takeover"),
-                    "--autotopup.gateway.base-url=" + GATEWAY.baseUrl(), ISSUER.trustedByArguments(0).get(0),
+                    "--autotopup.gateway.base-url=" + GATEWAY.baseUrl(), "--autotopup.payment.token-keys=" + TOKEN_KEYS,
+                    ISSUER.trustedByArguments(0).get(0),
                     ISSUER.trustedByArguments(0).get(1), ISSUER.trustedByArguments(0).get(2));
             publish(Topics.TOP_UP_REQUESTS.name(), "sub-frank", request("req-frank-marker", "sub-frank", null));
 
@@ -558,6 +565,79 @@ class PaymentServiceIT {
         assertThat(foreign.body()).contains("belongs to another subscriber").doesNotContain(token);
         assertThat(new LocalHttp(port).as(ISSUER.subscriberToken("sub-mallory")).get("/v1/subscribers/sub-mallory/payment-methods")
                 .body()).as("nothing bound").doesNotContain("4242");
+    }
+
+    @Test
+    void a_token_is_on_payment_methods_only_sealed_and_a_copy_under_another_subscriber_charges_nothing() throws Exception {
+        String token = GATEWAY.tokenize("4242424242424242", 12, 2035).token();
+        HttpResponse<String> bound = new LocalHttp(port).as(ISSUER.subscriberToken("sub-sealed"))
+                .post("/v1/subscribers/sub-sealed/payment-methods", "{\"token\":\"" + token + "\"}");
+        assertThat(bound.statusCode()).as(bound.body()).isEqualTo(201);
+
+        ConsumerRecord<byte[], byte[]> written = methodRecordsOf("sub-sealed", record -> true).get(0);
+        assertThat(new String(written.value(), StandardCharsets.ISO_8859_1)).as("the record as the topic holds it").doesNotContain(token);
+        PaymentMethodsChanged methods = decodeMethods(written);
+        assertThat(methods.getMethods()).singleElement().satisfies(method -> {
+            assertThat(method.getGatewayToken()).isEmpty();
+            assertThat(method.getSealedToken()).isNotNull();
+        });
+
+        // someone who can write the topic copies the record under their own subscriber: the seal is bound to sub-sealed
+        methods.setSubscriberId("sub-copycat");
+        publish(Topics.PAYMENT_METHODS.name(), "sub-copycat",
+                Topics.PAYMENT_METHODS.valueSerde().serializer().serialize(Topics.PAYMENT_METHODS.name(), methods));
+        String method = methods.getMethods().get(0).getPaymentMethodId();
+        publish(Topics.TOP_UP_REQUESTS.name(), "sub-copycat", request("req-copycat", "sub-copycat", method));
+
+        assertThat(outcomesFor("req-copycat", 1)).singleElement().isInstanceOf(TopUpFailed.class);
+        assertThat(chargesOf("req-copycat")).as("nothing charged on sub-sealed's card").isEmpty();
+    }
+
+    @Test
+    void a_token_written_in_clear_before_tokens_were_sealed_is_sealed_again_and_still_charges() throws Exception {
+        SandboxGateway.TokenInfo token = GATEWAY.tokenize("4242424242424242", 12, 2035);
+        PaymentMethodsChanged legacy = PaymentMethodsChanged.newBuilder().setSubscriberId("sub-legacy").setChangedAt(Instant.now())
+                .setMethods(List.of(io.autotopup.events.PaymentMethod.newBuilder().setPaymentMethodId("pm_legacy")
+                        .setType(io.autotopup.events.PaymentMethodType.CARD).setGatewayToken(token.token())
+                        .setBrand(token.brand()).setLast4(token.last4()).setPriority(1).setIsDefault(true).build()))
+                .build();
+        publish(Topics.PAYMENT_METHODS.name(), "sub-legacy",
+                Topics.PAYMENT_METHODS.valueSerde().serializer().serialize(Topics.PAYMENT_METHODS.name(), legacy));
+        await().atMost(PATIENCE).until(() -> new LocalHttp(port).as(ISSUER.subscriberToken("sub-legacy"))
+                .get("/v1/subscribers/sub-legacy/payment-methods").body().contains("pm_legacy"));
+
+        assertThat(paymentMethods.sealTokensInClear()).as("what a start seals").isGreaterThanOrEqualTo(1);
+
+        ConsumerRecord<byte[], byte[]> resealed = methodRecordsOf("sub-legacy",
+                record -> decodeMethods(record).getMethods().get(0).getSealedToken() != null).get(0);
+        assertThat(new String(resealed.value(), StandardCharsets.ISO_8859_1)).doesNotContain(token.token());
+        await().atMost(PATIENCE).until(() -> paymentMethods.sealTokensInClear() == 0);
+        publish(Topics.TOP_UP_REQUESTS.name(), "sub-legacy", request("req-legacy", "sub-legacy", null));
+        assertThat(outcomesFor("req-legacy", 1)).singleElement().isInstanceOf(TopUpCompleted.class);
+        assertThat(chargesOf("req-legacy")).singleElement().satisfies(charge -> assertThat(charge.token()).isEqualTo(token.token()));
+    }
+
+    private static PaymentMethodsChanged decodeMethods(ConsumerRecord<byte[], byte[]> record) {
+        return (PaymentMethodsChanged) Topics.PAYMENT_METHODS.valueSerde().deserializer().deserialize(record.topic(), record.value());
+    }
+
+    /** The records of payment-methods under {@code subscriberId} that match, once there is one. */
+    private List<ConsumerRecord<byte[], byte[]>> methodRecordsOf(String subscriberId,
+            java.util.function.Predicate<ConsumerRecord<byte[], byte[]>> matching) {
+        Map<String, Object> props = KafkaTestUtils.consumerProps(broker.getBrokersAsString(), "it-methods-" + UUID.randomUUID(), false);
+        List<ConsumerRecord<byte[], byte[]>> found = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> reader = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            reader.subscribe(List.of(Topics.PAYMENT_METHODS.name()));
+            await().atMost(PATIENCE).until(() -> {
+                for (ConsumerRecord<byte[], byte[]> record : reader.poll(Duration.ofMillis(200))) {
+                    if (subscriberId.equals(new String(record.key(), StandardCharsets.UTF_8)) && matching.test(record)) {
+                        found.add(record);
+                    }
+                }
+                return !found.isEmpty();
+            });
+        }
+        return found;
     }
 
     @Test

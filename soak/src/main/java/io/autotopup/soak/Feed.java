@@ -149,7 +149,7 @@ final class Feed {
                 io.autotopup.events.PaymentMethodsChanged methods = io.autotopup.events.PaymentMethodsChanged.newBuilder()
                         .setSubscriberId(id).setChangedAt(now).setMethods(List.of(io.autotopup.events.PaymentMethod.newBuilder()
                                 .setPaymentMethodId("pm_soak_" + n).setType(io.autotopup.events.PaymentMethodType.CARD)
-                                .setGatewayToken(token.token()).setBrand(token.brand()).setLast4(token.last4())
+                                .setGatewayToken("").setSealedToken(Stack.PAYMENT_TOKENS.seal(id, "pm_soak_" + n, token.token())).setBrand(token.brand()).setLast4(token.last4())
                                 .setExpiryMonth(token.expMonth()).setExpiryYear(token.expYear()).setFingerprint(token.fingerprint())
                                 .setPriority(1).setIsDefault(true).build())).build();
                 producer.send(new ProducerRecord<>(Topics.PAYMENT_METHODS.name(), id,

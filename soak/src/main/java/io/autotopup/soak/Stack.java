@@ -78,6 +78,12 @@ final class Stack implements AutoCloseable {
         return stack;
     }
 
+    /** The key that seals payment tokens on payment-methods: payment-service's, and the bulk import's ({@link Feed}). */
+    static final String PAYMENT_TOKEN_KEYS = "soak:" + Base64.getEncoder().encodeToString(
+            "soak-payment-token-key-32-bytes!".getBytes(StandardCharsets.US_ASCII));
+    static final io.autotopup.platform.security.PaymentTokens PAYMENT_TOKENS = new io.autotopup.platform.security.PaymentTokens(
+            io.autotopup.platform.security.EnvelopeCipher.configured("soak", PAYMENT_TOKEN_KEYS, null));
+
     /** Starts every service instance (the layout above); {@link #awaitHealthy} waits until they answer UP. */
     void startServices(Path root, Path work, Soak.Options options) throws IOException {
         String key = Base64.getEncoder().encodeToString("soak-one-time-codes-key-32-bytes".getBytes(StandardCharsets.UTF_8));
@@ -107,6 +113,7 @@ final class Stack implements AutoCloseable {
                         "--spring.kafka.streams.properties.num.standby.replicas=" + (service.getValue() > 1 ? 1 : 0),
                         "--autotopup.balance.unknown-msisdn-grace=" + options.unknownNumberGrace().toMillis() + "ms",
                         "--logging.level.root=WARN",
+                        "--autotopup.payment.token-keys=" + (module.equals("payment-service") ? PAYMENT_TOKEN_KEYS : ""),
                         // who reads which partitions when: each join, assignment and revocation of every group
                         "--logging.level.org.apache.kafka.clients.consumer.internals.ConsumerCoordinator=INFO",
                         "--logging.level.org.apache.kafka.clients.consumer.internals.AbstractCoordinator=INFO"));

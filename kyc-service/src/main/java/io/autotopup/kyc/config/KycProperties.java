@@ -35,18 +35,7 @@ public record KycProperties(ObjectStore objectStore, Encryption encryption, @Def
     public record Encryption(String keys, String currentKeyId) {
 
         public Map<String, String> keysById() {
-            Map<String, String> byId = new java.util.LinkedHashMap<>();
-            for (String entry : (keys == null ? "" : keys).split(",")) {
-                if (entry.isBlank()) {
-                    continue;
-                }
-                int colon = entry.indexOf(':');
-                if (colon <= 0) {
-                    throw new IllegalStateException("autotopup.kyc.encryption.keys: write each key as id:base64");
-                }
-                byId.put(entry.substring(0, colon).trim(), entry.substring(colon + 1).trim());
-            }
-            return byId;
+            return io.autotopup.platform.security.EnvelopeCipher.keysById("autotopup.kyc.encryption.keys", keys);
         }
     }
 

@@ -1,7 +1,7 @@
 package io.autotopup.kyc.config;
 
 import io.autotopup.kyc.adapter.in.kafka.KycTopology;
-import io.autotopup.kyc.adapter.out.crypto.EnvelopeCipher;
+import io.autotopup.kyc.adapter.out.crypto.EnvelopeDocumentCipher;
 import io.autotopup.kyc.adapter.out.inspection.FileInspector;
 import io.autotopup.kyc.adapter.out.kafka.KafkaKycDirectory;
 import io.autotopup.kyc.adapter.out.kafka.KafkaKycEvents;
@@ -78,7 +78,7 @@ class KycServiceConfiguration {
 
     @Bean
     DocumentCipher documentCipher(KycProperties properties) {
-        return new EnvelopeCipher(properties.encryption().keysById(), properties.encryption().currentKeyId());
+        return new EnvelopeDocumentCipher(properties.encryption().keysById(), properties.encryption().currentKeyId());
     }
 
     @Bean

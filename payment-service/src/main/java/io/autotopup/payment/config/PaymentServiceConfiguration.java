@@ -15,6 +15,9 @@ import io.autotopup.payment.application.PaymentGateway;
 import io.autotopup.payment.application.PaymentMethodRepository;
 import io.autotopup.payment.application.SettledPayments;
 import io.autotopup.platform.kafka.CatalogueTemplates;
+import io.autotopup.platform.security.EnvelopeCipher;
+import io.autotopup.platform.security.PaymentTokens;
+import io.autotopup.payment.adapter.in.schedule.SealTokensAtStart;
 import io.autotopup.platform.kafka.TransactionalListeners;
 import io.autotopup.schemas.AvroSerde;
 import io.autotopup.schemas.Topic;
@@ -146,8 +149,18 @@ class PaymentServiceConfiguration {
     }
 
     @Bean
-    PaymentMethodRepository paymentMethodRepository(KafkaStreamsInteractiveQueryService queries, KafkaProperties kafka) {
-        return new KafkaPaymentMethodRepository(queries, CatalogueTemplates.forTopic(Topics.PAYMENT_METHODS, kafka));
+    KafkaPaymentMethodRepository paymentMethodRepository(KafkaStreamsInteractiveQueryService queries, KafkaProperties kafka,
+            @Value("${autotopup.payment.token-keys:}") String tokenKeys,
+            @Value("${autotopup.payment.token-key-id:}") String tokenKeyId) {
+        return new KafkaPaymentMethodRepository(queries, CatalogueTemplates.forTopic(Topics.PAYMENT_METHODS, kafka),
+                new PaymentTokens(EnvelopeCipher.configured("autotopup.payment.token-keys (PAYMENT_TOKEN_KEYS)", tokenKeys,
+                        tokenKeyId)));
+    }
+
+    /** Once the global table is up, seals any token still in clear on {@code payment-methods} (v1 records, migrations). */
+    @Bean
+    SealTokensAtStart sealTokensAtStart(KafkaPaymentMethodRepository repository, StreamsBuilderFactoryBean streams) {
+        return new SealTokensAtStart(repository, streams);
     }
 
     @Bean

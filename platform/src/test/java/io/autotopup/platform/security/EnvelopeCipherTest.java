@@ -1,10 +1,8 @@
-package io.autotopup.kyc.adapter.out;
+package io.autotopup.platform.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.autotopup.kyc.adapter.out.crypto.EnvelopeCipher;
-import io.autotopup.kyc.application.DocumentCipher;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -21,7 +19,7 @@ class EnvelopeCipherTest {
     void a_sealed_document_opens_with_its_key_and_shows_nothing_of_itself_sealed() {
         EnvelopeCipher cipher = new EnvelopeCipher(Map.of("2026-12", NEW), "2026-12");
 
-        DocumentCipher.Sealed sealed = cipher.seal(DOCUMENT, "object-1");
+        EnvelopeCipher.Sealed sealed = cipher.seal(DOCUMENT, "object-1");
 
         assertThat(sealed.keyId()).isEqualTo("2026-12");
         assertThat(new String(sealed.bytes(), StandardCharsets.ISO_8859_1)).doesNotContain("NATIONAL ID");
