@@ -21,6 +21,19 @@ public final class Msisdns {
     private Msisdns() {
     }
 
+    /** The country calling code of an E.164 number ({@code 856} for Laos), or empty if it has none. */
+    public static Optional<String> countryCode(String e164) {
+        if (e164 == null || !e164.startsWith("+")) {
+            return Optional.empty();
+        }
+        try {
+            int code = PHONES.parse(e164, "ZZ").getCountryCode();
+            return code == 0 ? Optional.empty() : Optional.of(Integer.toString(code));
+        } catch (NumberParseException e) {
+            return Optional.empty();
+        }
+    }
+
     /** The number in E.164 ({@code +8562055512345}), or empty if it is not a valid phone number. */
     public static Optional<String> toE164(String raw) {
         if (raw == null || raw.isBlank()) {

@@ -20,4 +20,13 @@ class MsisdnsTest {
         assertThat(Msisdns.toE164(Msisdns.asWritten("+8562052726595"))).hasValue("+8562052726595");
         assertThat(Msisdns.toE164(Msisdns.asWritten("+856301234567"))).hasValue("+856301234567");
     }
+
+    @Test
+    void a_numbers_country_calling_code_is_read_from_its_e164_form() {
+        assertThat(Msisdns.countryCode("+8562052726595")).hasValue("856");
+        assertThat(Msisdns.countryCode("+66812345678")).hasValue("66");
+        assertThat(Msisdns.countryCode("+12025550123")).hasValue("1");
+        assertThat(Msisdns.countryCode("02052726595")).as("not E.164").isEmpty();
+        assertThat(Msisdns.countryCode(null)).isEmpty();
+    }
 }

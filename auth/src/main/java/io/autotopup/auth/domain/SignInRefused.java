@@ -7,7 +7,7 @@ public final class SignInRefused extends RuntimeException {
 
     /** The reasons a person is told, each with a message of its own in their language. */
     public enum Reason {
-        WRONG_CODE, EXPIRED_CODE, NO_CODE, LOCKED, TOO_MANY_CODES, ADDRESS_LIMIT, UNKNOWN_NUMBER, ALREADY_REGISTERED,
+        WRONG_CODE, EXPIRED_CODE, NO_CODE, LOCKED, TOO_MANY_CODES, ADDRESS_LIMIT, CODES_PAUSED, UNKNOWN_NUMBER, ALREADY_REGISTERED,
         CLOSED, INVALID, UNAVAILABLE;
 
         /** The reason when the answer gave none but its status. */

@@ -36,13 +36,14 @@ public final class RegisterSubscriber {
     }
 
     /**
-     * A number signing up: it is texted a code at once, within the hourly limit of codes per client address.
+     * A number signing up: it is texted a code at once, within the hourly limit of codes per client address, the service's ceiling and the
+     * limit of the number's country.
      *
      * @param clientAddress the address of whoever asked, or null when unknown
      * @return the new subscriber id
      */
     public String signUp(RegisterSubscriberCommand command, String clientAddress) {
-        verification.checkAddress(clientAddress);
+        verification.checkAddress(clientAddress, command.msisdn());
         return register(command, true, clientAddress);
     }
 

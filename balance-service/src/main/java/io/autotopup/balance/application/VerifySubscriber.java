@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -16,7 +17,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * (the authorization server asks for the code and checks it here). The right code activates a subscriber who
  * was waiting for verification; only an active subscriber may have an auto top-up rule. The rules of codes are
  * {@link Verification}'s; besides, a client address gets at most {@value #CODES_PER_ADDRESS_PER_HOUR} codes an
- * hour, whichever numbers they are for.
+ * hour, whichever numbers they are for, and the {@link Limits} hold against SMS pumping from many addresses: a ceiling
+ * of codes per minute for the whole service, and codes per hour to each foreign country code.
  *
  * <p>Codes issued, wrong codes and codes used are published, and the topology keeps each subscriber's state from
  * them a moment later; so that a burst of guesses or of code requests cannot pass through that moment, this
@@ -27,6 +29,13 @@ public final class VerifySubscriber {
 
     public static final int CODES_PER_ADDRESS_PER_HOUR = 20;
     private static final Duration HOUR = Duration.ofHours(1);
+    private static final Duration MINUTE = Duration.ofMinutes(1);
+    /** Where the codes of one minute, of the whole service, are counted: see {@link #countedUnder}. */
+    private static final String MINUTE_KEY = "minute:";
+    /** Where the codes to one foreign country code are counted. */
+    private static final String COUNTRY_KEY = "country:";
+    /** How long a minute's count is kept after it: a little longer than it is read. */
+    private static final Duration RETAINED_MINUTES = Duration.ofMinutes(10);
     private static final int FORGET_ABOVE = 1_000;
 
     private final SubscriberDirectory directory;
@@ -34,6 +43,8 @@ public final class VerifySubscriber {
     private final CodeVault vault;
     private final CodeRequests requests;
     private final Clock clock;
+    private final Limits limits;
+    private final java.util.concurrent.atomic.AtomicLong ceilingRefusals = new java.util.concurrent.atomic.AtomicLong();
     /** The verification state as this instance decided it, ahead of the store until the store catches up. */
     private final Map<String, Verification> decided = new ConcurrentHashMap<>();
     /** Codes this instance texted per address (as "millis|subscriber"), ahead of the count every instance reads. */
@@ -41,18 +52,69 @@ public final class VerifySubscriber {
 
     public VerifySubscriber(SubscriberDirectory directory, VerificationEvents events, CodeVault vault, CodeRequests requests,
             Clock clock) {
+        this(directory, events, vault, requests, clock, Limits.DEFAULT);
+    }
+
+    public VerifySubscriber(SubscriberDirectory directory, VerificationEvents events, CodeVault vault, CodeRequests requests,
+            Clock clock, Limits limits) {
         this.directory = directory;
         this.events = events;
         this.vault = vault;
         this.requests = requests;
         this.clock = clock;
+        this.limits = limits;
+    }
+
+    /**
+     * The limits beyond each number's and each address's, counted over every instance.
+     *
+     * @param codesPerMinute              the ceiling: codes texted per minute by the whole service, whoever asks; when it
+     *                                    is reached, codes wait for the next minute and operators are alerted
+     *                                    ({@code autotopup_verification_ceiling_refusals_total})
+     * @param homeCountryCodes            the carrier's own country calling codes ({@code 856}): held only to the ceiling
+     * @param codesPerForeignCountryPerHour codes per hour to the numbers of each other country code, where pumping pays
+     */
+    public record Limits(int codesPerMinute, Set<String> homeCountryCodes, int codesPerForeignCountryPerHour) {
+        public static final Limits DEFAULT = new Limits(300, Set.of("856"), 20);
+
+        public Limits {
+            homeCountryCodes = Set.copyOf(homeCountryCodes);
+        }
+    }
+
+    /** Code requests refused because the ceiling was reached, since start: operators are alerted on any. */
+    public long ceilingRefusals() {
+        return ceilingRefusals.get();
+    }
+
+    /**
+     * The keys a code request is counted under, by every instance from {@code code-requests} and by this one ahead of
+     * it: its address (HMAC), the minute it was asked in, and its number's country code when that is a foreign one.
+     */
+    public static List<String> countedUnder(String addressHash, Instant at, String foreignCountryCode) {
+        List<String> keys = new java.util.ArrayList<>(List.of(addressHash, minuteKey(at)));
+        if (foreignCountryCode != null) {
+            keys.add(COUNTRY_KEY + foreignCountryCode);
+        }
+        return keys;
+    }
+
+    /** Whether a key of {@link #countedUnder} is a minute's that is over by {@code now} and no longer counted. */
+    public static boolean isPastMinute(String key, Instant now) {
+        return key.startsWith(MINUTE_KEY) && Long.parseLong(key.substring(MINUTE_KEY.length()))
+                < now.minus(RETAINED_MINUTES).getEpochSecond() / 60;
+    }
+
+    private static String minuteKey(Instant at) {
+        return MINUTE_KEY + at.getEpochSecond() / 60;
     }
 
     /** Publishes what verification needs; each returns once the broker has it. */
     public interface VerificationEvents {
         /** @param requestedFrom the HMAC of the client address that asked, or null */
+        /** @param foreignCountryCode the number's country calling code when it is not a home one, else null */
         void codeIssued(String subscriberId, String msisdn, String language, String sealedCode, String codeHash,
-                Instant issuedAt, Instant expiresAt, String requestedFrom);
+                Instant issuedAt, Instant expiresAt, String requestedFrom, String foreignCountryCode);
 
         void attemptFailed(String subscriberId, Instant at);
 
@@ -63,7 +125,10 @@ public final class VerifySubscriber {
 
     /** The code requests of every instance, per client address. */
     public interface CodeRequests {
-        /** The requests from the address (HMAC) since a time, each as "epoch millis|subscriber id". */
+        /**
+         * The requests counted under a key ({@link #countedUnder}: an address's HMAC, a minute, a country code) since a
+         * time, each as "epoch millis|subscriber id".
+         */
         Set<String> from(String addressHash, Instant since);
     }
 
@@ -77,9 +142,14 @@ public final class VerifySubscriber {
      * @param clientAddress the caller's IP address, or null when unknown (a call from inside)
      */
     public void checkAddress(String clientAddress) {
+        checkAddress(clientAddress, null);
+    }
+
+    /** As {@link #checkAddress(String)}, and within the ceiling and the limit of the number's country. */
+    public void checkAddress(String clientAddress, String msisdn) {
         if (clientAddress != null) {
             Instant now = clock.instant();
-            addressAllows(vault.hashAddress(limitKey(clientAddress)), now);
+            limitsAllow(vault.hashAddress(limitKey(clientAddress)), foreignCountryCode(msisdn), now);
         }
     }
 
@@ -88,6 +158,12 @@ public final class VerifySubscriber {
         Instant now = clock.instant();
         String address = clientAddress == null ? null : vault.hashAddress(limitKey(clientAddress));
         publishCode(subscriberId, msisdn, language, address, now);
+    }
+
+    /** The number's country calling code when it is not one of the carrier's own, else null. */
+    private String foreignCountryCode(String msisdn) {
+        return io.autotopup.platform.Msisdns.countryCode(msisdn).filter(code -> !limits.homeCountryCodes().contains(code))
+                .orElse(null);
     }
 
     /** Texts a code for signing in (or activating), within the number's and the address's limits. */
@@ -104,7 +180,7 @@ public final class VerifySubscriber {
         }
         String address = clientAddress == null ? null : vault.hashAddress(limitKey(clientAddress));
         if (address != null) {
-            addressAllows(address, now);
+            limitsAllow(address, foreignCountryCode(subscriber.msisdn()), now);
         }
         publishCode(subscriberId, subscriber.msisdn(), subscriber.language(), address, now);
     }
@@ -155,11 +231,14 @@ public final class VerifySubscriber {
         String code = vault.newCode();
         Instant expiresAt = now.plus(Verification.CODE_LIFETIME);
         String hash = vault.hash(subscriberId, code);
-        events.codeIssued(subscriberId, msisdn, language, vault.seal(code), hash, now, expiresAt, address);
+        String country = foreignCountryCode(msisdn);
+        events.codeIssued(subscriberId, msisdn, language, vault.seal(code), hash, now, expiresAt, address, country);
         decided.compute(subscriberId, (id, ahead) -> Verification.issued(hash, now, expiresAt,
                 freshest(directory.verification(subscriberId).orElse(null), ahead)));
         if (address != null) {
-            requestedHere.computeIfAbsent(address, key -> ConcurrentHashMap.newKeySet()).add(now.toEpochMilli() + "|" + subscriberId);
+            for (String key : countedUnder(address, now, country)) {
+                requestedHere.computeIfAbsent(key, k -> ConcurrentHashMap.newKeySet()).add(now.toEpochMilli() + "|" + subscriberId);
+            }
         }
     }
 
@@ -197,19 +276,44 @@ public final class VerifySubscriber {
         }
     }
 
-    private void addressAllows(String address, Instant now) {
-        Instant since = now.minus(HOUR);
-        Set<String> seen = new HashSet<>(requests.from(address, since));
-        Set<String> here = requestedHere.get(address);
+    private void limitsAllow(String address, String foreignCountry, Instant now) {
+        Instant minuteStart = Instant.ofEpochSecond(now.getEpochSecond() / 60 * 60);
+        if (seen(minuteKey(now), minuteStart.minusMillis(1)).size() >= limits.codesPerMinute()) {
+            ceilingRefusals.incrementAndGet();
+            throw new CeilingException(Duration.between(now, minuteStart.plus(MINUTE)));
+        }
+        if (foreignCountry != null) {
+            Set<String> toCountry = seen(COUNTRY_KEY + foreignCountry, now.minus(HOUR));
+            if (toCountry.size() >= limits.codesPerForeignCountryPerHour()) {
+                throw new CountryLimitException(foreignCountry, untilOneLeaves(toCountry, limits.codesPerForeignCountryPerHour(), now));
+            }
+        }
+        Set<String> fromAddress = seen(address, now.minus(HOUR));
+        if (fromAddress.size() >= CODES_PER_ADDRESS_PER_HOUR) {
+            throw new AddressLimitException(untilOneLeaves(fromAddress, CODES_PER_ADDRESS_PER_HOUR, now));
+        }
+    }
+
+    /** The requests counted under the key since a time: every instance's, and this one's ahead of them. */
+    private Set<String> seen(String key, Instant since) {
+        Set<String> seen = new HashSet<>(requests.from(key, since));
+        Set<String> here = requestedHere.get(key);
         if (here != null) {
-            here.removeIf(entry -> !Instant.ofEpochMilli(Long.parseLong(entry.substring(0, entry.indexOf('|')))).isAfter(since));
+            here.removeIf(entry -> !Instant.ofEpochMilli(millis(entry)).isAfter(since));
             seen.addAll(here);
         }
-        if (seen.size() >= CODES_PER_ADDRESS_PER_HOUR) {
-            long oldest = seen.stream().mapToLong(entry -> Long.parseLong(entry.substring(0, entry.indexOf('|')))).sorted()
-                    .skip(seen.size() - CODES_PER_ADDRESS_PER_HOUR).findFirst().orElse(now.toEpochMilli());
-            throw new AddressLimitException(Duration.between(now, Instant.ofEpochMilli(oldest).plus(HOUR)));
-        }
+        return seen;
+    }
+
+    /** How long until the hour-old requests leave the count and it is below the limit again. */
+    private static Duration untilOneLeaves(Set<String> seen, int limit, Instant now) {
+        long oldest = seen.stream().mapToLong(VerifySubscriber::millis).sorted().skip(seen.size() - limit).findFirst()
+                .orElse(now.toEpochMilli());
+        return Duration.between(now, Instant.ofEpochMilli(oldest).plus(HOUR));
+    }
+
+    private static long millis(String entry) {
+        return Long.parseLong(entry.substring(0, entry.indexOf('|')));
     }
 
     private SubscriberDirectory.SubscriberProfile signable(String subscriberId) {
@@ -267,6 +371,21 @@ public final class VerifySubscriber {
     public static final class AddressLimitException extends TooManyCodesException {
         public AddressLimitException(Duration retryAfter) {
             super("Too many codes were asked for from this address; ask again later", retryAfter);
+        }
+    }
+
+    /** The ceiling of codes per minute for the whole service is reached: codes wait for the next minute. */
+    public static final class CeilingException extends TooManyCodesException {
+        public CeilingException(Duration retryAfter) {
+            super("Codes are paused for a moment: more were asked for across the service than it texts in a minute",
+                    retryAfter);
+        }
+    }
+
+    /** The codes of the hour to numbers of this foreign country code are used up. */
+    public static final class CountryLimitException extends TooManyCodesException {
+        public CountryLimitException(String countryCode, Duration retryAfter) {
+            super("Codes to numbers of +" + countryCode + " are limited; ask again later", retryAfter);
         }
     }
 

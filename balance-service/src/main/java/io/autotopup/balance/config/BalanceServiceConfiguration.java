@@ -68,11 +68,22 @@ class BalanceServiceConfiguration {
 
     @Bean
     VerifySubscriber verifySubscriber(SubscriberDirectory directory, KafkaProperties kafka,
-            KafkaStreamsInteractiveQueryService queries, @Value("${autotopup.verification.key:}") String key) {
-        return new VerifySubscriber(directory, new KafkaVerificationEvents(
+            KafkaStreamsInteractiveQueryService queries, @Value("${autotopup.verification.key:}") String key,
+            @Value("${autotopup.verification.codes-per-minute:300}") int codesPerMinute,
+            @Value("${autotopup.verification.home-country-codes:856}") java.util.Set<String> homeCountryCodes,
+            @Value("${autotopup.verification.codes-per-foreign-country-per-hour:20}") int codesPerForeignCountry,
+            io.micrometer.core.instrument.MeterRegistry meters) {
+        VerifySubscriber verify = new VerifySubscriber(directory, new KafkaVerificationEvents(
                 CatalogueTemplates.forTopic(Topics.SUBSCRIBER_VERIFICATIONS, kafka), CatalogueTemplates.forTopic(Topics.SUBSCRIBERS, kafka),
                 CatalogueTemplates.forTopic(Topics.CODE_REQUESTS, kafka)),
-                new OneTimeCodeVault(OneTimeCodes.fromBase64(key)), new StreamsCodeRequests(queries), Clock.systemUTC());
+                new OneTimeCodeVault(OneTimeCodes.fromBase64(key)), new StreamsCodeRequests(queries), Clock.systemUTC(),
+                new VerifySubscriber.Limits(codesPerMinute, homeCountryCodes, codesPerForeignCountry));
+        // alert on any: the service stopped texting codes for the rest of a minute (docs/operations.md)
+        io.micrometer.core.instrument.FunctionCounter.builder("autotopup.verification.ceiling.refusals", verify,
+                        VerifySubscriber::ceilingRefusals)
+                .description("Code requests refused because the service's ceiling of codes per minute was reached")
+                .register(meters);
+        return verify;
     }
 
     @Bean

@@ -27,6 +27,11 @@ final class VerificationWorld {
     final Map<String, String> status = new ConcurrentHashMap<>();
     final Map<String, Set<String>> requestsByAddress = new ConcurrentHashMap<>();
     final List<String> texted = new CopyOnWriteArrayList<>();
+    final List<String> textedNumbers = new CopyOnWriteArrayList<>();
+    /** The limits every instance of this world keeps. */
+    volatile VerifySubscriber.Limits limits = VerifySubscriber.Limits.DEFAULT;
+    /** The subscribers' numbers where one is set; the others get a Lao number of their own. */
+    final Map<String, String> numbers = new ConcurrentHashMap<>();
     final List<String> activated = new CopyOnWriteArrayList<>();
     final List<Instant> failures = new CopyOnWriteArrayList<>();
     final List<String> used = new CopyOnWriteArrayList<>();
@@ -44,7 +49,8 @@ final class VerificationWorld {
             @Override
             public Optional<SubscriberProfile> profile(String subscriberId) {
                 return Optional.ofNullable(status.get(subscriberId)).map(s -> new SubscriberProfile(subscriberId,
-                        "+85620555" + Math.abs(subscriberId.hashCode() % 100000), "LAK", "lo", s, null));
+                        numbers.getOrDefault(subscriberId, "+85620555" + Math.abs(subscriberId.hashCode() % 100000)), "LAK", "lo",
+                        s, null));
             }
 
             @Override
@@ -55,13 +61,16 @@ final class VerificationWorld {
         VerifySubscriber.VerificationEvents events = new VerifySubscriber.VerificationEvents() {
             @Override
             public void codeIssued(String subscriberId, String msisdn, String language, String sealedCode, String codeHash,
-                    Instant issuedAt, Instant expiresAt, String requestedFrom) {
+                    Instant issuedAt, Instant expiresAt, String requestedFrom, String foreignCountryCode) {
                 texted.add(subscriberId);
+                textedNumbers.add(msisdn);
                 if (storeKeepsUp) {
                     store.compute(subscriberId, (id, current) -> Verification.issued(codeHash, issuedAt, expiresAt, current));
                     if (requestedFrom != null) {
-                        requestsByAddress.computeIfAbsent(requestedFrom, a -> ConcurrentHashMap.newKeySet())
-                                .add(issuedAt.toEpochMilli() + "|" + subscriberId);
+                        for (String key : VerifySubscriber.countedUnder(requestedFrom, issuedAt, foreignCountryCode)) {
+                            requestsByAddress.computeIfAbsent(key, a -> ConcurrentHashMap.newKeySet())
+                                    .add(issuedAt.toEpochMilli() + "|" + subscriberId);
+                        }
                     }
                 }
             }
@@ -118,7 +127,7 @@ final class VerificationWorld {
         VerifySubscriber.CodeRequests requests = (address, since) -> requestsByAddress.getOrDefault(address, Set.of()).stream()
                 .filter(entry -> Long.parseLong(entry.substring(0, entry.indexOf('|'))) > since.toEpochMilli())
                 .collect(Collectors.toCollection(HashSet::new));
-        return new VerifySubscriber(directory, events, vault, requests, clock);
+        return new VerifySubscriber(directory, events, vault, requests, clock, limits);
     }
 
     /** The code last texted to the subscriber, as the SMS would show it. */

@@ -128,6 +128,63 @@ class VerifySubscriberTest {
     }
 
     @Test
+    void the_whole_service_texts_at_most_its_ceiling_of_codes_a_minute_from_any_addresses_and_counts_each_refusal() {
+        world.limits = new VerifySubscriber.Limits(30, java.util.Set.of("856"), 20);
+        VerifySubscriber first = world.instance();
+        VerifySubscriber second = world.instance();
+        world.clock.advance(Duration.ofSeconds(60 - world.clock.instant().getEpochSecond() % 60 + 15));
+        for (int n = 0; n < 30; n++) {
+            world.subscriber("sub-" + n, "ACTIVE");
+            // each from an address of its own: the per-address limit never holds them
+            (n % 2 == 0 ? first : second).issueCode("sub-" + n, "198.51." + (n / 250) + "." + (n % 250));
+        }
+        world.subscriber("sub-30", "ACTIVE");
+
+        assertThatThrownBy(() -> first.issueCode("sub-30", "203.0.113.7")).as("the 31st code of the minute")
+                .isInstanceOfSatisfying(VerifySubscriber.CeilingException.class,
+                        e -> assertThat(e.retryAfter()).as("until the next minute").isEqualTo(Duration.ofSeconds(45)));
+        assertThatThrownBy(() -> second.checkAddress("203.0.113.8", "+8562055500001")).as("a registration, on the other instance")
+                .isInstanceOf(VerifySubscriber.CeilingException.class);
+        assertThat(first.ceilingRefusals() + second.ceilingRefusals()).as("what operators are alerted on").isEqualTo(2);
+
+        world.clock.advance(Duration.ofSeconds(45));
+        first.issueCode("sub-30", "203.0.113.7");
+        assertThat(world.textedTo("sub-30")).as("the next minute texts again").hasSize(1);
+    }
+
+    @Test
+    void numbers_of_a_foreign_country_code_get_their_own_hourly_count_and_home_numbers_do_not() {
+        world.limits = new VerifySubscriber.Limits(1_000, java.util.Set.of("856"), 3);
+        VerifySubscriber service = world.instance();
+        for (int n = 0; n < 3; n++) {
+            world.subscriber("sub-th-" + n, "ACTIVE");
+            world.numbers.put("sub-th-" + n, "+6681234567" + n);
+            service.issueCode("sub-th-" + n, "198.51.100." + n);
+        }
+        world.subscriber("sub-th-3", "ACTIVE");
+        world.numbers.put("sub-th-3", "+66812345673");
+
+        assertThatThrownBy(() -> service.issueCode("sub-th-3", "203.0.113.9")).as("a fourth code to +66 within the hour")
+                .isInstanceOfSatisfying(VerifySubscriber.CountryLimitException.class,
+                        e -> assertThat(e.getMessage()).contains("+66"));
+        assertThatThrownBy(() -> service.checkAddress("203.0.113.10", "+66812345674")).as("signing up a +66 number, too")
+                .isInstanceOf(VerifySubscriber.CountryLimitException.class);
+        world.subscriber("sub-vn", "ACTIVE");
+        world.numbers.put("sub-vn", "+84912345678");
+        service.issueCode("sub-vn", "203.0.113.11");
+        for (int n = 0; n < 5; n++) {
+            world.subscriber("sub-la-" + n, "ACTIVE");
+            service.issueCode("sub-la-" + n, "192.0.2." + n);
+        }
+        assertThat(world.texted).as("another country has its own count; Lao numbers are held only to the ceiling")
+                .contains("sub-vn", "sub-la-0", "sub-la-4");
+
+        world.clock.advance(Duration.ofHours(1));
+        service.issueCode("sub-th-3", "203.0.113.9");
+        assertThat(world.textedTo("sub-th-3")).hasSize(1);
+    }
+
+    @Test
     void the_addresses_of_one_ipv6_64_share_one_count_so_walking_through_it_gets_no_more_codes() {
         VerifySubscriber service = world.instance();
         for (int n = 0; n < 20; n++) {

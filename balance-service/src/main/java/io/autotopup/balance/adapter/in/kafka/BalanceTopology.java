@@ -144,7 +144,11 @@ public final class BalanceTopology {
         return builder;
     }
 
-    /** Keeps, per client address, the codes asked for from it in the last two hours. */
+    /**
+     * Keeps the codes asked for in the last two hours under each key they count under ({@link
+     * io.autotopup.balance.application.VerifySubscriber#countedUnder}): per client address, per foreign country code, and
+     * per minute for the whole service; a minute's count is dropped a few minutes after it.
+     */
     private static final class CodeRequestCounter implements Processor<String, CodeRequested, Void, Void> {
         private KeyValueStore<String, RecentCodeRequests> requests;
 
@@ -159,9 +163,23 @@ public final class BalanceTopology {
             if (requested == null) {
                 return;
             }
-            RecentCodeRequests known = requests.get(record.key());
-            requests.put(record.key(), (known == null ? new RecentCodeRequests(List.of()) : known)
-                    .with(requested.getRequestedAt().toEpochMilli(), requested.getSubscriberId()));
+            java.time.Instant at = requested.getRequestedAt();
+            for (String key : io.autotopup.balance.application.VerifySubscriber.countedUnder(record.key(), at,
+                    requested.getCountryCode())) {
+                RecentCodeRequests known = requests.get(key);
+                requests.put(key, (known == null ? new RecentCodeRequests(List.of()) : known)
+                        .with(at.toEpochMilli(), requested.getSubscriberId()));
+            }
+            List<String> past = new java.util.ArrayList<>();
+            try (org.apache.kafka.streams.state.KeyValueIterator<String, RecentCodeRequests> minutes =
+                         requests.prefixScan("minute:", new org.apache.kafka.common.serialization.StringSerializer())) {
+                minutes.forEachRemaining(entry -> {
+                    if (io.autotopup.balance.application.VerifySubscriber.isPastMinute(entry.key, at)) {
+                        past.add(entry.key);
+                    }
+                });
+            }
+            past.forEach(requests::delete);
         }
     }
 }

@@ -169,7 +169,9 @@ class SubscriberController {
     private static Throwable signInProblem(Throwable e) {
         if (e instanceof VerifySubscriber.TooManyCodesException tooMany) {
             String reason = e instanceof VerifySubscriber.LockedException ? "LOCKED"
-                    : e instanceof VerifySubscriber.AddressLimitException ? "ADDRESS_LIMIT" : "TOO_MANY_CODES";
+                    : e instanceof VerifySubscriber.AddressLimitException ? "ADDRESS_LIMIT"
+                    : e instanceof VerifySubscriber.CeilingException || e instanceof VerifySubscriber.CountryLimitException
+                    ? "CODES_PAUSED" : "TOO_MANY_CODES";
             return problem(new TooManyAttempts(e.getMessage(), tooMany.retryAfter()), reason, null);
         }
         if (e instanceof VerifySubscriber.WrongCodeException wrong) {

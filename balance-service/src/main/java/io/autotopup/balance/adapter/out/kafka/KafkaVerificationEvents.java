@@ -36,10 +36,11 @@ public final class KafkaVerificationEvents implements VerifySubscriber.Verificat
 
     @Override
     public void codeIssued(String subscriberId, String msisdn, String language, String sealedCode, String codeHash,
-            Instant issuedAt, Instant expiresAt, String requestedFrom) {
+            Instant issuedAt, Instant expiresAt, String requestedFrom, String foreignCountryCode) {
         if (requestedFrom != null) {
             Acknowledged.await(requests.send(Topics.CODE_REQUESTS.name(), requestedFrom, CodeRequested.newBuilder()
-                    .setRequestedFrom(requestedFrom).setSubscriberId(subscriberId).setRequestedAt(issuedAt).build()),
+                    .setRequestedFrom(requestedFrom).setSubscriberId(subscriberId).setRequestedAt(issuedAt)
+                    .setCountryCode(foreignCountryCode).build()),
                     Topics.CODE_REQUESTS.name());
         }
         send(verifications, Topics.SUBSCRIBER_VERIFICATIONS.name(), subscriberId, VerificationCodeIssued.newBuilder()

@@ -1,5 +1,7 @@
 package io.autotopup.balance.adapter.in.kafka;
 
+import io.autotopup.events.CodeRequested;
+
 import static io.autotopup.schemas.Events.money;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -408,5 +410,30 @@ class BalanceTopologyTest {
 
     private static String header(TestRecord<?, ?> record, String name) {
         return new String(record.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void each_code_request_is_counted_under_its_address_its_minute_and_a_foreign_country_and_old_minutes_are_dropped() {
+        TestInputTopic<String, CodeRequested> requests = driver.createInputTopic(Topics.CODE_REQUESTS.name(),
+                Serdes.String().serializer(), Topics.CODE_REQUESTS.valueSerde().serializer());
+        Instant at = Instant.parse("2026-12-07T03:00:10Z");
+        requests.pipeInput("addr-1", codeRequested("addr-1", "sub-1", at, null));
+        requests.pipeInput("addr-2", codeRequested("addr-2", "sub-2", at.plusSeconds(5), "66"));
+        requests.pipeInput("addr-2", codeRequested("addr-2", "sub-3", at.plusSeconds(6), "66"));
+        KeyValueStore<String, RecentCodeRequests> counted = driver.getKeyValueStore(BalanceTopology.CODE_REQUESTS_STORE);
+        String minute = "minute:" + at.getEpochSecond() / 60;
+
+        assertThat(counted.get(minute).requests()).hasSize(3);
+        assertThat(counted.get("country:66").requests()).hasSize(2);
+        assertThat(counted.get("addr-2").requests()).hasSize(2);
+
+        requests.pipeInput("addr-1", codeRequested("addr-1", "sub-1", at.plus(java.time.Duration.ofMinutes(30)), null));
+        assertThat(counted.get(minute)).as("a minute long over is no longer kept").isNull();
+        assertThat(counted.get("addr-1").requests()).as("the hour's count per address stays").hasSize(2);
+    }
+
+    private static CodeRequested codeRequested(String address, String subscriberId, Instant at, String country) {
+        return CodeRequested.newBuilder().setRequestedFrom(address).setSubscriberId(subscriberId).setRequestedAt(at)
+                .setCountryCode(country).build();
     }
 }
