@@ -320,9 +320,42 @@ class AuthServerIT {
         return processor.process(jwt, null);
     }
 
-    private static ConfigurableApplicationContext start(int serverPort) throws IOException {
+    @Test
+    void a_forwarded_address_is_believed_only_from_a_trusted_proxy_so_a_client_cannot_name_its_own() throws Exception {
+        askForACode(issuer(), "198.51.100.23");
+        assertThat(balance.clientAddresses.get(balance.clientAddresses.size() - 1))
+                .as("no proxy is trusted by default: the spoofed header is ignored").isEqualTo("127.0.0.1");
+
+        int behindProxy = freePort();
+        servers.add(start(behindProxy, "--AUTH_TRUSTED_PROXIES=127\\.0\\.0\\.1"));
+        // the proxy (here on 127.0.0.1) appends the address it saw to what the client sent
+        askForACode("http://127.0.0.1:" + behindProxy, "198.51.100.23, 203.0.113.40");
+        assertThat(balance.clientAddresses.get(balance.clientAddresses.size() - 1))
+                .as("the address the trusted proxy saw, not what the client wrote before it").isEqualTo("203.0.113.40");
+    }
+
+    /** The sign-in page, then the number, sent with an X-Forwarded-For header. */
+    private static void askForACode(String server, String forwardedFor) throws Exception {
+        HttpClient browser = HttpClient.newBuilder().cookieHandler(new java.net.CookieManager())
+                .followRedirects(HttpClient.Redirect.NEVER).build();
+        String page = browser.send(HttpRequest.newBuilder(URI.create(server + "/sign-in")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        java.util.regex.Matcher csrf = java.util.regex.Pattern.compile("name=\"_csrf\"[^>]*value=\"([^\"]+)\"").matcher(page);
+        assertThat(csrf.find()).as(page).isTrue();
+        int before = balance.clientAddresses.size();
+        HttpResponse<String> sent = browser.send(HttpRequest.newBuilder(URI.create(server + "/sign-in"))
+                .header("Content-Type", "application/x-www-form-urlencoded").header("X-Forwarded-For", forwardedFor)
+                .POST(HttpRequest.BodyPublishers.ofString("msisdn=" + java.net.URLEncoder.encode(NUMBER, StandardCharsets.UTF_8)
+                        + "&_csrf=" + java.net.URLEncoder.encode(csrf.group(1), StandardCharsets.UTF_8))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(sent.headers().firstValue("Location")).as(sent.body()).hasValueSatisfying(
+                location -> assertThat(location).endsWith("/sign-in/code"));
+        assertThat(balance.clientAddresses).hasSize(before + 1);
+    }
+
+    private static ConfigurableApplicationContext start(int serverPort, String... more) throws IOException {
         String keys = new JWKSet(List.of(active, retiring)).toString(false);
-        ConfigurableApplicationContext server = new SpringApplicationBuilder(AuthServerApplication.class).web(WebApplicationType.SERVLET).run(
+        List<String> arguments = new ArrayList<>(List.of(
                 "--spring.config.name=" + AuthServerApplication.CONFIG_NAME,
                 "--server.port=" + serverPort, "--server.address=127.0.0.1",
                 "--spring.kafka.bootstrap-servers=" + broker.getBrokersAsString(),
@@ -332,7 +365,10 @@ class AuthServerIT {
                 "--autotopup.auth.balance-url=" + balance.url(),
                 "--PORTAL_CLIENT_SECRET={noop}" + PORTAL_SECRET,
                 "--TOPUPCTL_CLIENT_SECRET={noop}" + TOPUPCTL_SECRET,
-                "--CARRIER_CLIENT_SECRET={noop}carrier-secret");
+                "--CARRIER_CLIENT_SECRET={noop}carrier-secret"));
+        arguments.addAll(List.of(more));
+        ConfigurableApplicationContext server = new SpringApplicationBuilder(AuthServerApplication.class).web(WebApplicationType.SERVLET)
+                .run(arguments.toArray(String[]::new));
         StreamsBuilderFactoryBean streams = server.getBean(StreamsBuilderFactoryBean.class);
         await().atMost(Duration.ofSeconds(60)).until(() -> streams.getKafkaStreams() != null
                 && streams.getKafkaStreams().state() == KafkaStreams.State.RUNNING);
