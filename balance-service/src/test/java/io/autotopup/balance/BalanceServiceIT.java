@@ -41,7 +41,9 @@ import org.springframework.test.context.DynamicPropertySource;
         args = "--spring.config.name=" + BalanceServiceApplication.CONFIG_NAME,
         properties = {"spring.kafka.bootstrap-servers=${spring.embedded.kafka.brokers}",
                 "spring.kafka.streams.state-dir=${java.io.tmpdir}/autotopup-it/${random.uuid}",
-                "autotopup.verification.key=" + BalanceServiceIT.CODE_KEY})
+                "autotopup.verification.key=" + BalanceServiceIT.CODE_KEY,
+                // as on Kubernetes, where Spring Boot would otherwise believe X-Forwarded-For from anyone
+                "spring.main.cloud-platform=kubernetes"})
 @SingleBrokerKafka
 class BalanceServiceIT {
 
@@ -342,6 +344,35 @@ class BalanceServiceIT {
 
         assertThat(refused.statusCode()).isEqualTo(403);
         assertThat(refused.body()).contains("balance:adjust");
+    }
+
+    @Test
+    void open_registration_counts_the_peers_address_not_one_the_caller_names_in_x_forwarded_for() throws Exception {
+        HttpResponse<String> registered = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://127.0.0.1:" + port + "/v1/subscribers")).header("Content-Type", "application/json")
+                .header("X-Forwarded-For", "203.0.113.77").POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+                        "{\"msisdn\":\"+8562055510031\",\"currency\":\"LAK\",\"language\":\"lo\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(registered.statusCode()).as(registered.body()).isEqualTo(201);
+        String subscriberId = new com.fasterxml.jackson.databind.ObjectMapper().readTree(registered.body()).path("subscriberId").asText();
+
+        io.autotopup.platform.security.OneTimeCodes codes = io.autotopup.platform.security.OneTimeCodes.fromBase64(CODE_KEY);
+        Map<String, Object> props = KafkaTestUtils.consumerProps(broker.getBrokersAsString(), "it-code-requests", false);
+        try (Consumer<String, io.autotopup.events.CodeRequested> reader = new org.apache.kafka.clients.consumer.KafkaConsumer<>(
+                props, Topics.CODE_REQUESTS.keySerde().deserializer(), Topics.CODE_REQUESTS.valueSerde().deserializer())) {
+            reader.subscribe(List.of(Topics.CODE_REQUESTS.name()));
+            java.util.concurrent.atomic.AtomicReference<String> countedAs = new java.util.concurrent.atomic.AtomicReference<>();
+            await().atMost(PATIENCE).until(() -> {
+                reader.poll(Duration.ofMillis(200)).forEach(record -> {
+                    if (record.value() != null && subscriberId.equals(record.value().getSubscriberId())) {
+                        countedAs.set(record.key());
+                    }
+                });
+                return countedAs.get() != null;
+            });
+            assertThat(countedAs.get()).as("counted as the peer, 127.0.0.1").isEqualTo(codes.hashAddress("127.0.0.1"))
+                    .isNotEqualTo(codes.hashAddress("203.0.113.77"));
+        }
     }
 
     /** Reads the sealed code of the subscriber from subscriber-verifications and opens it, as notification-service does. */

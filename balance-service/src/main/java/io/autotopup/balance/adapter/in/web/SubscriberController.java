@@ -11,6 +11,7 @@ import io.autotopup.platform.security.Access;
 import io.autotopup.platform.security.AccessDecisions;
 import io.autotopup.platform.security.Callers;
 import io.autotopup.platform.security.Scopes;
+import io.autotopup.platform.web.ClientAddresses;
 import io.autotopup.platform.web.MoneyJson;
 import java.net.URI;
 import java.time.Instant;
@@ -38,13 +39,16 @@ class SubscriberController {
 
     private static final int MAX_LEDGER_LIMIT = 100;
 
+    private final ClientAddresses clientAddresses;
     private final RegisterSubscriber registerSubscriber;
     private final VerifySubscriber verifySubscriber;
     private final AdjustBalance adjustBalance;
     private final SubscriberDirectory directory;
 
     SubscriberController(RegisterSubscriber registerSubscriber, VerifySubscriber verifySubscriber, AdjustBalance adjustBalance,
-            SubscriberDirectory directory) {
+            SubscriberDirectory directory,
+            @org.springframework.beans.factory.annotation.Value("${autotopup.security.trusted-proxies:}") String trustedProxies) {
+        this.clientAddresses = new ClientAddresses(trustedProxies);
         this.registerSubscriber = registerSubscriber;
         this.verifySubscriber = verifySubscriber;
         this.adjustBalance = adjustBalance;
@@ -156,9 +160,11 @@ class SubscriberController {
     /** The header in which the authorization server passes on the address of the person signing in. */
     static final String CLIENT_ADDRESS_HEADER = "X-Autotopup-Client-Address";
 
-    private static String clientAddress(ServerHttpRequest http) {
-        return http.getRemoteAddress() == null || http.getRemoteAddress().getAddress() == null ? null
+    /** The peer's address, or the one a trusted proxy saw ({@link ClientAddresses}): what open registration is limited by. */
+    private String clientAddress(ServerHttpRequest http) {
+        String peer = http.getRemoteAddress() == null || http.getRemoteAddress().getAddress() == null ? null
                 : http.getRemoteAddress().getAddress().getHostAddress();
+        return clientAddresses.of(peer, http.getHeaders().getFirst("X-Forwarded-For"));
     }
 
     private static Mono<Void> verification(Runnable call) {
