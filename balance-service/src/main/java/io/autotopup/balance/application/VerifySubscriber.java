@@ -51,11 +51,6 @@ public final class VerifySubscriber {
     private final Map<String, Set<String>> requestedHere = new ConcurrentHashMap<>();
 
     public VerifySubscriber(SubscriberDirectory directory, VerificationEvents events, CodeVault vault, CodeRequests requests,
-            Clock clock) {
-        this(directory, events, vault, requests, clock, Limits.DEFAULT);
-    }
-
-    public VerifySubscriber(SubscriberDirectory directory, VerificationEvents events, CodeVault vault, CodeRequests requests,
             Clock clock, Limits limits) {
         this.directory = directory;
         this.events = events;
@@ -73,9 +68,10 @@ public final class VerifySubscriber {
      *                                    ({@code autotopup_verification_ceiling_refusals_total})
      * @param homeCountryCodes            the carrier's own country calling codes ({@code 856}): held only to the ceiling
      * @param codesPerForeignCountryPerHour codes per hour to the numbers of each other country code, where pumping pays
+     * @param countryCodeOf               an E.164 number's country calling code ({@code 856}), or empty
      */
-    public record Limits(int codesPerMinute, Set<String> homeCountryCodes, int codesPerForeignCountryPerHour) {
-        public static final Limits DEFAULT = new Limits(300, Set.of("856"), 20);
+    public record Limits(int codesPerMinute, Set<String> homeCountryCodes, int codesPerForeignCountryPerHour,
+            java.util.function.Function<String, Optional<String>> countryCodeOf) {
 
         public Limits {
             homeCountryCodes = Set.copyOf(homeCountryCodes);
@@ -162,7 +158,7 @@ public final class VerifySubscriber {
 
     /** The number's country calling code when it is not one of the carrier's own, else null. */
     private String foreignCountryCode(String msisdn) {
-        return io.autotopup.platform.Msisdns.countryCode(msisdn).filter(code -> !limits.homeCountryCodes().contains(code))
+        return limits.countryCodeOf().apply(msisdn).filter(code -> !limits.homeCountryCodes().contains(code))
                 .orElse(null);
     }
 

@@ -77,7 +77,8 @@ class BalanceServiceConfiguration {
                 CatalogueTemplates.forTopic(Topics.SUBSCRIBER_VERIFICATIONS, kafka), CatalogueTemplates.forTopic(Topics.SUBSCRIBERS, kafka),
                 CatalogueTemplates.forTopic(Topics.CODE_REQUESTS, kafka)),
                 new OneTimeCodeVault(OneTimeCodes.fromBase64(key)), new StreamsCodeRequests(queries), Clock.systemUTC(),
-                new VerifySubscriber.Limits(codesPerMinute, homeCountryCodes, codesPerForeignCountry));
+                new VerifySubscriber.Limits(codesPerMinute, homeCountryCodes, codesPerForeignCountry,
+                        io.autotopup.platform.Msisdns::countryCode));
         // alert on any: the service stopped texting codes for the rest of a minute (docs/operations.md)
         io.micrometer.core.instrument.FunctionCounter.builder("autotopup.verification.ceiling.refusals", verify,
                         VerifySubscriber::ceilingRefusals)

@@ -29,7 +29,7 @@ final class VerificationWorld {
     final List<String> texted = new CopyOnWriteArrayList<>();
     final List<String> textedNumbers = new CopyOnWriteArrayList<>();
     /** The limits every instance of this world keeps. */
-    volatile VerifySubscriber.Limits limits = VerifySubscriber.Limits.DEFAULT;
+    volatile VerifySubscriber.Limits limits = limits(300, 20);
     /** The subscribers' numbers where one is set; the others get a Lao number of their own. */
     final Map<String, String> numbers = new ConcurrentHashMap<>();
     final List<String> activated = new CopyOnWriteArrayList<>();
@@ -41,6 +41,12 @@ final class VerificationWorld {
     /** A subscriber of the directory, with a status; no code yet. */
     void subscriber(String subscriberId, String status) {
         this.status.put(subscriberId, status);
+    }
+
+    /** The service's ceiling per minute and its limit per foreign country code per hour; Laos (856) is home. */
+    static VerifySubscriber.Limits limits(int codesPerMinute, int codesPerForeignCountryPerHour) {
+        return new VerifySubscriber.Limits(codesPerMinute, Set.of("856"), codesPerForeignCountryPerHour,
+                io.autotopup.platform.Msisdns::countryCode);
     }
 
     /** One instance of balance-service's verification, with its own view ahead of the store. */

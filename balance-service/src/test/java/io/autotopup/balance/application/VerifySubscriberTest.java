@@ -129,7 +129,7 @@ class VerifySubscriberTest {
 
     @Test
     void the_whole_service_texts_at_most_its_ceiling_of_codes_a_minute_from_any_addresses_and_counts_each_refusal() {
-        world.limits = new VerifySubscriber.Limits(30, java.util.Set.of("856"), 20);
+        world.limits = VerificationWorld.limits(30, 20);
         VerifySubscriber first = world.instance();
         VerifySubscriber second = world.instance();
         world.clock.advance(Duration.ofSeconds(60 - world.clock.instant().getEpochSecond() % 60 + 15));
@@ -154,7 +154,7 @@ class VerifySubscriberTest {
 
     @Test
     void numbers_of_a_foreign_country_code_get_their_own_hourly_count_and_home_numbers_do_not() {
-        world.limits = new VerifySubscriber.Limits(1_000, java.util.Set.of("856"), 3);
+        world.limits = VerificationWorld.limits(1_000, 3);
         VerifySubscriber service = world.instance();
         for (int n = 0; n < 3; n++) {
             world.subscriber("sub-th-" + n, "ACTIVE");
