@@ -29,6 +29,21 @@ final class SchemasCommand {
         SchemaRegistryClient client() {
             return new SchemaRegistryClient(url);
         }
+
+        /**
+         * A client that signs in for writes: with topupctl's client credentials, a token with {@value #WRITE_SCOPE} (a
+         * registry that limits its writers asks for it); without a client secret, none (a registry open to writes).
+         */
+        SchemaRegistryClient writer(AuthOptions auth) {
+            if (auth.clientSecret == null || auth.clientSecret.isBlank()) {
+                return client();
+            }
+            io.autotopup.topupctl.stack.ClientCredentials credentials = auth.credentials();
+            return new SchemaRegistryClient(url, java.time.Duration.ofSeconds(5), () -> credentials.token(WRITE_SCOPE));
+        }
+
+        /** The scope the registry's writers need ({@code LocalSchemaRegistry.Writers}, the Kubernetes registry's settings). */
+        static final String WRITE_SCOPE = "schemas:write";
     }
 
     @Command(name = "list", description = "Every subject of the catalogue: its topic and event, versions published and registered, compatibility.")
@@ -99,17 +114,22 @@ final class SchemasCommand {
         @picocli.CommandLine.Mixin
         Registry registry;
 
+        @picocli.CommandLine.Mixin
+        AuthOptions auth;
+
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
             try {
-                List<String> done = SchemaCatalogue.register(registry.client());
+                List<String> done = SchemaCatalogue.register(registry.writer(auth));
                 done.forEach(out::println);
                 out.println(done.isEmpty() ? "nothing to do: the registry is in line with the catalogue" : done.size() + " change(s)");
                 out.flush();
                 return 0;
             } catch (SchemaRegistryClient.RegistryException e) {
-                spec.commandLine().getErr().println("topupctl: the registry refused: " + e.getMessage());
+                spec.commandLine().getErr().println("topupctl: the registry refused: " + e.getMessage()
+                        + (e.status() == 401 || e.status() == 403 ? " (it lets only a client with scope " + Registry.WRITE_SCOPE
+                        + " write: set TOPUPCTL_CLIENT_SECRET, and give the client that scope at the authorization server)" : ""));
                 spec.commandLine().getErr().flush();
                 return 1;
             }

@@ -17,6 +17,8 @@ public final class Scopes {
     public static final String KYC_REVIEW = "kyc:review";
     /** Read a service's own metrics and information on {@code /actuator} beyond health and Prometheus (operators). */
     public static final String OPERATIONS_READ = "operations:read";
+    /** Register schemas and set a subject's compatibility at a schema registry that limits its writers (topupctl). */
+    public static final String SCHEMAS_WRITE = "schemas:write";
     /** Ask for and check one-time sign-in codes: the authorization server only. */
     public static final String SIGN_IN = "signin";
 

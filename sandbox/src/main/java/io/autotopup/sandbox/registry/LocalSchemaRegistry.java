@@ -34,6 +34,25 @@ public final class LocalSchemaRegistry implements AutoCloseable {
         this.port = port;
     }
 
+    /**
+     * Who may write: with an issuer, reads stay open to anyone (carriers' serializers look schemas up), and registering a
+     * schema or changing a subject's compatibility needs an access token of that issuer with the scope {@value #WRITE_SCOPE};
+     * the registry-wide settings need {@value #ADMIN_SCOPE}. Apicurio's own OIDC (Quarkus) checks the token against the
+     * issuer's discovery document and keys, and takes its roles from the token's {@code scope}.
+     */
+    public record Writers(String issuer) {
+        public static final String WRITE_SCOPE = "schemas:write";
+        public static final String ADMIN_SCOPE = "schemas:admin";
+
+        List<String> properties() {
+            return List.of("-Dquarkus.oidc.tenant-enabled=true", "-Dquarkus.oidc.auth-server-url=" + issuer,
+                    "-Dquarkus.oidc.roles.role-claim-path=scope", "-Dapicurio.auth.role-based-authorization=true",
+                    "-Dapicurio.auth.role-source=token", "-Dapicurio.auth.anonymous-read-access.enabled=true",
+                    "-Dapicurio.auth.roles.developer=" + WRITE_SCOPE, "-Dapicurio.auth.roles.admin=" + ADMIN_SCOPE,
+                    "-Dapicurio.auth.roles.readonly=schemas:read");
+        }
+    }
+
     /** Where its schemas are kept. */
     public sealed interface Storage {
         /** In memory: gone when it stops (the tests' registry). */
@@ -54,6 +73,12 @@ public final class LocalSchemaRegistry implements AutoCloseable {
      * @param log     where its output goes
      */
     public static LocalSchemaRegistry start(Path java, Path appDir, Storage storage, int port, Path log) throws IOException {
+        return start(java, appDir, storage, port, log, null);
+    }
+
+    /** As {@link #start(Path, Path, Storage, int, Path)}, writes only for {@code writers}' tokens (null: anyone may write). */
+    public static LocalSchemaRegistry start(Path java, Path appDir, Storage storage, int port, Path log, Writers writers)
+            throws IOException {
         appDir = appDir.toAbsolutePath();
         Path jar = appDir.resolve("quarkus-run.jar");
         if (!Files.isRegularFile(jar)) {
@@ -69,6 +94,9 @@ public final class LocalSchemaRegistry implements AutoCloseable {
             command.add("-Dapicurio.kafkasql.bootstrap.servers=" + kafka.bootstrapServers());
             command.add("-Dapicurio.kafkasql.topic=" + kafka.topic());
             command.add("-Dapicurio.kafkasql.topic.auto-create=true");
+        }
+        if (writers != null) {
+            command.addAll(writers.properties());
         }
         command.addAll(List.of("-jar", jar.toString()));
         Process process = new ProcessBuilder(command).directory(appDir.toFile())

@@ -29,11 +29,21 @@ public final class SchemaRegistryClient {
     private final String baseUrl;
     private final HttpClient http;
     private final Duration timeout;
+    private final java.util.function.Supplier<String> bearerToken;
 
     /** @param baseUrl the API's root, e.g. {@code http://127.0.0.1:8093/apis/ccompat/v7} */
     public SchemaRegistryClient(String baseUrl, Duration timeout) {
+        this(baseUrl, timeout, () -> null);
+    }
+
+    /**
+     * A client that signs its calls in: each carries the token {@code bearerToken} gives (an access token with the
+     * registry's write scope, for registration and compatibility), or none when it gives null.
+     */
+    public SchemaRegistryClient(String baseUrl, Duration timeout, java.util.function.Supplier<String> bearerToken) {
         this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
         this.timeout = timeout;
+        this.bearerToken = bearerToken;
         this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
     }
 
@@ -102,6 +112,10 @@ public final class SchemaRegistryClient {
     private JsonNode call(String method, String path, Object body, int... absentStatuses) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(timeout)
                 .header("Accept", CONTENT_TYPE + ", application/json");
+        String token = bearerToken.get();
+        if (token != null && !token.isBlank()) {
+            request.header("Authorization", "Bearer " + token);
+        }
         try {
             if (body == null) {
                 request.method(method, HttpRequest.BodyPublishers.noBody());

@@ -1,0 +1,103 @@
+package io.autotopup.devstack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.autotopup.platform.testing.RequiredTools;
+import io.autotopup.platform.testing.TestIssuer;
+import io.autotopup.sandbox.registry.LocalSchemaRegistry;
+import io.autotopup.schemas.Topics;
+import io.autotopup.schemas.registry.SchemaCatalogue;
+import io.autotopup.schemas.registry.SchemaRegistryClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import org.apache.avro.Schema;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The schema registry with its writers limited (issue 29, item 3): anyone reads, as carriers' serializers do; only a
+ * token with {@code schemas:write} registers a schema or changes a subject's compatibility, so a stranger who reaches
+ * the registry cannot set {@code usage-events-value} to NONE and break ingest.
+ */
+class SchemaRegistryWritersIT {
+
+    private static TestIssuer issuer;
+    private static LocalSchemaRegistry registry;
+
+    @BeforeAll
+    static void start() throws Exception {
+        Optional<Path> java = LocalSchemaRegistry.findJava21();
+        RequiredTools.require(java.isPresent(), LocalSchemaRegistry.missingJava21());
+        issuer = TestIssuer.start();
+        registry = LocalSchemaRegistry.start(java.orElseThrow(), Path.of("target", "tools", "apicurio-registry"),
+                new LocalSchemaRegistry.Storage.InMemory(), 0, Files.createTempFile("apicurio-writers", ".log"),
+                new LocalSchemaRegistry.Writers(issuer.issuer()));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (registry != null) {
+            registry.close();
+        }
+        if (issuer != null) {
+            issuer.close();
+        }
+    }
+
+    @Test
+    void only_a_token_with_the_write_scope_registers_or_changes_compatibility_and_anyone_reads() {
+        SchemaRegistryClient anonymous = client(null);
+        SchemaRegistryClient carrier = client(issuer.machineToken("carrier-integration", "balance:adjust"));
+        SchemaRegistryClient topupctl = client(issuer.machineToken("topupctl", LocalSchemaRegistry.Writers.WRITE_SCOPE));
+        String subject = Topics.USAGE_EVENTS.name() + "-value";
+        Schema stranger = new Schema.Parser().parse("{\"type\":\"record\",\"name\":\"Anything\",\"fields\":[]}");
+
+        assertThatThrownBy(() -> anonymous.register(subject, stranger)).as("an anonymous registration")
+                .isInstanceOfSatisfying(SchemaRegistryClient.RegistryException.class, e -> assertThat(e.status()).isEqualTo(401));
+        assertThatThrownBy(() -> anonymous.setCompatibility(subject, "NONE")).as("an anonymous compatibility change")
+                .isInstanceOfSatisfying(SchemaRegistryClient.RegistryException.class, e -> assertThat(e.status()).isEqualTo(401));
+        assertThatThrownBy(() -> carrier.setCompatibility(subject, "NONE")).as("a token without the scope")
+                .isInstanceOfSatisfying(SchemaRegistryClient.RegistryException.class, e -> assertThat(e.status()).isEqualTo(403));
+
+        SchemaCatalogue.register(topupctl);
+        assertThat(anonymous.subjects()).as("reads stay open").contains(subject);
+        assertThat(anonymous.compatibility(subject)).hasValue(SchemaCatalogue.CARRIER_COMPATIBILITY);
+        assertThat(anonymous.versions(subject)).as("nothing a stranger sent").noneMatch(version -> version.schema().equals(stranger));
+    }
+
+    @Test
+    void topupctl_schemas_register_signs_in_for_the_write_scope_and_says_what_is_missing_without_it() {
+        issuer.client("topupctl", "topupctl-secret", LocalSchemaRegistry.Writers.WRITE_SCOPE);
+        String subject = Topics.BALANCE_CHANGES.name() + "-value";
+        SchemaRegistryClient writer = client(issuer.machineToken("topupctl", LocalSchemaRegistry.Writers.WRITE_SCOPE));
+        SchemaCatalogue.register(writer);
+        // out of line with the catalogue, so that register has something to write
+        writer.setCompatibility(subject, "NONE");
+
+        StringBuilder refused = new StringBuilder();
+        assertThat(topupctl(refused, "schemas", "register", "--registry", registry.ccompatUrl(), "--auth-url", issuer.issuer(),
+                "--client-secret=")).as("without a client secret").isEqualTo(1);
+        assertThat(refused.toString()).contains("401").contains("schemas:write");
+
+        StringBuilder done = new StringBuilder();
+        assertThat(topupctl(done, "schemas", "register", "--registry", registry.ccompatUrl(), "--auth-url", issuer.issuer(),
+                "--client-id", "topupctl", "--client-secret", "topupctl-secret")).as(done.toString()).isZero();
+        assertThat(client(null).compatibility(subject)).as("put back in line").hasValue(SchemaCatalogue.DEFAULT_COMPATIBILITY);
+    }
+
+    private static int topupctl(StringBuilder output, String... arguments) {
+        java.io.StringWriter out = new java.io.StringWriter();
+        int code = io.autotopup.topupctl.TopUpCtl.commandLine().setOut(new java.io.PrintWriter(out, true))
+                .setErr(new java.io.PrintWriter(out, true)).execute(arguments);
+        output.append(out);
+        return code;
+    }
+
+    private static SchemaRegistryClient client(String token) {
+        return new SchemaRegistryClient(registry.ccompatUrl(), Duration.ofSeconds(10), () -> token);
+    }
+}
