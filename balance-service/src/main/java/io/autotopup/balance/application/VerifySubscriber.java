@@ -232,6 +232,7 @@ public final class VerifySubscriber {
         decided.compute(subscriberId, (id, ahead) -> Verification.issued(hash, now, expiresAt,
                 freshest(directory.verification(subscriberId).orElse(null), ahead)));
         if (address != null) {
+            forgetSettled(now);
             for (String key : countedUnder(address, now, country)) {
                 requestedHere.computeIfAbsent(key, k -> ConcurrentHashMap.newKeySet()).add(now.toEpochMilli() + "|" + subscriberId);
             }
@@ -332,6 +333,9 @@ public final class VerifySubscriber {
             decided.values().removeIf(state -> !now.isBefore(state.expiresAt().plus(HOUR)) && !state.lockedAt(now));
         }
         if (requestedHere.size() > FORGET_ABOVE) {
+            // what is over an hour old no count reads (a minute's key is never read again once it is over)
+            long hourAgo = now.minus(HOUR).toEpochMilli();
+            requestedHere.values().forEach(entries -> entries.removeIf(entry -> millis(entry) <= hourAgo));
             requestedHere.values().removeIf(Set::isEmpty);
         }
     }
