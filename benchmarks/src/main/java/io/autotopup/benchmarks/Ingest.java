@@ -3,6 +3,7 @@ package io.autotopup.benchmarks;
 import io.autotopup.devstack.ChildProcess;
 import io.autotopup.platform.security.Scopes;
 import io.autotopup.platform.testing.TestIssuer;
+import io.autotopup.schemas.Topics;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -37,16 +38,31 @@ final class Ingest {
     /** Mints the token the restore check reads balances with; the service under test trusts it. */
     private final TestIssuer issuer = TestIssuer.start();
 
+    /** Writes the usage once the registrations are applied; null: the usage is pre-loaded with them. */
+    private final Population live;
+
     Ingest(Jvm jvm, String bootstrap, Path serviceJar, Path work, List<String> jvmOptions) {
+        this(jvm, bootstrap, serviceJar, work, jvmOptions, null);
+    }
+
+    /**
+     * An ingest whose usage is written while the service runs, after its registrations are applied: each run deletes
+     * the usage the topic holds, starts the service on the registrations alone, waits until every one is applied, and
+     * only then writes the usage and starts the clock. So the registrations, and the usage that would otherwise race
+     * them and wait for its number, stay out of the figure (issue 32, "measure it fairly").
+     */
+    Ingest(Jvm jvm, String bootstrap, Path serviceJar, Path work, List<String> jvmOptions, Population live) {
         this.jvm = jvm;
         this.bootstrap = bootstrap;
         this.serviceJar = serviceJar;
         this.work = work;
         this.jvmOptions = jvmOptions;
+        this.live = live;
     }
 
     /**
-     * @param usagePerSecond usage events per second, from the first ledger change to the last
+     * @param usagePerSecond usage events per second, from the first ledger change to the last; with the usage written
+     *                       live, from the moment its writing started to the last change
      * @param appliedPerSecond ledger changes (registrations and usage) per second over the same time: what compares
      *                       populations of different sizes, whose registrations are a different share of the work
      * @param wallSeconds    from starting the JVM to the last change
@@ -72,6 +88,9 @@ final class Ingest {
         String applicationId = "bench-balance-" + guarantee.replace('_', '-') + "-" + run;
         Path stateDir = Files.createDirectories(work.resolve(applicationId));
         long expected = subscribers + events;
+        if (live != null) {
+            live.deleteUsage();
+        }
         Map<String, Long> sizesBefore = LogSizes.byTopic(bootstrap);
         long started = System.nanoTime();
         Service service = start(applicationId, stateDir, guarantee, extraArguments);
@@ -89,6 +108,8 @@ final class Ingest {
         Memory memory = new Memory(service.process().pid(), service.url());
         long firstApplied = 0;
         long lastApplied;
+        // with the usage written live: when it started, once the registrations were applied
+        long usageStarted = 0;
         double progress = -1;
         long progressAt = started;
         long heapSampledAt = 0;
@@ -108,6 +129,12 @@ final class Ingest {
                 memory.sample();
                 heapSampledAt = now;
             }
+            if (live != null && usageStarted == 0 && applied >= subscribers) {
+                sizesBefore = LogSizes.byTopic(bootstrap);
+                usageStarted = System.nanoTime();
+                live.writeUsage(subscribers, events);
+                continue;
+            }
             if (applied >= expected) {
                 lastApplied = now;
                 break;
@@ -120,9 +147,11 @@ final class Ingest {
             }
             Thread.sleep(500);
         }
-        double usagePerSecond = events / ((lastApplied - firstApplied) / 1e9);
+        double usagePerSecond = events / ((lastApplied - (live != null ? usageStarted : firstApplied)) / 1e9);
         double appliedPerSecond = expected / ((lastApplied - firstApplied) / 1e9);
         Map<String, Long> appended = LogSizes.growth(sizesBefore, LogSizes.byTopic(bootstrap));
+        // the usage's own append: counted apart, as the event's size, as when it is pre-loaded
+        appended.remove(Topics.USAGE_EVENTS.name());
         long peakRss = memory.peakRss();
         double restore = -1;
         if (measureRestore) {

@@ -10,14 +10,18 @@ import io.autotopup.schemas.Topic;
 import io.autotopup.schemas.Topics;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.RecordsToDelete;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -31,13 +35,31 @@ final class Population {
     static final long CHARGE = 10;
 
     private final String bootstrap;
+    /** When the subscribers registered, an hour before the population was made; their usage starts a minute later. */
+    private final Instant registeredAt = Instant.now().minusSeconds(3600);
 
     Population(String bootstrap) {
         this.bootstrap = bootstrap;
     }
 
+    /**
+     * Whether a subscriber's id lies on their number's partition, as balance-service chooses it at registration
+     * (KafkaSubscriberEvents), so that their usage is applied where it arrives; false (--unaligned-ids): ids as a
+     * migration from another system would bring them, whose usage mostly goes through the repartition topic.
+     */
+    static volatile boolean alignedIds = true;
+
+    /** The subscriber's id: {@code bench-n}, with the first suffix that puts it on the number's partition when aligned. */
     static String subscriberId(int n) {
-        return "bench-" + n;
+        String id = "bench-" + n;
+        if (!alignedIds) {
+            return id;
+        }
+        int partition = Topics.partitionOf(msisdn(n));
+        for (int suffix = 1; Topics.partitionOf(id) != partition; suffix++) {
+            id = "bench-" + n + "-" + suffix;
+        }
+        return id;
     }
 
     static String msisdn(int n) {
@@ -71,14 +93,50 @@ final class Population {
 
     /** Registers {@code subscribers} and writes {@code events} usage events spread evenly over them; records per second. */
     double write(int subscribers, long events) {
+        long started = System.nanoTime();
+        send(subscribers, events, subscribers);
+        double rate = (subscribers + events) / ((System.nanoTime() - started) / 1e9);
+        settleToDisk();
+        return rate;
+    }
+
+    /**
+     * Writes {@code events} usage events spread evenly over {@code subscribers} already registered, the same events
+     * each time (so the same ids, times and balances as {@link #write}): what a carrier's billing sends while the
+     * ledger is up. Records per second.
+     */
+    double writeUsage(int subscribers, long events) {
+        long started = System.nanoTime();
+        send(0, events, subscribers);
+        return events / ((System.nanoTime() - started) / 1e9);
+    }
+
+    /**
+     * Deletes every usage event written so far (Admin deleteRecords to the end of each partition): the next service
+     * started with a fresh application id then finds the registrations only, and its usage comes from {@link
+     * #writeUsage} while it runs.
+     */
+    void deleteUsage() throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            Map<TopicPartition, OffsetSpec> partitions = new HashMap<>();
+            for (int partition = 0; partition < Topics.PARTITIONS; partition++) {
+                partitions.put(new TopicPartition(Topics.USAGE_EVENTS.name(), partition), OffsetSpec.latest());
+            }
+            Map<TopicPartition, RecordsToDelete> before = new HashMap<>();
+            admin.listOffsets(partitions).all().get().forEach((partition, end) ->
+                    before.put(partition, RecordsToDelete.beforeOffset(end.offset())));
+            admin.deleteRecords(before).all().get();
+        }
+    }
+
+    /** Registers {@code registrations} subscribers, then writes {@code events} usage events over {@code over} of them. */
+    private void send(int registrations, long events, int over) {
         Map<String, Object> config = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true, ProducerConfig.LINGER_MS_CONFIG, 20,
                 ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024,
                 // one request in flight: a fresh broker slow to answer the first batch made the producer resend it
                 // after later ones had landed, which the broker refuses for good (OutOfOrderSequenceException)
                 ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1, ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 60_000);
-        long started = System.nanoTime();
-        Instant registeredAt = Instant.now().minusSeconds(3600);
         java.util.concurrent.atomic.AtomicReference<Exception> failed = new java.util.concurrent.atomic.AtomicReference<>();
         org.apache.kafka.clients.producer.Callback check = (metadata, exception) -> {
             if (exception != null) {
@@ -86,7 +144,7 @@ final class Population {
             }
         };
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer())) {
-            for (int n = 0; n < subscribers; n++) {
+            for (int n = 0; n < registrations; n++) {
                 SubscriberRegistered registered = SubscriberRegistered.newBuilder().setSubscriberId(subscriberId(n))
                         .setMsisdn(msisdn(n)).setCurrency("LAK").setLanguage(Language.LO).setStatus(SubscriberStatus.ACTIVE)
                         .setOpeningBalance(Events.money(OPENING_BALANCE, "LAK")).setRegisteredAt(registeredAt).build();
@@ -95,7 +153,7 @@ final class Population {
             }
             Instant usedAt = registeredAt.plusSeconds(60);
             for (long i = 0; i < events; i++) {
-                int n = (int) (i % subscribers);
+                int n = (int) (i % over);
                 Instant at = usedAt.plusMillis(i / 100);
                 UsageRecorded usage = usage(n, i, at);
                 producer.send(new ProducerRecord<>(Topics.USAGE_EVENTS.name(), null, at.toEpochMilli(), usage.getMsisdn(),
@@ -106,9 +164,6 @@ final class Population {
         if (failed.get() != null) {
             throw new IllegalStateException("the pre-load lost records", failed.get());
         }
-        double rate = (subscribers + events) / ((System.nanoTime() - started) / 1e9);
-        settleToDisk();
-        return rate;
     }
 
     /**
