@@ -48,6 +48,16 @@ public final class Topics {
     /** Partitions of every catalogue topic; a change needs a migration, since keys would move. */
     public static final int PARTITIONS = 3;
 
+    /**
+     * The partition of a catalogue topic that a record keyed {@code key} goes to from a Java producer (Kafka's default
+     * partitioner: murmur2 of the key's UTF-8 bytes), which is also where Kafka Streams' repartition topics put it: the
+     * partition whose task owns a subscriber's ledger, for the subscriber's id.
+     */
+    public static int partitionOf(String key) {
+        return org.apache.kafka.common.utils.Utils.toPositive(
+                org.apache.kafka.common.utils.Utils.murmur2(key.getBytes(java.nio.charset.StandardCharsets.UTF_8))) % PARTITIONS;
+    }
+
     private static final Serde<String> KEY = Serdes.String();
 
     /** Logs that are the audit trail of what happened (ledger changes, top-ups, texts) are kept this long. */

@@ -4,7 +4,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -96,8 +95,9 @@ public final class RegisterSubscriber {
             reserved.remove(command.msisdn());
             throw e;
         }
-        String subscriberId = UUID.randomUUID().toString();
+        String subscriberId;
         try {
+            subscriberId = events.newSubscriberId(command.msisdn());
             events.registered(subscriberId, command);
         } catch (RuntimeException e) {
             reserved.remove(command.msisdn());

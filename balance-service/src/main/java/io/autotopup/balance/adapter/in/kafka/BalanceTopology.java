@@ -21,6 +21,9 @@ import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
+import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -31,7 +34,8 @@ import org.apache.kafka.streams.state.Stores;
  * The ledger topology. Usage arrives keyed by MSISDN, on whatever partition the carrier's producer chose
  * (librdkafka's default partitioner is not Java's), and is resolved to the registered subscriber through the
  * directory of numbers, {@code subscriber-numbers}, which every instance holds whole (usage that arrives just
- * before its registration waits for it, see {@link UsageResolver}); then usage debits, completed top-ups and
+ * before its registration waits for it, see {@link UsageResolver}); usage that arrived on the partition of its
+ * subscriber's ledger is applied there, the rest goes through a repartition topic to it; then usage debits, completed top-ups and
  * opening balances are applied, each once, by {@link LedgerProcessor}, which emits one {@code BalanceChanged}
  * per applied change and keeps the directory of numbers. Usage for an unknown MSISDN or in another currency,
  * and a top-up for an unknown subscriber, go to the dead-letter topic of their input with the reason in headers.
@@ -84,7 +88,15 @@ public final class BalanceTopology {
         // transaction, so a crash before the commit does not leave it there twice
         KStream<String, Routed<UsageRecorded>> resolved = DeadLetters.decoded(builder, Topics.USAGE_EVENTS, usageSerde, "balance-usage")
                 .process(() -> new UsageResolver(unknownMsisdnGrace), Named.as("balance-usage-resolver"), PARKED_USAGE_STORE);
-        KStream<String, SpecificRecord> usageBySubscriber = DeadLetters.route(resolved, usageSerde, "balance-usage-resolution")
+        KStream<String, UsageRecorded> usageOfSubscribers = DeadLetters.route(resolved, usageSerde, "balance-usage-resolution");
+        // usage that arrived on the partition whose task keeps its subscriber's ledger is applied where it is (a
+        // carrier that keys by the number and partitions as Java does, and a subscriber id chosen on the number's
+        // partition at registration: KafkaSubscriberEvents); the rest goes through the repartition topic to its owner
+        KStream<String, SpecificRecord> usageInPlace = usageOfSubscribers
+                .processValues(() -> new OnOwnerPartition<>(true), Named.as("balance-usage-in-place"))
+                .mapValues(usage -> (SpecificRecord) usage, Named.as("balance-usage-in-place-as-record"));
+        KStream<String, SpecificRecord> usageBySubscriber = usageOfSubscribers
+                .processValues(() -> new OnOwnerPartition<>(false), Named.as("balance-usage-elsewhere"))
                 .repartition(Repartitioned.with(Serdes.String(), usageSerde).withName("balance-usage-by-subscriber"))
                 .mapValues(usage -> (SpecificRecord) usage, Named.as("balance-usage-as-record"));
 
@@ -114,6 +126,7 @@ public final class BalanceTopology {
                 .mapValues(adjustment -> (SpecificRecord) adjustment, Named.as("balance-adjustment-as-record"));
 
         KStream<String, Routed<SpecificRecord>> ledger = subscribers
+                .merge(usageInPlace, Named.as("balance-merge-usage-in-place"))
                 .merge(usageBySubscriber, Named.as("balance-merge-usage"))
                 .merge(outcomes, Named.as("balance-merge-outcomes"))
                 .merge(adjustments, Named.as("balance-merge-adjustments"))
@@ -142,6 +155,35 @@ public final class BalanceTopology {
         // each subscriber's identity check, as kyc-service says it stands
         LatestValueStore.addGlobal(builder, Topics.KYC_STATUSES, KYC_STATUSES_STORE, "balance-kyc-statuses");
         return builder;
+    }
+
+    /**
+     * Passes on the usage whose subscriber's ledger is kept by this task ({@code inPlace}), or the usage whose ledger is
+     * kept by another ({@code !inPlace}): this task's partition is that of every topic it reads, and a subscriber's
+     * ledger is on the partition of their id ({@link Topics#partitionOf}). A subscriber's usage from one carrier
+     * arrives on one partition, so it all takes one way and keeps its order.
+     */
+    private static final class OnOwnerPartition<V> implements FixedKeyProcessor<String, V, V> {
+        private final boolean inPlace;
+        private FixedKeyProcessorContext<String, V> context;
+        private int partition;
+
+        OnOwnerPartition(boolean inPlace) {
+            this.inPlace = inPlace;
+        }
+
+        @Override
+        public void init(FixedKeyProcessorContext<String, V> context) {
+            this.context = context;
+            this.partition = context.taskId().partition();
+        }
+
+        @Override
+        public void process(FixedKeyRecord<String, V> record) {
+            if ((Topics.partitionOf(record.key()) == partition) == inPlace) {
+                context.forward(record);
+            }
+        }
     }
 
     /**

@@ -24,6 +24,22 @@ public final class KafkaSubscriberEvents implements SubscriberEvents {
         this.subscribers = subscribers;
     }
 
+    /**
+     * A random id on the partition of the number (about {@value io.autotopup.schemas.Topics#PARTITIONS} draws): usage
+     * that a carrier keys by the number and partitions as Java does then arrives on the partition whose task keeps the
+     * subscriber's ledger, and is applied there without a trip through the repartition topic (docs/ledger.md).
+     */
+    @Override
+    public String newSubscriberId(String msisdn) {
+        int partition = io.autotopup.schemas.Topics.partitionOf(msisdn);
+        while (true) {
+            String id = java.util.UUID.randomUUID().toString();
+            if (io.autotopup.schemas.Topics.partitionOf(id) == partition) {
+                return id;
+            }
+        }
+    }
+
     @Override
     public void registered(String subscriberId, RegisterSubscriberCommand command) {
         SubscriberRegistered event = SubscriberRegistered.newBuilder()
