@@ -49,6 +49,33 @@ class ComposeFileTest {
         }
     }
 
+    /**
+     * Anyone reads the registry, as carriers' serializers do; only the authorization server's tokens with
+     * {@code schemas:write} change it (issue 29): the settings the local registry is tested with
+     * ({@code SchemaRegistryWritersIT}), for the issuer the services trust and the keys they fetch. The registration
+     * signs in as topupctl, with the secret the authorization server was given.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void theSchemaRegistryTakesWritesOnlyFromTheAuthorizationServersTokensWithTheWriteScope() {
+        Map<String, Object> balance = environment("balance-service");
+        Map<String, String> expected = new java.util.LinkedHashMap<>();
+        new io.autotopup.sandbox.registry.LocalSchemaRegistry.Writers(balance.get("AUTH_ISSUER_URI").toString(),
+                balance.get("AUTH_JWK_SET_URI").toString()).properties().forEach(property -> {
+            String[] parts = property.split("=", 2);
+            expected.put(parts[0].toUpperCase(java.util.Locale.ROOT).replaceAll("[^A-Z0-9]", "_"), parts[1]);
+        });
+        Map<String, String> registry = new java.util.LinkedHashMap<>();
+        environment("schema-registry").forEach((key, value) -> registry.put(key, value.toString()));
+        assertThat(registry).containsAllEntriesOf(expected);
+
+        Map<String, Object> schemas = environment("schemas");
+        assertThat("{noop}" + schemas.get("TOPUPCTL_CLIENT_SECRET")).isEqualTo(environment("auth").get("TOPUPCTL_CLIENT_SECRET"));
+        assertThat(schemas.get("AUTH_ISSUER_URI").toString()).as("the token endpoint, inside")
+                .isEqualTo(balance.get("AUTH_JWK_SET_URI").toString().replace("/oauth2/jwks", ""));
+        assertThat((Map<String, Object>) services.get("schemas").get("depends_on")).containsKey("auth");
+    }
+
     @Test
     void runsKafkaInKraftModeTheSandboxAndTheFourServices() {
         assertThat(services).containsOnlyKeys(concat(SERVICES, "kafka", "sandbox", "auth", "portal", "s3proxy", "kyc-service",

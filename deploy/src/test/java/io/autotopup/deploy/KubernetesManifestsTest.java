@@ -53,6 +53,47 @@ class KubernetesManifestsTest {
         RequiredTools.require(RenderedOverlay.kubectlAvailable(), "kubectl is not on the PATH: the Kubernetes manifests were NOT checked");
     }
 
+    /**
+     * Anyone reads the registry; only the authorization server's tokens with {@code schemas:write} change it (issue
+     * 29): the settings the local registry is tested with ({@code SchemaRegistryWritersIT}), for the issuer and keys
+     * the services are given; and the Job that registers the catalogue signs in as topupctl, at the server's Service.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "prod"})
+    @SuppressWarnings("unchecked")
+    void theSchemaRegistryTakesWritesOnlyFromTheAuthorizationServersTokensWithTheWriteScope(String name) throws Exception {
+        RenderedOverlay overlay = RenderedOverlay.render(name);
+        Map<String, String> settings = overlay.generatedConfigMap("autotopup-env").orElseThrow().getData();
+        Map<String, String> expected = new HashMap<>();
+        new io.autotopup.sandbox.registry.LocalSchemaRegistry.Writers(settings.get("AUTH_ISSUER_URI"),
+                settings.get("AUTH_JWK_SET_URI")).properties().forEach(property -> {
+            String[] parts = property.split("=", 2);
+            expected.put(parts[0].toUpperCase(java.util.Locale.ROOT).replaceAll("[^A-Z0-9]", "_"), parts[1]);
+        });
+        GenericKubernetesResource registry = overlay.custom("ApicurioRegistry3").get(0);
+        Map<String, String> env = new HashMap<>();
+        for (Map<String, Object> variable : (List<Map<String, Object>>) registry.get("spec", "app", "env")) {
+            Map<String, Object> from = (Map<String, Object>) variable.get("valueFrom");
+            env.put(variable.get("name").toString(), from == null ? variable.get("value").toString()
+                    : settings.get(((Map<String, Object>) from.get("configMapKeyRef")).get("key").toString()));
+        }
+        assertThat(env).as("the registry's settings in " + name).containsAllEntriesOf(expected);
+
+        Map<String, io.fabric8.kubernetes.api.model.EnvVar> job = overlay.named(io.fabric8.kubernetes.api.model.batch.v1.Job.class,
+                        "schemas-register").orElseThrow().getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream()
+                .collect(Collectors.toMap(io.fabric8.kubernetes.api.model.EnvVar::getName, variable -> variable));
+        assertThat(job.get("AUTH_ISSUER_URI").getValue()).isEqualTo(settings.get("AUTH_JWK_SET_URI").replace("/oauth2/jwks", ""));
+        assertThat(job.get("TOPUPCTL_CLIENT_SECRET").getValueFrom().getSecretKeyRef().getKey()).isEqualTo("topupctl-client-secret-clear");
+        if (name.equals("dev")) {
+            Map<String, String> secret = overlay.generatedSecret(CREDENTIALS).orElseThrow().getData();
+            String decoded = new String(java.util.Base64.getDecoder().decode(secret.get("topupctl-client-secret-clear")),
+                    java.nio.charset.StandardCharsets.UTF_8);
+            assertThat("{noop}" + decoded).as("the secret the authorization server knows topupctl by")
+                    .isEqualTo(new String(java.util.Base64.getDecoder().decode(secret.get("topupctl-client-secret")),
+                            java.nio.charset.StandardCharsets.UTF_8));
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"dev", "prod"})
     void everyTopicOfTheCatalogueHasAKafkaTopicWithItsSettingsAndNoOtherTopicHasOne(String name) throws Exception {
@@ -207,7 +248,11 @@ class KubernetesManifestsTest {
         Map<String, Set<String>> secrets = overlay.all(Secret.class).stream().collect(Collectors.toMap(
                 secret -> secret.getMetadata().getName(), secret -> keys(secret)));
         Set<String> credentialKeys = new java.util.TreeSet<>();
-        overlay.podSpecs().forEach((workload, pod) -> {
+        // the one-shot Jobs (the schemas' registration) read settings and secrets too
+        Map<String, PodSpec> pods = new java.util.TreeMap<>(overlay.podSpecs());
+        overlay.all(io.fabric8.kubernetes.api.model.batch.v1.Job.class).forEach(job ->
+                pods.put(job.getMetadata().getName(), job.getSpec().getTemplate().getSpec()));
+        pods.forEach((workload, pod) -> {
             for (Volume volume : pod.getVolumes() == null ? List.<Volume>of() : pod.getVolumes()) {
                 if (volume.getConfigMap() != null) {
                     assertThat(configMaps).as(workload + " volume").containsKey(volume.getConfigMap().getName());
@@ -241,7 +286,7 @@ class KubernetesManifestsTest {
             assertThat(secrets).as("prod renders no Secret; the operator creates " + CREDENTIALS).isEmpty();
             assertThat(credentialKeys).as("the keys deploy/README.md tells operators to put in " + CREDENTIALS)
                     .containsExactlyInAnyOrder("verification-code-key", "gateway-api-key", "smpp-system-id", "smpp-password",
-                            "auth-signing-keys", "topupctl-client-secret", "portal-client-secret", "portal-client-secret-encoded",
+                            "auth-signing-keys", "topupctl-client-secret", "topupctl-client-secret-clear", "portal-client-secret", "portal-client-secret-encoded",
                             "carrier-client-secret", "object-store-access-key", "object-store-secret-key", "document-keys",
                             "document-key-id", "payment-token-keys");
         }

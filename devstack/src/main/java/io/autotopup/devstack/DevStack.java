@@ -180,10 +180,11 @@ public final class DevStack {
         StackEndpoints endpoints = new StackEndpoints(broker.bootstrap, urls.get(0), urls.get(1), urls.get(2), urls.get(3),
                 gateway.baseUrl(), smsc.inboxUrl(), AUTH_URL, "topupctl", secrets.topupctlSecret());
         try (StackClient client = new StackClient(endpoints)) {
+            client.awaitHealthy(AUTH_URL, Duration.ofMinutes(3));
+            registerCatalogue(registryUrl, secrets, out);
             for (String url : urls) {
                 client.awaitHealthy(url, Duration.ofMinutes(3));
             }
-            client.awaitHealthy(AUTH_URL, Duration.ofMinutes(3));
             client.awaitHealthy(PORTAL_URL, Duration.ofMinutes(3));
             client.awaitHealthy(kycUrl, Duration.ofMinutes(3));
             printUrls(out, endpoints, kycUrl, objectStore.endpoint(), registryUrl);
@@ -196,8 +197,9 @@ public final class DevStack {
     }
 
     /**
-     * Apicurio Registry with its schemas in Kafka ({@code kafkasql}), the catalogue registered in it as
-     * {@code topupctl schemas register} does, before any service starts: the services then write Confluent's framing.
+     * Apicurio Registry with its schemas in Kafka ({@code kafkasql}), its writes limited to tokens of the authorization
+     * server with {@code schemas:write}; the catalogue is registered in it once that server answers
+     * ({@link #registerCatalogue}), and the services write Confluent's framing from then on.
      * Without a Java 21+ there is none, and the services write single-object encoding (both are read everywhere).
      */
     private static String startSchemaRegistry(Path root, Path dataDir, String bootstrap, List<AutoCloseable> running, PrintStream out)
@@ -212,16 +214,33 @@ public final class DevStack {
         }
         out.println("devstack     | starting the schema registry (Apicurio Registry " + LocalSchemaRegistry.VERSION
                 + ", its schemas on the topic kafkasql-journal) with " + java.get());
+        // anyone reads (carriers' serializers look schemas up); only the authorization server's tokens with
+        // schemas:write register or change compatibility. Its OIDC starts lazily: writes wait for the server, which
+        // starts after it (SchemaRegistryWritersIT)
         LocalSchemaRegistry registry = LocalSchemaRegistry.start(java.get(),
                 root.resolve("devstack").resolve("target").resolve("tools").resolve("apicurio-registry"),
                 new LocalSchemaRegistry.Storage.Kafka(bootstrap, "kafkasql-journal"), SCHEMA_REGISTRY_PORT,
-                dataDir.resolve("schema-registry.log"));
+                dataDir.resolve("schema-registry.log"), new LocalSchemaRegistry.Writers(AUTH_URL));
         running.add(registry);
-        List<String> changes = SchemaCatalogue.register(new SchemaRegistryClient(registry.ccompatUrl()));
-        out.println("devstack     | schemas: " + (changes.isEmpty() ? "every subject already in line with the catalogue"
-                : changes.size() + " registrations and rules (./topupctl.sh schemas list shows the subjects)"));
         Files.writeString(urlFile, registry.ccompatUrl());
         return registry.ccompatUrl();
+    }
+
+    /**
+     * Registers the catalogue as {@code topupctl schemas register} does, signed in as topupctl for
+     * {@code schemas:write}, once the authorization server answers; until then the services write single-object
+     * encoding, and they ask the registry again after 30 s.
+     */
+    private static void registerCatalogue(String registryUrl, LocalSecrets secrets, PrintStream out) {
+        if (registryUrl == null) {
+            return;
+        }
+        io.autotopup.topupctl.stack.ClientCredentials topupctl = new io.autotopup.topupctl.stack.ClientCredentials(AUTH_URL,
+                "topupctl", secrets.topupctlSecret());
+        List<String> changes = SchemaCatalogue.register(new SchemaRegistryClient(registryUrl, Duration.ofSeconds(10),
+                () -> topupctl.token(LocalSchemaRegistry.Writers.WRITE_SCOPE)));
+        out.println("devstack     | schemas: " + (changes.isEmpty() ? "every subject already in line with the catalogue"
+                : changes.size() + " registrations and rules (./topupctl.sh schemas list shows the subjects)"));
     }
 
     /** The service's settings, and the registry's address for it if there is one. */

@@ -89,6 +89,41 @@ class SchemaRegistryWritersIT {
         assertThat(client(null).compatibility(subject)).as("put back in line").hasValue(SchemaCatalogue.DEFAULT_COMPATIBILITY);
     }
 
+    /**
+     * The devstack, compose and Kubernetes start the registry before the authorization server whose tokens it checks
+     * (the server's own events are registered in it): until the issuer answers, writes are refused, and once it does,
+     * its tokens write, without restarting the registry. Both ways of finding the keys: the issuer's discovery
+     * document (the devstack), and a key set at an address of its own while the tokens name another (compose and
+     * Kubernetes: the Service inside, the public issuer in the tokens; here localhost and 127.0.0.1).
+     */
+    @org.junit.jupiter.params.ParameterizedTest(name = "keys through {0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"discovery", "a key set of its own"})
+    void a_registry_started_before_its_issuer_checks_tokens_once_the_issuer_is_up(String keys) throws Exception {
+        int port;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = socket.getLocalPort();
+        }
+        String issuerUrl = "http://127.0.0.1:" + port;
+        LocalSchemaRegistry.Writers writers = keys.equals("discovery") ? new LocalSchemaRegistry.Writers(issuerUrl)
+                : new LocalSchemaRegistry.Writers(issuerUrl, "http://localhost:" + port + "/jwks");
+        try (LocalSchemaRegistry early = LocalSchemaRegistry.start(LocalSchemaRegistry.findJava21().orElseThrow(),
+                Path.of("target", "tools", "apicurio-registry"), new LocalSchemaRegistry.Storage.InMemory(), 0,
+                Files.createTempFile("apicurio-early", ".log"), writers)) {
+            SchemaRegistryClient anonymous = new SchemaRegistryClient(early.ccompatUrl());
+            assertThatThrownBy(() -> anonymous.register("early-value", Schema.create(Schema.Type.STRING)))
+                    .as("a write while the issuer is down").isInstanceOf(SchemaRegistryClient.RegistryException.class);
+            try (TestIssuer late = TestIssuer.start(port)) {
+                SchemaRegistryClient writer = new SchemaRegistryClient(early.ccompatUrl(), Duration.ofSeconds(10),
+                        () -> late.machineToken("topupctl", LocalSchemaRegistry.Writers.WRITE_SCOPE));
+                SchemaCatalogue.register(writer);
+                assertThat(anonymous.subjects()).contains(Topics.USAGE_EVENTS.name() + "-value");
+                assertThatThrownBy(() -> anonymous.register("early-value", Schema.create(Schema.Type.STRING)))
+                        .as("an anonymous write once the issuer is up")
+                        .isInstanceOfSatisfying(SchemaRegistryClient.RegistryException.class, e -> assertThat(e.status()).isEqualTo(401));
+            }
+        }
+    }
+
     private static int topupctl(StringBuilder output, String... arguments) {
         java.io.StringWriter out = new java.io.StringWriter();
         int code = io.autotopup.topupctl.TopUpCtl.commandLine().setOut(new java.io.PrintWriter(out, true))

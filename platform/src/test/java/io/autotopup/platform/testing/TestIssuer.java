@@ -35,11 +35,11 @@ public final class TestIssuer implements AutoCloseable {
     private final RSAKey key;
     private final RSAKey foreignKey;
 
-    private TestIssuer() {
+    private TestIssuer(int port) {
         try {
             key = new RSAKeyGenerator(2048).keyID("test-" + UUID.randomUUID()).generate();
             foreignKey = new RSAKeyGenerator(2048).keyID(key.getKeyID()).generate();
-            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
         } catch (JOSEException e) {
             throw new IllegalStateException(e);
         } catch (IOException e) {
@@ -89,7 +89,12 @@ public final class TestIssuer implements AutoCloseable {
     }
 
     public static TestIssuer start() {
-        return new TestIssuer();
+        return new TestIssuer(0);
+    }
+
+    /** On a port chosen beforehand: an issuer that comes up after a server that was told its address. */
+    public static TestIssuer start(int port) {
+        return new TestIssuer(port);
     }
 
     public String issuer() {

@@ -40,16 +40,36 @@ public final class LocalSchemaRegistry implements AutoCloseable {
      * the registry-wide settings need {@value #ADMIN_SCOPE}. Apicurio's own OIDC (Quarkus) checks the token against the
      * issuer's discovery document and keys, and takes its roles from the token's {@code scope}.
      */
-    public record Writers(String issuer) {
+    public record Writers(String issuer, String jwkSetUri) {
         public static final String WRITE_SCOPE = "schemas:write";
         public static final String ADMIN_SCOPE = "schemas:admin";
 
-        List<String> properties() {
-            return List.of("-Dquarkus.oidc.tenant-enabled=true", "-Dquarkus.oidc.auth-server-url=" + issuer,
-                    "-Dquarkus.oidc.roles.role-claim-path=scope", "-Dapicurio.auth.role-based-authorization=true",
-                    "-Dapicurio.auth.role-source=token", "-Dapicurio.auth.anonymous-read-access.enabled=true",
-                    "-Dapicurio.auth.roles.developer=" + WRITE_SCOPE, "-Dapicurio.auth.roles.admin=" + ADMIN_SCOPE,
-                    "-Dapicurio.auth.roles.readonly=schemas:read");
+        /** The issuer found through its discovery document, at the address its tokens name. */
+        public Writers(String issuer) {
+            this(issuer, null);
+        }
+
+        /**
+         * The settings, as system properties; the same names in upper case with underscores are the environment
+         * variables of Apicurio's image (docker-compose.yml, deploy/k8s/base/schema-registry.yaml). With a key set's
+         * address, as in a cluster where the issuer's public address is not reachable from inside: no discovery, the
+         * keys from that address, and the tokens' {@code iss} checked against the issuer.
+         */
+        public List<String> properties() {
+            List<String> properties = new ArrayList<>(List.of("quarkus.oidc.tenant-enabled=true",
+                    "quarkus.oidc.roles.role-claim-path=scope", "apicurio.auth.role-based-authorization=true",
+                    "apicurio.auth.role-source=token", "apicurio.auth.anonymous-read-access.enabled=true",
+                    "apicurio.auth.roles.developer=" + WRITE_SCOPE, "apicurio.auth.roles.admin=" + ADMIN_SCOPE,
+                    "apicurio.auth.roles.readonly=schemas:read"));
+            if (jwkSetUri == null) {
+                properties.add("quarkus.oidc.auth-server-url=" + issuer);
+            } else {
+                URI keys = URI.create(jwkSetUri);
+                properties.addAll(List.of("quarkus.oidc.auth-server-url=" + keys.getScheme() + "://" + keys.getRawAuthority(),
+                        "quarkus.oidc.discovery-enabled=false", "quarkus.oidc.jwks-path=" + jwkSetUri,
+                        "quarkus.oidc.token.issuer=" + issuer));
+            }
+            return properties;
         }
     }
 
@@ -96,7 +116,7 @@ public final class LocalSchemaRegistry implements AutoCloseable {
             command.add("-Dapicurio.kafkasql.topic.auto-create=true");
         }
         if (writers != null) {
-            command.addAll(writers.properties());
+            writers.properties().forEach(property -> command.add("-D" + property));
         }
         command.addAll(List.of("-jar", jar.toString()));
         Process process = new ProcessBuilder(command).directory(appDir.toFile())
