@@ -78,6 +78,12 @@ public final class BalanceTopology {
 
     public static StreamsBuilder build(StreamsBuilder builder, Duration unknownMsisdnGrace, LedgerPolicy policy,
             LedgerMetrics metrics) {
+        return build(builder, unknownMsisdnGrace, policy, metrics, LedgerProcessor.PURGE_SLICE);
+    }
+
+    /** As {@link #build(StreamsBuilder, Duration, LedgerPolicy, LedgerMetrics)}, the dedupe purge reading {@code purgeSlice} ids a look at least. */
+    static StreamsBuilder build(StreamsBuilder builder, Duration unknownMsisdnGrace, LedgerPolicy policy,
+            LedgerMetrics metrics, int purgeSlice) {
         KStream<String, SpecificRecord> subscribers = builder.stream(Topics.SUBSCRIBERS.name(),
                 Consumed.with(Topics.SUBSCRIBERS.keySerde(), Topics.SUBSCRIBERS.valueSerde()).withName("balance-subscribers"));
 
@@ -130,7 +136,7 @@ public final class BalanceTopology {
                 .merge(usageBySubscriber, Named.as("balance-merge-usage"))
                 .merge(outcomes, Named.as("balance-merge-outcomes"))
                 .merge(adjustments, Named.as("balance-merge-adjustments"))
-                .process(() -> new LedgerProcessor(policy, metrics), Named.as("balance-ledger"), ACCOUNTS_STORE,
+                .process(() -> new LedgerProcessor(policy, metrics, purgeSlice), Named.as("balance-ledger"), ACCOUNTS_STORE,
                         BALANCES_STORE, APPLIED_STORE, ENTRIES_STORE, FORMER_HISTORY_STORE);
         KStream<String, SpecificRecord> applied = DeadLetters.route(ledger, AvroSerde.anyEvent(), "balance-ledger");
         applied.filter((msisdn, value) -> value instanceof SubscriberNumberAssigned, Named.as("balance-numbers-only"))

@@ -52,10 +52,20 @@ import org.apache.kafka.streams.state.KeyValueStore;
 final class LedgerProcessor implements Processor<String, SpecificRecord, String, Routed<SpecificRecord>> {
 
     private static final String USAGE_PREFIX = "usage:";
-    private static final Duration PURGE_INTERVAL = Duration.ofMinutes(10);
+    /** The first key after every usage id (':' + 1): the end of a range over them. */
+    private static final String AFTER_USAGE = "usage;";
+    /** How often, in stream time, a slice of the remembered usage ids is looked at for ones past the window. */
+    private static final Duration PURGE_INTERVAL = Duration.ofSeconds(10);
+    /**
+     * Usage ids read per look at least; a look reads twice as many as were remembered since the last, so that the
+     * looks go round the whole window faster than it grows: an id is forgotten at most about half a window late.
+     */
+    static final int PURGE_SLICE = 20_000;
 
     private final LedgerPolicy policy;
     private final LedgerMetrics metrics;
+    /** Usage ids read per look at least ({@link #PURGE_SLICE}; fewer in tests). */
+    private final int purgeSlice;
     private ProcessorContext<String, Routed<SpecificRecord>> context;
     private KeyValueStore<String, SpecificRecord> accounts;
     private KeyValueStore<String, BalanceChanged> balances;
@@ -64,6 +74,10 @@ final class LedgerProcessor implements Processor<String, SpecificRecord, String,
     private KeyValueStore<String, LedgerHistory> formerHistory;
     /** Whether the history of the previous format has been moved to {@link #entries} whole (then it is not read). */
     private boolean formerHistoryMoved;
+    /** Where the next look at the remembered usage ids starts; null: at the first. */
+    private String purgeFrom;
+    /** Usage ids remembered since the last look. */
+    private long rememberedSinceLook;
     private KeyValueStore<String, SubscriberNumberAssigned> numbers;
     /**
      * The balance after the last change this processor applied, per subscriber, the most recently changed kept: what
@@ -79,8 +93,13 @@ final class LedgerProcessor implements Processor<String, SpecificRecord, String,
     };
 
     LedgerProcessor(LedgerPolicy policy, LedgerMetrics metrics) {
+        this(policy, metrics, PURGE_SLICE);
+    }
+
+    LedgerProcessor(LedgerPolicy policy, LedgerMetrics metrics, int purgeSlice) {
         this.policy = policy;
         this.metrics = metrics;
+        this.purgeSlice = purgeSlice;
     }
 
     @Override
@@ -189,7 +208,12 @@ final class LedgerProcessor implements Processor<String, SpecificRecord, String,
         }
         LedgerEntry entry = ((LedgerDecision.Applied) decision).entry();
         BalanceChanged changed = toEvent(record.key(), entry, record.timestamp());
-        applied.put(dedupeKey, input instanceof UsageRecorded usage ? usage.getOccurredAt().toEpochMilli() : record.timestamp());
+        if (input instanceof UsageRecorded usage) {
+            applied.put(dedupeKey, usage.getOccurredAt().toEpochMilli());
+            rememberedSinceLook++;
+        } else {
+            applied.put(dedupeKey, record.timestamp());
+        }
         // the newest entry is the balance: no store of balances is written (docs/ledger.md, what a change costs)
         long version = changed.getVersion();
         entries.put(LedgerEntries.key(record.key(), version), new LedgerEntries.Entry(version, changed.getReason().name(),
@@ -304,17 +328,35 @@ final class LedgerProcessor implements Processor<String, SpecificRecord, String,
         return number == null ? null : number.getSubscriberId();
     }
 
+    /**
+     * Forgets the usage ids past the retention window, a slice at a time: each look reads from where the last stopped,
+     * at least {@link #purgeSlice} ids and twice as many as were remembered since, and starts again at the first id
+     * once it reaches the end. It used to read every id every 10 minutes of stream time and keep the expired ones in a
+     * list, which at a carrier's rate (7 days of ids: billions) would hold the stream thread for hours and fill the
+     * heap.
+     */
     private void forgetOldUsage(long streamTime) {
         long oldest = streamTime - policy.dedupeRetention().toMillis();
+        long slice = Math.max(purgeSlice, 2 * rememberedSinceLook);
+        rememberedSinceLook = 0;
         List<String> expired = new ArrayList<>();
-        try (KeyValueIterator<String, Long> usage = applied.prefixScan(USAGE_PREFIX, new StringSerializer())) {
+        String next = null;
+        long read = 0;
+        try (KeyValueIterator<String, Long> usage = purgeFrom == null ? applied.prefixScan(USAGE_PREFIX, new StringSerializer())
+                : applied.range(purgeFrom, AFTER_USAGE)) {
             while (usage.hasNext()) {
                 KeyValue<String, Long> entry = usage.next();
+                if (read == slice) {
+                    next = entry.key;
+                    break;
+                }
+                read++;
                 if (entry.value < oldest) {
                     expired.add(entry.key);
                 }
             }
         }
+        purgeFrom = next;
         expired.forEach(applied::delete);
     }
 

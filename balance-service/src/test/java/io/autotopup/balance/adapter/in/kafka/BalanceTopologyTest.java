@@ -66,8 +66,12 @@ class BalanceTopologyTest {
 
     @BeforeEach
     void startDriver() {
-        driver = TopologyDrivers.drive(BalanceTopology.build(new StreamsBuilder(), Duration.ofSeconds(30), POLICY, metrics),
-                "balance-service-test", stateDir);
+        startDriver(LedgerProcessor.PURGE_SLICE);
+    }
+
+    private void startDriver(int purgeSlice) {
+        driver = TopologyDrivers.drive(BalanceTopology.build(new StreamsBuilder(), Duration.ofSeconds(30), POLICY, metrics,
+                purgeSlice), "balance-service-test", stateDir);
         subscribers = driver.createInputTopic(Topics.SUBSCRIBERS.name(), Serdes.String().serializer(),
                 Topics.SUBSCRIBERS.valueSerde().serializer());
         usage = driver.createInputTopic(Topics.USAGE_EVENTS.name(), Serdes.String().serializer(),
@@ -349,6 +353,51 @@ class BalanceTopologyTest {
         usage.pipeInput(ALICE_MSISDN, usage("e-1", ALICE_MSISDN, money(1_000, "LAK")), later);
         assertThat(header(usageDeadLetters.readRecord(), DeadLetters.REASON_CODE_HEADER))
                 .as("a replay of a forgotten event is refused as stale, never debited twice").isEqualTo("STALE_EVENT");
+    }
+
+    /**
+     * The ids past the window are forgotten a slice at a time, each look going on from where the last stopped, so that
+     * a carrier's week of ids (billions) is never read in one go; and the looks still go round all of them.
+     */
+    @Test
+    void the_dedupe_memory_is_purged_a_slice_at_a_time_and_the_looks_go_round_all_of_it() {
+        // a slice of 20 ids here (20,000 in service), so that a slice is a few records to pipe
+        int purgeSlice = 20;
+        driver.close();
+        startDriver(purgeSlice);
+        register(ALICE, ALICE_MSISDN, "LAK", money(1_000_000_000L, "LAK"));
+        int old = purgeSlice + purgeSlice / 2;
+        for (int i = 0; i < old; i++) {
+            usage.pipeInput(ALICE_MSISDN, usage("old-" + i, ALICE_MSISDN, money(1, "LAK")), T0);
+        }
+        // a look while nothing has expired: it reads them all (twice as many as were remembered since the last)
+        Instant soon = T0.plusSeconds(10);
+        usage.pipeInput(ALICE_MSISDN, usage("mid", ALICE_MSISDN, money(1, "LAK"), soon), soon);
+        KeyValueStore<String, Long> applied = driver.getKeyValueStore(BalanceTopology.APPLIED_STORE);
+        assertThat(remembered(applied, "usage:unitel:old-")).isEqualTo(old);
+
+        Instant later = T0.plus(Duration.ofDays(8));
+        usage.pipeInput(ALICE_MSISDN, usage("new-1", ALICE_MSISDN, money(1, "LAK"), later), later);
+        long left = remembered(applied, "usage:unitel:old-");
+        assertThat(left).as("one look forgets one slice").isPositive().isLessThan(old);
+
+        Instant next = later.plusSeconds(10);
+        usage.pipeInput(ALICE_MSISDN, usage("new-2", ALICE_MSISDN, money(1, "LAK"), next), next);
+        assertThat(remembered(applied, "usage:unitel:old-")).as("the next goes on from there").isZero();
+        assertThat(applied.get("usage:unitel:new-1")).isNotNull();
+        assertThat(applied.get("usage:unitel:new-2")).isNotNull();
+    }
+
+    private static long remembered(KeyValueStore<String, Long> applied, String prefix) {
+        long count = 0;
+        try (org.apache.kafka.streams.state.KeyValueIterator<String, Long> all = applied.all()) {
+            while (all.hasNext()) {
+                if (all.next().key.startsWith(prefix)) {
+                    count++;
+                }
+            }
+        }
+        return count;
     }
 
     @Test
