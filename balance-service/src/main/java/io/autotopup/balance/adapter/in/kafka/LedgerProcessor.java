@@ -57,8 +57,10 @@ final class LedgerProcessor implements Processor<String, SpecificRecord, String,
     /** How often, in stream time, a slice of the remembered usage ids is looked at for ones past the window. */
     private static final Duration PURGE_INTERVAL = Duration.ofSeconds(10);
     /**
-     * Usage ids read per look at least; a look reads twice as many as were remembered since the last, so that the
-     * looks go round the whole window faster than it grows: an id is forgotten at most about half a window late.
+     * Usage ids read per look at least; a look reads three times as many as were remembered since the last, so that
+     * the looks go round the whole window faster than it grows. With the window holding the ids of R + o (retention
+     * and how late the last is forgotten), a round takes (R + o) / 3, so o is at most R / 2: the store holds up to
+     * about one and a half windows of ids.
      */
     static final int PURGE_SLICE = 20_000;
 
@@ -330,14 +332,14 @@ final class LedgerProcessor implements Processor<String, SpecificRecord, String,
 
     /**
      * Forgets the usage ids past the retention window, a slice at a time: each look reads from where the last stopped,
-     * at least {@link #purgeSlice} ids and twice as many as were remembered since, and starts again at the first id
+     * at least {@link #purgeSlice} ids and three times as many as were remembered since, and starts again at the first id
      * once it reaches the end. It used to read every id every 10 minutes of stream time and keep the expired ones in a
      * list, which at a carrier's rate (7 days of ids: billions) would hold the stream thread for hours and fill the
      * heap.
      */
     private void forgetOldUsage(long streamTime) {
         long oldest = streamTime - policy.dedupeRetention().toMillis();
-        long slice = Math.max(purgeSlice, 2 * rememberedSinceLook);
+        long slice = Math.max(purgeSlice, 3 * rememberedSinceLook);
         rememberedSinceLook = 0;
         List<String> expired = new ArrayList<>();
         String next = null;

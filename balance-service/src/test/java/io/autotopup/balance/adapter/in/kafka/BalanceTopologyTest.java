@@ -370,7 +370,7 @@ class BalanceTopologyTest {
         for (int i = 0; i < old; i++) {
             usage.pipeInput(ALICE_MSISDN, usage("old-" + i, ALICE_MSISDN, money(1, "LAK")), T0);
         }
-        // a look while nothing has expired: it reads them all (twice as many as were remembered since the last)
+        // a look while nothing has expired: it reads them all (three times as many as were remembered since the last)
         Instant soon = T0.plusSeconds(10);
         usage.pipeInput(ALICE_MSISDN, usage("mid", ALICE_MSISDN, money(1, "LAK"), soon), soon);
         KeyValueStore<String, Long> applied = driver.getKeyValueStore(BalanceTopology.APPLIED_STORE);
