@@ -69,9 +69,10 @@ final class Ingest {
      * @param peakRss        bytes
      * @param peakHeap       bytes
      * @param restoreSeconds after kill -9, until a balance read answers with the right balance (-1: not measured)
+     * @param cpuMicrosPerEvent the service's CPU, all its threads, from the usage written to the last applied, ÷ usage events
      */
     record Result(String guarantee, double usagePerSecond, double appliedPerSecond, double wallSeconds, long peakRss, long peakHeap, double restoreSeconds,
-            Map<String, Long> appendedByTopic) {
+            Map<String, Long> appendedByTopic, double cpuMicrosPerEvent) {
 
         /** Bytes the service's work appended to the broker's logs, all topics (changelogs, repartition, outputs, offsets). */
         long appended() {
@@ -110,6 +111,9 @@ final class Ingest {
         long lastApplied;
         // with the usage written live: when it started, once the registrations were applied
         long usageStarted = 0;
+        // the service's CPU (all its threads) when the usage started: CPU per event is steadier than events per second
+        // on a machine whose share of the host swings
+        double cpuAtUsage = 0;
         double progress = -1;
         long progressAt = started;
         long heapSampledAt = 0;
@@ -132,6 +136,7 @@ final class Ingest {
             if (live != null && usageStarted == 0 && applied >= subscribers) {
                 sizesBefore = LogSizes.byTopic(bootstrap);
                 usageStarted = System.nanoTime();
+                cpuAtUsage = CpuTime.seconds(service.process().pid());
                 live.writeUsage(subscribers, events);
                 continue;
             }
@@ -148,11 +153,16 @@ final class Ingest {
             Thread.sleep(500);
         }
         double usagePerSecond = events / ((lastApplied - (live != null ? usageStarted : firstApplied)) / 1e9);
+        double cpuPerEvent = (CpuTime.seconds(service.process().pid()) - cpuAtUsage) / events * 1e6;
         double appliedPerSecond = expected / ((lastApplied - firstApplied) / 1e9);
         Map<String, Long> appended = LogSizes.growth(sizesBefore, LogSizes.byTopic(bootstrap));
         // the usage's own append: counted apart, as the event's size, as when it is pre-loaded
         appended.remove(Topics.USAGE_EVENTS.name());
         long peakRss = memory.peakRss();
+        // said before the restore, so that the figure is there when a restore fails
+        System.out.printf("benchmarks | %s applied %,.0f usage events/s, %,.0f bytes appended per usage event, %.1f µs of the "
+                        + "service's CPU per usage event%n", applicationId, usagePerSecond,
+                (double) appended.values().stream().mapToLong(Long::longValue).sum() / events, cpuPerEvent);
         double restore = -1;
         if (measureRestore) {
             service.process().kill();
@@ -166,7 +176,8 @@ final class Ingest {
         } else {
             service.process().close();
         }
-        return new Result(guarantee, usagePerSecond, appliedPerSecond, (lastApplied - started) / 1e9, peakRss, memory.peakHeap(), restore, appended);
+        return new Result(guarantee, usagePerSecond, appliedPerSecond, (lastApplied - started) / 1e9, peakRss, memory.peakHeap(), restore, appended,
+                cpuPerEvent);
     }
 
     /** How often the heap is read (the peak RSS needs no sampling: the kernel keeps its high-water mark). */

@@ -84,7 +84,17 @@ final class Population {
                 topics.add(new NewTopic(topic.name(), Topics.PARTITIONS, (short) 1).configs(topic.configs()));
                 topics.add(new NewTopic(topic.deadLetterTopic(), Topics.PARTITIONS, (short) 1));
             }
-            admin.createTopics(topics).all().get();
+            // a topic that is there already counts as made: on a busy machine the admin client's request can time out after
+            // the broker made the topic, and its retry is then answered TopicExistsException
+            for (var made : admin.createTopics(topics).values().values()) {
+                try {
+                    made.get();
+                } catch (java.util.concurrent.ExecutionException e) {
+                    if (!(e.getCause() instanceof org.apache.kafka.common.errors.TopicExistsException)) {
+                        throw e;
+                    }
+                }
+            }
             // until each partition's leader has it: a producer that starts earlier loses its first batch
             io.autotopup.schemas.TopicLeaders.await(admin, topics.stream()
                     .collect(java.util.stream.Collectors.toMap(NewTopic::name, NewTopic::numPartitions)));
