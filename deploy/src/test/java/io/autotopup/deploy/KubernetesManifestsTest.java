@@ -225,6 +225,74 @@ class KubernetesManifestsTest {
         }
     }
 
+    /**
+     * Issue 30: Prometheus scrapes every pod of autotopup (the PodMonitor selects each workload's pods by their labels,
+     * on the port their container opens, at the actuator's Prometheus endpoint), and the alerts of docs/operations.md
+     * are a PrometheusRule: each with a severity, a summary and a runbook line, on a series docs/operations.md names.
+     * That a running service publishes each series is checked by {@code AutoTopUpJourneyIT}.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "prod"})
+    @SuppressWarnings("unchecked")
+    void everyPodIsScrapedAndEveryAlertOfTheOperationsGuideHasASeverityAndARunbook(String name) throws Exception {
+        RenderedOverlay overlay = RenderedOverlay.render(name);
+        List<GenericKubernetesResource> monitors = overlay.custom("PodMonitor");
+        assertThat(monitors).hasSize(1);
+        Map<String, Object> monitor = monitors.get(0).getAdditionalProperties();
+        Map<String, Object> spec = (Map<String, Object>) monitor.get("spec");
+        List<Map<String, Object>> expressions = (List<Map<String, Object>>) ((Map<String, Object>) spec.get("selector")).get("matchExpressions");
+        assertThat(expressions).hasSize(1);
+        assertThat(expressions.get(0)).containsEntry("key", "app.kubernetes.io/name").containsEntry("operator", "In");
+        List<String> scraped = (List<String>) expressions.get(0).get("values");
+        Map<String, Object> endpoint = ((List<Map<String, Object>>) spec.get("podMetricsEndpoints")).get(0);
+        assertThat(endpoint).containsEntry("path", "/actuator/prometheus");
+        List<String> workloads = new java.util.ArrayList<>(SERVICES);
+        workloads.addAll(List.of("kyc-service", "auth", "portal"));
+        for (String workload : workloads) {
+            PodSpec pod;
+            Map<String, String> labels;
+            var statefulSet = overlay.named(StatefulSet.class, workload);
+            if (statefulSet.isPresent()) {
+                pod = statefulSet.get().getSpec().getTemplate().getSpec();
+                labels = statefulSet.get().getSpec().getTemplate().getMetadata().getLabels();
+            } else {
+                var deployment = overlay.named(io.fabric8.kubernetes.api.model.apps.Deployment.class, workload).orElseThrow();
+                pod = deployment.getSpec().getTemplate().getSpec();
+                labels = deployment.getSpec().getTemplate().getMetadata().getLabels();
+            }
+            assertThat(scraped).as("the PodMonitor selects " + workload).contains(labels.get("app.kubernetes.io/name"));
+            assertThat(pod.getContainers().get(0).getPorts()).extracting(ContainerPort::getName).as(workload)
+                    .contains((String) endpoint.get("port"));
+        }
+
+        List<GenericKubernetesResource> rules = overlay.custom("PrometheusRule");
+        assertThat(rules).hasSize(1);
+        String operations = java.nio.file.Files.readString(RepositoryFiles.root().resolve("docs/operations.md"));
+        Set<String> alerts = new java.util.TreeSet<>();
+        for (Map<String, Object> group : (List<Map<String, Object>>) ((Map<String, Object>) rules.get(0).getAdditionalProperties()
+                .get("spec")).get("groups")) {
+            for (Map<String, Object> rule : (List<Map<String, Object>>) group.get("rules")) {
+                String alert = (String) rule.get("alert");
+                assertThat(alerts.add(alert)).as("one alert named " + alert).isTrue();
+                assertThat((Map<String, Object>) rule.get("labels")).as(alert).containsKey("severity");
+                Map<String, Object> annotations = (Map<String, Object>) rule.get("annotations");
+                assertThat(annotations).as(alert).containsKeys("summary", "runbook");
+                assertThat((String) annotations.get("runbook")).as(alert).hasSizeGreaterThan(30);
+                java.util.regex.Matcher series = java.util.regex.Pattern.compile("\\b(autotopup_[a-z_]+?)(?:_total)?\\b")
+                        .matcher(String.valueOf(rule.get("expr")));
+                while (series.find()) {
+                    assertThat(operations).as(alert + " watches a series the operations guide names").contains(series.group(1));
+                }
+            }
+        }
+        // what docs/operations.md says to alert on, each by the series it watches
+        assertThat(rules.get(0).getAdditionalProperties().get("spec").toString())
+                .contains("autotopup_dead_letters_total", "autotopup_ledger_refused_total", "GATEWAY_UNAVAILABLE",
+                        "gateway-charge", "autotopup_topups_deferred_total", "autotopup_sms_send_failures_total", "sms-submit",
+                        "records_lag_max", "up{", "autotopup_topups_held", "autotopup_reconciliation_unresolved",
+                        "autotopup_reconciliation_last_success_seconds", "autotopup_verification_ceiling_refusals_total");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"dev", "prod"})
     void autoscalersOnlyScaleServicesThatCanAndNeverBeyondThePartitions(String name) throws Exception {

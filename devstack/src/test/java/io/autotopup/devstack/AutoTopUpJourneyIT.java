@@ -127,8 +127,9 @@ class AutoTopUpJourneyIT {
     }
 
     /**
-     * Every series the Grafana dashboard (deploy/grafana) plots is published by a service, with its
-     * {@code application} label, except those that only appear once something has failed (or was replayed).
+     * Every series the Grafana dashboard (deploy/grafana) plots, and every series an alert of the PrometheusRule
+     * (deploy/k8s/base/monitoring.yaml) watches, is published by a service, with its {@code application} label, except
+     * those that only appear once something has failed (or was replayed).
      */
     private static void assertTheDashboardPlotsWhatTheServicesPublish() throws Exception {
         String dashboard = Files.readString(InProcessStack.repositoryRoot().resolve("deploy/grafana/autotopup-dashboard.json"));
@@ -137,6 +138,18 @@ class AutoTopUpJourneyIT {
         while (series.find()) {
             plotted.add(series.group(1));
         }
+        String rules = Files.readString(InProcessStack.repositoryRoot().resolve("deploy/k8s/base/monitoring.yaml"));
+        Set<String> alerted = new TreeSet<>();
+        Matcher expression = Pattern.compile("(?m)^\\s*expr: (.+)$").matcher(rules);
+        while (expression.find()) {
+            // the series the services publish; up and time() are Prometheus's own
+            Matcher name = Pattern.compile("\\b((?:autotopup|resilience4j|kafka)_[a-z0-9_]+)").matcher(expression.group(1));
+            while (name.find()) {
+                alerted.add(name.group(1));
+            }
+        }
+        assertThat(alerted).hasSizeGreaterThan(8);
+        plotted.addAll(alerted);
         Set<String> onlyAfterAFailure = Set.of("autotopup_ledger_refused_total", "autotopup_topups_deferred_total",
                 "autotopup_sms_send_failures_total", "autotopup_dead_letters_total", "autotopup_ledger_dry_run_total",
                 "autotopup_topups_dry_run_total", "autotopup_sms_dry_run_total", "autotopup_reconciliation_discrepancies_total");
@@ -147,7 +160,7 @@ class AutoTopUpJourneyIT {
         assertThat(plotted).hasSizeGreaterThan(10);
         for (String name : plotted) {
             if (!onlyAfterAFailure.contains(name)) {
-                assertThat(published.toString()).as("the dashboard plots " + name).containsPattern(
+                assertThat(published.toString()).as((alerted.contains(name) ? "an alert watches " : "the dashboard plots ") + name).containsPattern(
                         "(?m)^" + Pattern.quote(name) + "\\{[^}]*application=\"[a-z-]+-service\"");
             }
         }
