@@ -293,6 +293,53 @@ class KubernetesManifestsTest {
                         "autotopup_reconciliation_last_success_seconds", "autotopup_verification_ceiling_refusals_total");
     }
 
+    /**
+     * Issue 30: from outside, people reach the portal and the authorization server only, each at the host the services
+     * are told it has (PORTAL_URL, AUTH_ISSUER_URI), over TLS with a certificate from cert-manager and HTTP redirected
+     * where those addresses are https;
+     * on both hosts /actuator goes to a Service that selects no pod, so the metrics stay inside the cluster.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "prod"})
+    void theIngressServesThePortalAndTheAuthorizationServerOverTlsAndNothingElse(String name) throws Exception {
+        RenderedOverlay overlay = RenderedOverlay.render(name);
+        List<io.fabric8.kubernetes.api.model.networking.v1.Ingress> ingresses =
+                overlay.all(io.fabric8.kubernetes.api.model.networking.v1.Ingress.class);
+        assertThat(ingresses).hasSize(1);
+        var ingress = ingresses.get(0);
+        Map<String, String> env = overlay.generatedConfigMap("autotopup-env").orElseThrow().getData();
+        // HTTP is redirected wherever the addresses people are given are https (prod; dev's are plain HTTP)
+        String https = String.valueOf(env.get("PORTAL_URL").startsWith("https:") && env.get("AUTH_ISSUER_URI").startsWith("https:"));
+        assertThat(ingress.getMetadata().getAnnotations()).containsKey("cert-manager.io/cluster-issuer")
+                .containsEntry("nginx.ingress.kubernetes.io/force-ssl-redirect", https);
+        if (name.equals("prod")) {
+            assertThat(https).as("prod's addresses").isEqualTo("true");
+        }
+        Map<String, String> exposed = Map.of(java.net.URI.create(env.get("PORTAL_URL")).getHost(), "portal",
+                java.net.URI.create(env.get("AUTH_ISSUER_URI")).getHost(), "auth");
+        Set<String> tlsHosts = ingress.getSpec().getTls().stream().peek(tls -> assertThat(tls.getSecretName()).isNotBlank())
+                .flatMap(tls -> tls.getHosts().stream()).collect(Collectors.toSet());
+        assertThat(tlsHosts).containsExactlyInAnyOrderElementsOf(exposed.keySet());
+        assertThat(ingress.getSpec().getRules()).extracting(rule -> rule.getHost())
+                .containsExactlyInAnyOrderElementsOf(exposed.keySet());
+        Set<Map<String, String>> podLabels = new java.util.HashSet<>();
+        overlay.all(StatefulSet.class).forEach(set -> podLabels.add(set.getSpec().getTemplate().getMetadata().getLabels()));
+        overlay.all(io.fabric8.kubernetes.api.model.apps.Deployment.class)
+                .forEach(deployment -> podLabels.add(deployment.getSpec().getTemplate().getMetadata().getLabels()));
+        for (var rule : ingress.getSpec().getRules()) {
+            Map<String, String> backends = new HashMap<>();
+            rule.getHttp().getPaths().forEach(path -> backends.put(path.getPath(), path.getBackend().getService().getName()));
+            assertThat(backends).as(rule.getHost()).containsOnlyKeys("/", "/actuator")
+                    .containsEntry("/", exposed.get(rule.getHost()));
+            Service hidden = overlay.named(Service.class, backends.get("/actuator")).orElseThrow();
+            assertThat(podLabels).as("no pod behind " + rule.getHost() + "/actuator")
+                    .noneMatch(labels -> labels.entrySet().containsAll(hidden.getSpec().getSelector().entrySet()));
+            Service served = overlay.named(Service.class, backends.get("/")).orElseThrow();
+            assertThat(podLabels).as("pods behind " + rule.getHost())
+                    .anyMatch(labels -> labels.entrySet().containsAll(served.getSpec().getSelector().entrySet()));
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"dev", "prod"})
     void autoscalersOnlyScaleServicesThatCanAndNeverBeyondThePartitions(String name) throws Exception {
