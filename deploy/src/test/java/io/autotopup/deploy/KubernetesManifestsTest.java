@@ -340,6 +340,193 @@ class KubernetesManifestsTest {
         }
     }
 
+    /**
+     * Issue 30: the NetworkPolicies deny by default and let each workload reach exactly what it calls. Every in-cluster
+     * address a workload's settings give it (Kafka, the registry, the authorization server's keys, the services' APIs,
+     * dev's sandbox) is allowed both ways, egress from it and ingress to the pods behind the address, on the port those
+     * pods open; and the calls no workload makes are refused: the portal does not reach Kafka, the carrier-facing
+     * services do not reach one another, the Job reaches nothing but the registry and auth.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "prod"})
+    void networkPoliciesLetEachWorkloadReachWhatItsSettingsNameAndNothingElse(String name) throws Exception {
+        RenderedOverlay overlay = RenderedOverlay.render(name);
+        Policies policies = new Policies(overlay);
+        assertThat(overlay.all(io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy.class))
+                .anySatisfy(policy -> {
+                    assertThat(policy.getSpec().getPodSelector().getMatchLabels()).isNullOrEmpty();
+                    assertThat(policy.getSpec().getPodSelector().getMatchExpressions()).isNullOrEmpty();
+                    assertThat(policy.getSpec().getPolicyTypes()).containsExactlyInAnyOrder("Ingress", "Egress");
+                    assertThat(policy.getSpec().getIngress()).isNullOrEmpty();
+                });
+        Map<String, Map<String, String>> pods = policies.podLabels;
+        assertThat(pods).containsKeys("balance-service", "rule-engine-service", "payment-service", "notification-service",
+                "kyc-service", "auth", "portal", "schemas-register", "schema-registry", "kafka");
+        Map<String, String> env = overlay.generatedConfigMap("autotopup-env").orElseThrow().getData();
+        Map<String, String> settings = overlay.generatedConfigMap("autotopup-settings").orElseThrow().getData();
+        int checked = 0;
+        for (Map.Entry<String, PodSpec> workload : overlay.podSpecs().entrySet()) {
+            for (Container container : RenderedOverlay.containers(workload.getValue())) {
+                for (EnvVar variable : container.getEnv() == null ? List.<EnvVar>of() : container.getEnv()) {
+                    String value = variable.getValue();
+                    if (variable.getValueFrom() != null && variable.getValueFrom().getConfigMapKeyRef() != null) {
+                        var ref = variable.getValueFrom().getConfigMapKeyRef();
+                        value = (ref.getName().startsWith("autotopup-env") ? env : settings).get(ref.getKey());
+                    }
+                    var address = policies.inCluster(value);
+                    if (address != null) {
+                        assertThat(policies.allows(workload.getKey(), address.getKey(), address.getValue()))
+                                .as(workload.getKey() + " reaches " + value + " (" + variable.getName() + ")").isTrue();
+                        checked++;
+                    }
+                }
+            }
+        }
+        // the portal's addresses of the five APIs and auth, auth's of balance-service, the Job's two, dev's sandbox
+        assertThat(checked).as("in-cluster addresses checked").isGreaterThanOrEqualTo(7);
+        // the addresses every service has from autotopup-env (envFrom): Kafka, the registry, the issuer's keys
+        for (String service : List.of("balance-service", "rule-engine-service", "payment-service", "notification-service",
+                "kyc-service", "auth")) {
+            assertThat(policies.allows(service, policies.inCluster(env.get("KAFKA_BOOTSTRAP_SERVERS")).getKey(), 9092))
+                    .as(service + " reaches Kafka").isTrue();
+            assertThat(policies.allows(service, "schema-registry", 8080)).as(service + " reaches the registry").isTrue();
+            if (!service.equals("auth")) {
+                var keys = policies.inCluster(env.get("AUTH_JWK_SET_URI"));
+                assertThat(policies.allows(service, keys.getKey(), keys.getValue())).as(service + " reaches the issuer's keys").isTrue();
+            }
+        }
+        // the registry's own calls, which its custom resource names: its journal in Kafka and the writers' keys at auth
+        assertThat(policies.allows("schema-registry", "kafka", 9092)).isTrue();
+        assertThat(policies.allows("schema-registry", "auth", 8080)).isTrue();
+        // what nobody calls
+        assertThat(policies.allows("portal", "kafka", 9092)).as("portal to Kafka").isFalse();
+        assertThat(policies.allows("schemas-register", "kafka", 9092)).as("the Job to Kafka").isFalse();
+        for (String from : SERVICES) {
+            for (String to : SERVICES) {
+                if (!from.equals(to)) {
+                    assertThat(policies.allows(from, to, 8080)).as(from + " to " + to).isFalse();
+                }
+            }
+            assertThat(policies.allows(from, "portal", 8080)).as(from + " to the portal").isFalse();
+        }
+        assertThat(policies.allows("balance-service", "balance-service", 8080)).as("owner routing between instances").isTrue();
+        if (name.equals("dev")) {
+            assertThat(policies.allows("payment-service", "sandbox", 8090)).isTrue();
+            assertThat(policies.allows("notification-service", "sandbox", 2775)).as("SMPP").isTrue();
+            assertThat(policies.allows("balance-service", "sandbox", 8090)).isFalse();
+        }
+    }
+
+    /** The rendered NetworkPolicies, read as Kubernetes enforces them within one namespace. */
+    private static final class Policies {
+        final List<io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy> all;
+        /** Each workload's pod labels, and those of the pods operators make (the registry's, Kafka's). */
+        final Map<String, Map<String, String>> podLabels = new java.util.TreeMap<>();
+        final Map<String, Map<String, Integer>> ports = new HashMap<>();
+        final RenderedOverlay overlay;
+
+        @SuppressWarnings("unchecked")
+        Policies(RenderedOverlay overlay) {
+            this.overlay = overlay;
+            this.all = overlay.all(io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy.class);
+            overlay.all(StatefulSet.class).forEach(set -> workload(set.getMetadata().getName(),
+                    set.getSpec().getTemplate().getMetadata().getLabels(), set.getSpec().getTemplate().getSpec()));
+            overlay.all(io.fabric8.kubernetes.api.model.apps.Deployment.class).forEach(deployment -> workload(deployment.getMetadata()
+                    .getName(), deployment.getSpec().getTemplate().getMetadata().getLabels(), deployment.getSpec().getTemplate().getSpec()));
+            overlay.all(io.fabric8.kubernetes.api.model.batch.v1.Job.class).forEach(job -> workload(job.getMetadata().getName(),
+                    job.getSpec().getTemplate().getMetadata().getLabels(), job.getSpec().getTemplate().getSpec()));
+            Map<String, Object> registryApp = (Map<String, Object>) ((Map<String, Object>) overlay.custom("ApicurioRegistry3").get(0)
+                    .getAdditionalProperties().get("spec")).get("app");
+            podLabels.put("schema-registry", strings(((Map<String, Object>) ((Map<String, Object>) registryApp.get("podTemplateSpec"))
+                    .get("metadata")).get("labels")));
+            ports.put("schema-registry", Map.of("http", 8080));
+            podLabels.put("kafka", Map.of("strimzi.io/cluster", "autotopup", "strimzi.io/kind", "Kafka"));
+            ports.put("kafka", Map.of("clients", 9092));
+        }
+
+        private void workload(String name, Map<String, String> labels, PodSpec pod) {
+            podLabels.put(name, labels);
+            Map<String, Integer> opened = new HashMap<>();
+            RenderedOverlay.containers(pod).forEach(container -> (container.getPorts() == null ? List.<ContainerPort>of()
+                    : container.getPorts()).forEach(port -> opened.put(port.getName(), port.getContainerPort())));
+            ports.put(name, opened);
+        }
+
+        /** The workload and pod port behind an in-cluster address (http://service[:port]/…, service:port), or null. */
+        Map.Entry<String, Integer> inCluster(String value) {
+            if (value == null) {
+                return null;
+            }
+            java.util.regex.Matcher address = java.util.regex.Pattern.compile("^(?:http://)?([a-z0-9-]+)(?::(\\d+))?(?:/.*)?$").matcher(value);
+            if (!address.matches() || (!value.startsWith("http://") && address.group(2) == null)) {
+                return null;
+            }
+            String host = address.group(1);
+            int port = address.group(2) == null ? 80 : Integer.parseInt(address.group(2));
+            if (host.equals("autotopup-kafka-bootstrap")) {
+                return Map.entry("kafka", port);
+            }
+            if (host.equals("schema-registry-app-service")) {
+                return Map.entry("schema-registry", 8080);
+            }
+            Service service = overlay.named(Service.class, host).orElse(null);
+            if (service == null) {
+                return null;
+            }
+            var servicePort = service.getSpec().getPorts().stream().filter(p -> p.getPort() == port).findFirst().orElseThrow(
+                    () -> new AssertionError(value + ": Service " + host + " has no port " + port));
+            String workload = podLabels.entrySet().stream().filter(pod -> pod.getValue().entrySet()
+                    .containsAll(service.getSpec().getSelector().entrySet())).map(Map.Entry::getKey).findFirst()
+                    .orElseThrow(() -> new AssertionError(value + ": no pod behind Service " + host));
+            var target = servicePort.getTargetPort();
+            int podPort = target == null ? port : target.getStrVal() != null ? ports.get(workload).get(target.getStrVal()) : target.getIntVal();
+            return Map.entry(workload, podPort);
+        }
+
+        boolean allows(String from, String to, int port) {
+            Map<String, String> source = podLabels.get(from);
+            Map<String, String> destination = podLabels.get(to);
+            boolean egress = all.stream().filter(policy -> selects(policy.getSpec().getPodSelector(), source)
+                            && policy.getSpec().getPolicyTypes().contains("Egress"))
+                    .anyMatch(policy -> policy.getSpec().getEgress() != null && policy.getSpec().getEgress().stream()
+                            .anyMatch(rule -> ports(rule.getPorts(), port) && peers(rule.getTo(), destination)));
+            boolean ingress = all.stream().filter(policy -> selects(policy.getSpec().getPodSelector(), destination)
+                            && policy.getSpec().getPolicyTypes().contains("Ingress"))
+                    .anyMatch(policy -> policy.getSpec().getIngress() != null && policy.getSpec().getIngress().stream()
+                            .anyMatch(rule -> ports(rule.getPorts(), port) && peers(rule.getFrom(), source)));
+            return egress && ingress;
+        }
+
+        private static boolean ports(List<io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPort> ports, int port) {
+            return ports == null || ports.isEmpty() || ports.stream().anyMatch(p -> p.getPort() == null || p.getPort().getIntVal() == port);
+        }
+
+        /** Whether one of the peers is a pod of this namespace with these labels (no peers: every pod). */
+        private static boolean peers(List<io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer> peers, Map<String, String> labels) {
+            return peers == null || peers.isEmpty() || peers.stream().anyMatch(peer -> peer.getNamespaceSelector() == null
+                    && peer.getIpBlock() == null && selects(peer.getPodSelector(), labels));
+        }
+
+        private static boolean selects(io.fabric8.kubernetes.api.model.LabelSelector selector, Map<String, String> labels) {
+            if (selector == null) {
+                return false;
+            }
+            boolean matches = selector.getMatchLabels() == null || labels.entrySet().containsAll(selector.getMatchLabels().entrySet());
+            if (selector.getMatchExpressions() != null) {
+                for (var expression : selector.getMatchExpressions()) {
+                    String value = labels.get(expression.getKey());
+                    matches &= switch (expression.getOperator()) {
+                        case "In" -> expression.getValues().contains(value);
+                        case "NotIn" -> !expression.getValues().contains(value);
+                        case "Exists" -> value != null;
+                        default -> value == null;
+                    };
+                }
+            }
+            return matches;
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"dev", "prod"})
     void autoscalersOnlyScaleServicesThatCanAndNeverBeyondThePartitions(String name) throws Exception {
