@@ -76,8 +76,12 @@ final class Ingest {
 
         /** Bytes the service's work appended to the broker's logs, all topics (changelogs, repartition, outputs, offsets). */
         long appended() {
-            return appendedByTopic.values().stream().mapToLong(Long::longValue).sum();
+            return total(appendedByTopic);
         }
+    }
+
+    private static long total(Map<String, Long> appendedByTopic) {
+        return appendedByTopic.values().stream().mapToLong(Long::longValue).sum();
     }
 
     /** A running balance-service of the benchmark. */
@@ -162,7 +166,7 @@ final class Ingest {
         // said before the restore, so that the figure is there when a restore fails
         System.out.printf("benchmarks | %s applied %,.0f usage events/s, %,.0f bytes appended per usage event, %.1f µs of the "
                         + "service's CPU per usage event%n", applicationId, usagePerSecond,
-                (double) appended.values().stream().mapToLong(Long::longValue).sum() / events, cpuPerEvent);
+                (double) total(appended) / events, cpuPerEvent);
         double restore = -1;
         if (measureRestore) {
             service.process().kill();

@@ -248,20 +248,12 @@ class KubernetesManifestsTest {
         assertThat(endpoint).containsEntry("path", "/actuator/prometheus");
         List<String> workloads = new java.util.ArrayList<>(SERVICES);
         workloads.addAll(List.of("kyc-service", "auth", "portal"));
+        Map<String, io.fabric8.kubernetes.api.model.PodTemplateSpec> templates = overlay.podTemplates();
         for (String workload : workloads) {
-            PodSpec pod;
-            Map<String, String> labels;
-            var statefulSet = overlay.named(StatefulSet.class, workload);
-            if (statefulSet.isPresent()) {
-                pod = statefulSet.get().getSpec().getTemplate().getSpec();
-                labels = statefulSet.get().getSpec().getTemplate().getMetadata().getLabels();
-            } else {
-                var deployment = overlay.named(io.fabric8.kubernetes.api.model.apps.Deployment.class, workload).orElseThrow();
-                pod = deployment.getSpec().getTemplate().getSpec();
-                labels = deployment.getSpec().getTemplate().getMetadata().getLabels();
-            }
-            assertThat(scraped).as("the PodMonitor selects " + workload).contains(labels.get("app.kubernetes.io/name"));
-            assertThat(pod.getContainers().get(0).getPorts()).extracting(ContainerPort::getName).as(workload)
+            var template = templates.get(workload);
+            assertThat(template).as(workload).isNotNull();
+            assertThat(scraped).as("the PodMonitor selects " + workload).contains(template.getMetadata().getLabels().get("app.kubernetes.io/name"));
+            assertThat(template.getSpec().getContainers().get(0).getPorts()).extracting(ContainerPort::getName).as(workload)
                     .contains((String) endpoint.get("port"));
         }
 
@@ -322,10 +314,8 @@ class KubernetesManifestsTest {
         assertThat(tlsHosts).containsExactlyInAnyOrderElementsOf(exposed.keySet());
         assertThat(ingress.getSpec().getRules()).extracting(rule -> rule.getHost())
                 .containsExactlyInAnyOrderElementsOf(exposed.keySet());
-        Set<Map<String, String>> podLabels = new java.util.HashSet<>();
-        overlay.all(StatefulSet.class).forEach(set -> podLabels.add(set.getSpec().getTemplate().getMetadata().getLabels()));
-        overlay.all(io.fabric8.kubernetes.api.model.apps.Deployment.class)
-                .forEach(deployment -> podLabels.add(deployment.getSpec().getTemplate().getMetadata().getLabels()));
+        List<Map<String, String>> podLabels = overlay.podTemplates().values().stream().map(template -> template.getMetadata().getLabels())
+                .toList();
         for (var rule : ingress.getSpec().getRules()) {
             Map<String, String> backends = new HashMap<>();
             rule.getHttp().getPaths().forEach(path -> backends.put(path.getPath(), path.getBackend().getService().getName()));
@@ -365,8 +355,8 @@ class KubernetesManifestsTest {
         Map<String, String> env = overlay.generatedConfigMap("autotopup-env").orElseThrow().getData();
         Map<String, String> settings = overlay.generatedConfigMap("autotopup-settings").orElseThrow().getData();
         int checked = 0;
-        for (Map.Entry<String, PodSpec> workload : overlay.podSpecs().entrySet()) {
-            for (Container container : RenderedOverlay.containers(workload.getValue())) {
+        for (var workload : overlay.podTemplates().entrySet()) {
+            for (Container container : RenderedOverlay.containers(workload.getValue().getSpec())) {
                 for (EnvVar variable : container.getEnv() == null ? List.<EnvVar>of() : container.getEnv()) {
                     String value = variable.getValue();
                     if (variable.getValueFrom() != null && variable.getValueFrom().getConfigMapKeyRef() != null) {
@@ -382,8 +372,8 @@ class KubernetesManifestsTest {
                 }
             }
         }
-        // the portal's addresses of the five APIs and auth, auth's of balance-service, the Job's two, dev's sandbox
-        assertThat(checked).as("in-cluster addresses checked").isGreaterThanOrEqualTo(7);
+        // the portal's addresses of the five APIs and auth, auth's of balance-service, the Job's two (dev: and the sandbox's)
+        assertThat(checked).as("in-cluster addresses checked").isGreaterThanOrEqualTo(9);
         // the addresses every service has from autotopup-env (envFrom): Kafka, the registry, the issuer's keys
         for (String service : List.of("balance-service", "rule-engine-service", "payment-service", "notification-service",
                 "kyc-service", "auth")) {
@@ -429,12 +419,8 @@ class KubernetesManifestsTest {
         Policies(RenderedOverlay overlay) {
             this.overlay = overlay;
             this.all = overlay.all(io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy.class);
-            overlay.all(StatefulSet.class).forEach(set -> workload(set.getMetadata().getName(),
-                    set.getSpec().getTemplate().getMetadata().getLabels(), set.getSpec().getTemplate().getSpec()));
-            overlay.all(io.fabric8.kubernetes.api.model.apps.Deployment.class).forEach(deployment -> workload(deployment.getMetadata()
-                    .getName(), deployment.getSpec().getTemplate().getMetadata().getLabels(), deployment.getSpec().getTemplate().getSpec()));
-            overlay.all(io.fabric8.kubernetes.api.model.batch.v1.Job.class).forEach(job -> workload(job.getMetadata().getName(),
-                    job.getSpec().getTemplate().getMetadata().getLabels(), job.getSpec().getTemplate().getSpec()));
+            overlay.podTemplates().forEach((workload, template) -> workload(workload, template.getMetadata().getLabels(),
+                    template.getSpec()));
             Map<String, Object> registryApp = (Map<String, Object>) ((Map<String, Object>) overlay.custom("ApicurioRegistry3").get(0)
                     .getAdditionalProperties().get("spec")).get("app");
             podLabels.put("schema-registry", strings(((Map<String, Object>) ((Map<String, Object>) registryApp.get("podTemplateSpec"))

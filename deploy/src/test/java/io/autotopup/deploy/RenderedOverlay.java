@@ -87,6 +87,16 @@ record RenderedOverlay(String name, List<HasMetadata> objects) {
         return pods;
     }
 
+    /** Every pod template of the overlay, Jobs' included, by the name of the workload that owns it. */
+    Map<String, io.fabric8.kubernetes.api.model.PodTemplateSpec> podTemplates() {
+        Map<String, io.fabric8.kubernetes.api.model.PodTemplateSpec> templates = new java.util.TreeMap<>();
+        all(StatefulSet.class).forEach(set -> templates.put(set.getMetadata().getName(), set.getSpec().getTemplate()));
+        all(Deployment.class).forEach(deployment -> templates.put(deployment.getMetadata().getName(), deployment.getSpec().getTemplate()));
+        all(io.fabric8.kubernetes.api.model.batch.v1.Job.class).forEach(job -> templates.put(job.getMetadata().getName(),
+                job.getSpec().getTemplate()));
+        return templates;
+    }
+
     static List<Container> containers(PodSpec pod) {
         List<Container> containers = new ArrayList<>(pod.getContainers());
         if (pod.getInitContainers() != null) {
